@@ -1,0 +1,3 @@
+from techquiz.cli import main
+
+raise SystemExit(main())

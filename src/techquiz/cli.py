@@ -1,0 +1,89 @@
+"""The `techquiz` command: argparse subcommands. The only place that reads argv and the environment."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from techquiz import __version__
+from techquiz.config import Config, ConfigError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A user-facing error: printed as one line, exit code 1."""
+
+
+def _common() -> argparse.ArgumentParser:
+    # Options accepted before or after the subcommand; SUPPRESS keeps a later default from
+    # overwriting a value given earlier.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="where progress is stored (TECHQUIZ_DATA_DIR)"
+    )
+    common.add_argument(
+        "--decks",
+        metavar="DIR",
+        action="append",
+        default=argparse.SUPPRESS,
+        help="also load the decks in DIR (repeatable; TECHQUIZ_DECKS)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="techquiz",
+        description="Terminal flashcards and quizzes with FSRS spaced repetition and plain-text YAML decks.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"techquiz {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("decks", parents=[common], help="list the decks found, with card / new / due counts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("validate", parents=[common], help="check deck files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="deck files or folders of decks")
+
+    sub.add_parser("schema", parents=[common], help="print the JSON Schema of the deck format")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = Config.from_env(data_dir=getattr(args, "data_dir", None), deck_dirs=getattr(args, "decks", []))
+        return _dispatch(parser, args, config)
+    except (UserError, ConfigError) as exc:
+        print(f"techquiz: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the promise: never a traceback, always somewhere to look
+        from techquiz.crashlog import write_crash_log
+
+        log = write_crash_log(exc)
+        print(f"techquiz: unexpected error: {exc!r}. Details are in {log}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, config: Config) -> int:
+    from techquiz import commands
+
+    command = args.command
+    if command == "validate":
+        return commands.validate([Path(p) for p in args.paths])
+    if command == "schema":
+        print(json.dumps(commands.schema(), indent=2))
+        return EXIT_OK
+    if command == "decks":
+        return commands.decks(config, as_json=args.json)
+    parser.print_help()
+    return EXIT_OK

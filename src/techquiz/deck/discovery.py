@@ -1,0 +1,69 @@
+"""Finding deck files and loading them all, so that one broken deck never hides the others."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from techquiz.deck.loader import LoadResult, Problem, load_deck
+from techquiz.deck.model import Deck
+
+DECK_SUFFIXES = (".yaml", ".yml")
+
+
+def deck_files(folder: Path) -> list[Path]:
+    """Deck files in a folder and its subfolders, in a stable order. A missing folder has none."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in DECK_SUFFIXES and p.is_file())
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every deck found, and every file that could not be loaded with why."""
+
+    decks: tuple[Deck, ...]
+    results: tuple[LoadResult, ...]
+
+    @property
+    def broken(self) -> tuple[LoadResult, ...]:
+        return tuple(r for r in self.results if r.deck is None or r.errors)
+
+    def find(self, ref: str) -> Deck | None:
+        """A deck by id, or by the path of its file."""
+        for deck in self.decks:
+            if deck.id == ref:
+                return deck
+        target = Path(ref).expanduser().resolve()
+        for deck in self.decks:
+            if deck.path.resolve() == target:
+                return deck
+        return None
+
+
+def load_library(folders: Iterable[Path], files: Iterable[Path] = ()) -> Library:
+    """Load the decks of every folder and every named file; the first deck with an id wins."""
+    paths: list[Path] = []
+    seen: set[Path] = set()
+    for path in [*(f for folder in folders for f in deck_files(folder)), *files]:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            paths.append(path)
+    decks: list[Deck] = []
+    results: list[LoadResult] = []
+    by_id: dict[str, Deck] = {}
+    for path in paths:
+        result = load_deck(path)
+        deck = result.deck
+        if deck is not None and deck.id in by_id:
+            first = by_id[deck.id]
+            pos = deck.id_position
+            clash = Problem(path, pos.line, pos.column, f"deck id '{deck.id}' is already used by {first.path}")
+            result = LoadResult(path, None, (*result.problems, clash))
+        elif deck is not None:
+            by_id[deck.id] = deck
+            decks.append(deck)
+        results.append(result)
+    return Library(tuple(decks), tuple(results))

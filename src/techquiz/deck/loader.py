@@ -1,0 +1,334 @@
+"""YAML deck file -> `Deck`, with every problem of the file reported at its position.
+
+Nothing here raises for a bad deck: `load_deck` returns the problems (errors and warnings), each
+printable as `FILE:LINE:COL: message`, and a deck only when there were no errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from techquiz.deck import cloze, yamltree
+from techquiz.deck.model import CARD_CLASSES, Card, Deck, DeckSource, Position, Settings
+from techquiz.deck.schema import CARD_TYPE_FIELDS, COMMON_CARD_FIELDS, DECK_FIELDS, ID_PATTERN, MAX_CHOICES, Field
+from techquiz.deck.text import strip_controls
+from techquiz.deck.yamltree import Mapping, Node, Scalar, Sequence
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+_ID = re.compile(ID_PATTERN)
+_TRUE = frozenset({"true", "yes", "on"})
+_FALSE = frozenset({"false", "no", "off"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    column: int
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        tag = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}:{self.column}: {tag}{self.message}"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    path: Path
+    deck: Deck | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+
+class _Checker:
+    """Walks one file's YAML tree against the field definitions, collecting problems."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def error(self, node: Node | tuple[int, int], message: str) -> None:
+        line, column = (node.line, node.column) if isinstance(node, Node) else node
+        self.problems.append(Problem(self.path, line, column, message))
+
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def warn(self, node: Node, message: str) -> None:
+        self.problems.append(Problem(self.path, node.line, node.column, message, "warning"))
+
+    def text(self, node: Node, where: str) -> str | None:
+        if not isinstance(node, Scalar):
+            self.error(node, f"{where} must be text, not a {node.kind}")
+            return None
+        if node.is_null:
+            self.error(node, f"{where} is empty")
+            return None
+        value, stripped = strip_controls(node.value)
+        if stripped:
+            self.warn(node, f"{where}: control characters removed")
+        return value
+
+    def value(self, field: Field, node: Node, where: str) -> Any:
+        kind = field.kind
+        if kind == "text":
+            return self.text(node, where)
+        if kind == "texts":
+            if not isinstance(node, Sequence):
+                self.error(node, f"{where} must be a list of text, not {node.kind}")
+                return None
+            items = [self.text(item, f"{where} item {i}") for i, item in enumerate(node.items, 1)]
+            if len(items) < field.min_items:
+                self.error(node, f"{where} needs at least {field.min_items} item(s)")
+                return None
+            return None if any(item is None for item in items) else tuple(items)
+        if not isinstance(node, Scalar) or node.is_null:
+            wanted = {"bool": "true or false", "int": "a whole number", "number": "a number"}.get(kind, kind)
+            got = "empty" if isinstance(node, Scalar) else f"a {node.kind}"
+            self.error(node, f"{where} must be {wanted}, not {got}")
+            return None
+        raw = node.value.strip()
+        if kind == "bool":
+            if raw.lower() in _TRUE:
+                return True
+            if raw.lower() in _FALSE:
+                return False
+            self.error(node, f"{where} must be true or false, not '{raw}'")
+            return None
+        number: float
+        try:
+            number = int(raw) if kind == "int" else float(raw)
+        except ValueError:
+            self.error(node, f"{where} must be {'a whole number' if kind == 'int' else 'a number'}, not '{raw}'")
+            return None
+        if (field.minimum is not None and number < field.minimum) or (
+            field.maximum is not None and number > field.maximum
+        ):
+            if field.minimum == field.maximum:
+                self.error(node, f"{where} must be {field.minimum:g}, not {raw}")
+            else:
+                self.error(node, f"{where} must be between {field.minimum:g} and {field.maximum:g}, not {raw}")
+            return None
+        return number
+
+    def fields(
+        self, node: Mapping, spec: Iterable[Field], where: str, skip: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
+        """Check a mapping's keys against `spec`; return the converted values of the valid ones."""
+        spec_by_name = {f.name: f for f in spec}
+        out: dict[str, Any] = {}
+        for name, (key, value_node) in node.items.items():
+            if name in skip:
+                continue
+            field = spec_by_name.get(name)
+            if field is None:
+                close = difflib.get_close_matches(name, list(spec_by_name), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.error(key, f"{where}: unknown field '{name}'{hint}")
+                continue
+            label = f"{where}: '{name}'"
+            if field.kind == "mapping":
+                if isinstance(value_node, Mapping):
+                    out[name] = self.fields(value_node, field.fields, f"{where} {name}")
+                else:
+                    self.error(value_node, f"{label} must be a mapping of fields, not {value_node.kind}")
+                continue
+            if field.kind == "cards":
+                out[name] = value_node
+                continue
+            converted = self.value(field, value_node, label)
+            if converted is not None:
+                out[name] = converted
+        for field in spec:
+            if field.required and field.name not in node.items:
+                self.error(node, f"{where}: missing field '{field.name}'")
+        return out
+
+
+def _generated_id(type_name: str, values: dict[str, Any]) -> str:
+    content = repr((type_name, sorted((k, v) for k, v in values.items() if k not in ("tags", "explain", "source"))))
+    return "auto-" + hashlib.sha1(content.encode("utf-8")).hexdigest()[:10]
+
+
+def _card(check: _Checker, node: Node, index: int) -> Card | None:
+    if not isinstance(node, Mapping):
+        check.error(node, f"card {index} must be a mapping of fields, not {node.kind}")
+        return None
+    id_entry = node.items.get("id")
+    where = f"card {index}"
+    if id_entry and isinstance(id_entry[1], Scalar) and not id_entry[1].is_null:
+        where = f"card '{id_entry[1].value}'"
+    type_entry = node.items.get("type")
+    type_name = "basic"
+    if type_entry is not None:
+        type_node = type_entry[1]
+        given = check.text(type_node, f"{where}: 'type'")
+        if given is None:
+            return None
+        if given not in CARD_TYPE_FIELDS:
+            close = difflib.get_close_matches(given, list(CARD_TYPE_FIELDS), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            kinds = ", ".join(CARD_TYPE_FIELDS)
+            check.error(type_node, f"{where}: unknown card type '{given}'{hint}; use one of {kinds}")
+            return None
+        type_name = given
+    before = len(check.errors())
+    values = check.fields(node, COMMON_CARD_FIELDS + CARD_TYPE_FIELDS[type_name], where)
+    values.pop("type", None)
+    if "id" in values and not _ID.match(values["id"]):
+        check.error(id_entry[1] if id_entry else node, f"{where}: id may hold only letters, digits and - _ . : (100 at most)")
+    if not _card_rules(check, node, type_name, values, where) or len(check.errors()) > before:
+        return None
+    generated = "id" not in values
+    if generated:
+        values["id"] = _generated_id(type_name, values)
+        check.warn(node, f"{where} has no id: editing it will reset its progress (techquiz validate --add-ids)")
+    position = Position(check.path, node.line, node.column)
+    if type_name == "choice":
+        multiple = "answers" in values
+        values["answers"] = values.pop("answers") if multiple else (values.pop("answer"),)
+        values["multiple"] = multiple
+    return CARD_CLASSES[type_name](position=position, id_generated=generated, **values)
+
+
+def _card_rules(check: _Checker, node: Mapping, type_name: str, values: dict[str, Any], where: str) -> bool:
+    """Checks that go beyond field types. Returns False when the card cannot be built."""
+    ok = True
+
+    def at(name: str) -> Node:
+        return node.items[name][1] if name in node.items else node
+
+    if type_name == "cloze" and "text" in values:
+        if not cloze.deletions(values["text"]):
+            check.error(at("text"), f"{where}: cloze text has no deletions like {{{{c1::answer}}}}")
+            ok = False
+        elif any(not d.answer.strip() for d in cloze.deletions(values["text"])):
+            check.error(at("text"), f"{where}: a cloze deletion is empty")
+            ok = False
+    if type_name == "choice":
+        choices = values.get("choices", ())
+        if len(choices) > MAX_CHOICES:
+            check.error(at("choices"), f"{where}: at most {MAX_CHOICES} choices (one per letter a-z)")
+            ok = False
+        if len(set(choices)) != len(choices):
+            check.error(at("choices"), f"{where}: the choices repeat an option")
+            ok = False
+        if "answer" in node.items and "answers" in node.items:
+            check.error(at("answers"), f"{where}: give 'answer' (one right choice) or 'answers' (several), not both")
+            ok = False
+        elif "answer" not in node.items and "answers" not in node.items:
+            check.error(node, f"{where}: missing field 'answer' (or 'answers')")
+            ok = False
+        for name in ("answer", "answers"):
+            given = values.get(name)
+            if given is None:
+                continue
+            for answer in (given,) if isinstance(given, str) else given:
+                if choices and answer not in choices:
+                    check.error(at(name), f"{where}: answer '{answer}' is not one of the choices")
+                    ok = False
+    if type_name == "order" and len(set(values.get("items", ()))) != len(values.get("items", ())):
+        check.error(at("items"), f"{where}: the items repeat an entry, so their order is ambiguous")
+        ok = False
+    return ok
+
+
+def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, Problem(path, line, column, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
+    return text.removeprefix("\ufeff"), None
+
+
+def read_deck_text(path: Path) -> tuple[str | None, Problem | None]:
+    """Read a deck file as text, refusing what is too large, unreadable or not UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, Problem(path, 1, 1, f"file is {size / 1e6:.1f} MB; decks are limited to 10 MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, Problem(path, 1, 1, f"cannot read the file: {exc.strerror or exc}")
+    return _decode(path, data)
+
+
+def load_deck(path: Path, text: str | None = None) -> LoadResult:
+    """Load and validate one deck file (or `text` as if it were that file)."""
+    if text is None:
+        text, problem = read_deck_text(path)
+        if text is None:
+            assert problem is not None
+            return LoadResult(path, None, (problem,))
+    check = _Checker(path)
+    root, yaml_problems = yamltree.parse(text)
+    for yp in yaml_problems:
+        check.error((yp.line, yp.column), yp.message)
+    if root is None:
+        if not yaml_problems:
+            check.error((1, 1), "the file is empty; a deck needs format, id, title and cards")
+        return LoadResult(path, None, tuple(check.problems))
+    if not isinstance(root, Mapping):
+        check.error(root, f"a deck is a mapping of fields (format, id, title, cards), not a {root.kind}")
+        return LoadResult(path, None, tuple(check.problems))
+    values = check.fields(root, DECK_FIELDS, "deck")
+    if "id" in values and not _ID.match(values["id"]):
+        check.error(root.items["id"][1], "deck: id may hold only letters, digits and - _ . : (100 at most)")
+    cards = _cards(check, values.get("cards"))
+    if check.errors():
+        return LoadResult(path, None, tuple(check.problems))
+    id_node = root.items["id"][1]
+    deck = Deck(
+        id=values["id"],
+        title=values["title"],
+        path=path,
+        cards=tuple(cards),
+        id_position=Position(path, id_node.line, id_node.column),
+        description=values.get("description"),
+        source=DeckSource(**values["source"]) if "source" in values else None,
+        tags=values.get("tags", ()),
+        settings=Settings(**{k: v for k, v in values.get("settings", {}).items()}),
+    )
+    return LoadResult(path, deck, tuple(check.problems))
+
+
+def _cards(check: _Checker, node: Node | None) -> list[Card]:
+    if node is None:
+        return []
+    if not isinstance(node, Sequence):
+        check.error(node, f"deck: 'cards' must be a list of cards, not {node.kind}")
+        return []
+    if not node.items:
+        check.error(node, "deck: 'cards' is empty; a deck needs at least one card")
+        return []
+    cards: list[Card] = []
+    seen: dict[str, Card] = {}
+    for index, item in enumerate(node.items, 1):
+        card = _card(check, item, index)
+        if card is None:
+            continue
+        first = seen.get(card.id)
+        if first is not None:
+            id_node = item.items["id"][1] if isinstance(item, Mapping) and "id" in item.items else item
+            check.error(id_node, f"card '{card.id}': duplicate card id (first at line {first.position.line})")
+            continue
+        seen[card.id] = card
+        cards.append(card)
+    return cards

@@ -1,0 +1,188 @@
+"""The deck model: what a loaded deck file holds, as frozen dataclasses with source positions.
+
+A deck file lists *cards*; a card is studied as one or more *sub-cards* (Anki's note/card split): a
+cloze card gives one sub-card per deletion number, a basic card with `reverse: true` gives two.
+Progress is keyed by `CardKey(deck, card, sub)`, so editing a card's text keeps its progress.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from techquiz.deck import cloze
+
+
+@dataclass(frozen=True, order=True)
+class CardKey:
+    deck: str
+    card: str
+    sub: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.deck}/{self.card}" + (f"#{self.sub}" if self.sub else "")
+
+
+@dataclass(frozen=True)
+class Position:
+    path: Path
+    line: int  # 1-based
+    column: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Card:
+    """Fields every card type has."""
+
+    type_name: ClassVar[str] = ""
+    id: str
+    position: Position
+    id_generated: bool = False
+    tags: tuple[str, ...] = ()
+    hint: str | None = None
+    explain: str | None = None
+    source: str | None = None
+
+    def subs(self) -> tuple[str, ...]:
+        """The sub-card names this card is studied as ('' for a single card)."""
+        return ("",)
+
+    def prompt(self, sub: str = "") -> str:
+        """The question side, as plain text."""
+        raise NotImplementedError
+
+    def answer_text(self, sub: str = "") -> str:
+        """The answer side, as plain text."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class BasicCard(Card):
+    type_name: ClassVar[str] = "basic"
+    front: str = ""
+    back: str = ""
+    reverse: bool = False
+
+    def subs(self) -> tuple[str, ...]:
+        return ("", "reverse") if self.reverse else ("",)
+
+    def prompt(self, sub: str = "") -> str:
+        return self.back if sub == "reverse" else self.front
+
+    def answer_text(self, sub: str = "") -> str:
+        return self.front if sub == "reverse" else self.back
+
+
+@dataclass(frozen=True)
+class ClozeCard(Card):
+    type_name: ClassVar[str] = "cloze"
+    text: str = ""
+
+    def subs(self) -> tuple[str, ...]:
+        return tuple(f"c{n}" for n in cloze.numbers(self.text))
+
+    def number(self, sub: str) -> int:
+        return int(sub[1:])
+
+    def prompt(self, sub: str = "") -> str:
+        return cloze.render(self.text, self.number(sub), revealed=False)
+
+    def answer_text(self, sub: str = "") -> str:
+        return ", ".join(cloze.answers(self.text, self.number(sub)))
+
+
+@dataclass(frozen=True)
+class ChoiceCard(Card):
+    type_name: ClassVar[str] = "choice"
+    question: str = ""
+    choices: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
+    multiple: bool = False  # written with `answers:`: pick all that are right
+
+    def prompt(self, sub: str = "") -> str:
+        return self.question
+
+    def answer_text(self, sub: str = "") -> str:
+        return ", ".join(self.answers)
+
+
+@dataclass(frozen=True)
+class TypedCard(Card):
+    type_name: ClassVar[str] = "typed"
+    question: str = ""
+    answer: str = ""
+    accept: tuple[str, ...] = ()
+
+    def prompt(self, sub: str = "") -> str:
+        return self.question
+
+    def answer_text(self, sub: str = "") -> str:
+        return self.answer
+
+
+@dataclass(frozen=True)
+class TrueFalseCard(Card):
+    type_name: ClassVar[str] = "truefalse"
+    statement: str = ""
+    answer: bool = True
+
+    def prompt(self, sub: str = "") -> str:
+        return self.statement
+
+    def answer_text(self, sub: str = "") -> str:
+        return "True" if self.answer else "False"
+
+
+@dataclass(frozen=True)
+class OrderCard(Card):
+    type_name: ClassVar[str] = "order"
+    question: str = ""
+    items: tuple[str, ...] = ()
+
+    def prompt(self, sub: str = "") -> str:
+        return self.question
+
+    def answer_text(self, sub: str = "") -> str:
+        return "\n".join(f"{i}. {item}" for i, item in enumerate(self.items, 1))
+
+
+CARD_CLASSES: dict[str, type[Card]] = {
+    cls.type_name: cls
+    for cls in (BasicCard, ClozeCard, ChoiceCard, TypedCard, TrueFalseCard, OrderCard)
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    new_per_day: int | None = None
+    reviews_per_day: int | None = None
+    desired_retention: float | None = None
+
+
+@dataclass(frozen=True)
+class DeckSource:
+    publisher: str | None = None
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Deck:
+    id: str
+    title: str
+    path: Path
+    cards: tuple[Card, ...]
+    id_position: Position
+    description: str | None = None
+    source: DeckSource | None = None
+    tags: tuple[str, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+
+    def keys(self) -> list[tuple[CardKey, Card]]:
+        """Every sub-card of the deck with its key, in file order."""
+        return [(CardKey(self.id, card.id, sub), card) for card in self.cards for sub in card.subs()]

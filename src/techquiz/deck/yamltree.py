@@ -1,0 +1,186 @@
+"""A safe YAML reader that keeps every scalar as the text written, with its position.
+
+It walks libyaml's parser events itself instead of using a PyYAML constructor, because the
+constructor's YAML 1.1 typing changes card text (`no` -> False, `1:30` -> 90, `0777` -> 511,
+`2024-12-28` -> a date), silently keeps the last of duplicate keys, expands alias bombs, and
+libyaml's recursive composer segfaults on very deep nesting. Here depth is bounded, anchors,
+aliases and explicit tags are refused at their position, and duplicate keys are reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CParser as _Parser
+except ImportError:  # libyaml missing: the pure-Python parser gives the same events, slower
+    from yaml.parser import Parser as _PyParserBase
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _PyParserBase):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParserBase.__init__(self)
+
+
+MAX_DEPTH = 64
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+class Node:
+    __slots__ = ("column", "line")
+    kind = "node"
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+
+
+class Scalar(Node):
+    __slots__ = ("plain", "value")
+    kind = "text"
+
+    def __init__(self, value: str, plain: bool, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.value = value
+        self.plain = plain
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.value in _NULLS
+
+
+class Mapping(Node):
+    __slots__ = ("items",)
+    kind = "mapping"
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.items: dict[str, tuple[Scalar, Node]] = {}
+
+
+class Sequence(Node):
+    __slots__ = ("items",)
+    kind = "list"
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.items: list[Node] = []
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    line: int
+    column: int
+    message: str
+
+
+def _pos(mark: Any) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+def parse(text: str) -> tuple[Node | None, list[YamlProblem]]:
+    """Parse one YAML document into a tree of Scalar/Mapping/Sequence nodes.
+
+    Returns the root (None when the document is empty or unusable) and every problem found.
+    A syntax error stops parsing (libyaml cannot go on past it); the other problems are collected.
+    """
+    problems: list[YamlProblem] = []
+    stack: list[Mapping | Sequence] = []
+    pending_key: list[Scalar | None] = []
+    root: Node | None = None
+    documents = 0
+    parser = _Parser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                break
+            cls = type(event)
+            if cls is yaml.ScalarEvent or cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+                line, column = _pos(event.start_mark)
+                if event.anchor is not None:
+                    problems.append(YamlProblem(line, column, "YAML anchors (&) are not allowed in decks"))
+                if event.tag is not None and not (cls is yaml.ScalarEvent and event.tag == "!"):
+                    tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+                    problems.append(YamlProblem(line, column, f"YAML tags are not allowed in decks: {tag}"))
+                node: Node
+                if cls is yaml.ScalarEvent:
+                    node = Scalar(event.value, event.style is None and event.implicit[0], line, column)
+                elif cls is yaml.MappingStartEvent:
+                    node = Mapping(line, column)
+                else:
+                    node = Sequence(line, column)
+                if not stack:
+                    root = node
+                else:
+                    parent = stack[-1]
+                    if isinstance(parent, Sequence):
+                        parent.items.append(node)
+                    elif pending_key[-1] is None:
+                        if isinstance(node, Scalar):
+                            pending_key[-1] = node
+                        else:
+                            problems.append(YamlProblem(line, column, "a key must be plain text"))
+                            pending_key[-1] = Scalar("", False, line, column)
+                    else:
+                        key = pending_key[-1]
+                        assert key is not None
+                        if key.value in parent.items:
+                            first = parent.items[key.value][0]
+                            problems.append(
+                                YamlProblem(
+                                    key.line,
+                                    key.column,
+                                    f"duplicate key '{key.value}' (first at line {first.line})",
+                                )
+                            )
+                        else:
+                            parent.items[key.value] = (key, node)
+                        pending_key[-1] = None
+                if cls is not yaml.ScalarEvent:
+                    if len(stack) >= MAX_DEPTH:
+                        problems.append(YamlProblem(line, column, f"nested deeper than {MAX_DEPTH} levels"))
+                        return None, problems
+                    stack.append(node)  # type: ignore[arg-type]
+                    pending_key.append(None)
+            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                stack.pop()
+                pending_key.pop()
+            elif cls is yaml.AliasEvent:
+                line, column = _pos(event.start_mark)
+                problems.append(YamlProblem(line, column, "YAML aliases (*) are not allowed in decks"))
+                if stack:  # keep the structure balanced: an alias stands for a value
+                    placeholder = Scalar("", False, line, column)
+                    parent = stack[-1]
+                    if isinstance(parent, Sequence):
+                        parent.items.append(placeholder)
+                    elif pending_key[-1] is None:
+                        pending_key[-1] = placeholder
+                    else:
+                        pending_key[-1] = None
+            elif cls is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    line, column = _pos(event.start_mark)
+                    problems.append(YamlProblem(line, column, "a deck file holds one YAML document"))
+                    return None, problems
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = _pos(mark) if mark is not None else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            what = f"{exc.problem} ({exc.context})"
+        if exc.problem == "mapping values are not allowed here":
+            what += " (put text that contains ': ' in quotes)"
+        problems.append(YamlProblem(line, column, f"YAML syntax error: {what}"))
+        return None, problems
+    except yaml.YAMLError as exc:
+        problems.append(YamlProblem(1, 1, f"YAML error: {exc}"))
+        return None, problems
+    return root, problems

@@ -1,0 +1,1 @@
+"""Spaced repetition without any UI: scheduling, the study queue, sessions and answer checking."""

@@ -1,0 +1,118 @@
+"""A thin layer over the official `fsrs` package: our stored card state in, FSRS's verdict out.
+
+`fsrs` has no "new" state (a new card is Learning at step 0 with no review); we keep `NEW` apart
+so that queues and daily limits can tell never-seen cards from cards in their learning steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import IntEnum
+from functools import lru_cache
+
+import fsrs
+
+LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
+RELEARNING_STEPS = (timedelta(minutes=10),)
+DEFAULT_RETENTION = 0.9
+LEECH_LAPSES = 8
+
+
+class State(IntEnum):
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+Rating = fsrs.Rating
+
+
+@dataclass(frozen=True)
+class CardState:
+    """What scheduling knows about one sub-card."""
+
+    state: State = State.NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+
+@lru_cache(maxsize=32)
+def _scheduler(retention: float, fuzz: bool) -> fsrs.Scheduler:
+    return fsrs.Scheduler(
+        desired_retention=retention,
+        learning_steps=LEARNING_STEPS,
+        relearning_steps=RELEARNING_STEPS,
+        enable_fuzzing=fuzz,
+    )
+
+
+def _to_fsrs(card: CardState, now: datetime) -> fsrs.Card:
+    # card_id is given: fsrs.Card() without one sleeps 1 ms to make a unique id.
+    if card.state == State.NEW:
+        return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0, due=now)
+    return fsrs.Card(
+        card_id=1,
+        state=fsrs.State(int(card.state)),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due or now,
+        last_review=card.last_review,
+    )
+
+
+def review(
+    card: CardState, rating: fsrs.Rating, now: datetime, retention: float = DEFAULT_RETENTION, fuzz: bool = True
+) -> CardState:
+    """The card's state after answering `rating` at `now`."""
+    result, _ = _scheduler(retention, fuzz).review_card(_to_fsrs(card, now), rating, now)
+    lapsed = card.state == State.REVIEW and rating == fsrs.Rating.Again
+    return replace(
+        card,
+        state=State(int(result.state)),
+        step=result.step,
+        stability=result.stability,
+        difficulty=result.difficulty,
+        due=result.due,
+        last_review=result.last_review,
+        reps=card.reps + 1,
+        lapses=card.lapses + (1 if lapsed else 0),
+    )
+
+
+def preview(card: CardState, now: datetime, retention: float = DEFAULT_RETENTION) -> dict[fsrs.Rating, timedelta]:
+    """The interval each rating would give (without fuzz, as Anki shows them on its buttons)."""
+    out = {}
+    for rating in fsrs.Rating:
+        after = review(card, rating, now, retention, fuzz=False)
+        assert after.due is not None
+        out[rating] = after.due - now
+    return out
+
+
+def retrievability(card: CardState, now: datetime, retention: float = DEFAULT_RETENTION) -> float:
+    if card.state == State.NEW:
+        return 0.0
+    return float(_scheduler(retention, False).get_card_retrievability(_to_fsrs(card, now), now))
+
+
+def format_interval(delta: timedelta) -> str:
+    """Anki-style short interval: 1m, 10m, 3h, 4d, 2.1mo, 1.5y."""
+    seconds = max(delta.total_seconds(), 0)
+    if seconds < 3600:
+        return f"{max(round(seconds / 60), 1)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"

@@ -1,0 +1,206 @@
+"""A study session: the next card, answering it durably, undo, counts and the grade intervals.
+
+No UI here: the Textual study screen and the tests drive the same object.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from techquiz.config import day_start, study_day
+from techquiz.deck.model import Card, CardKey, Deck
+from techquiz.srs import scheduler
+from techquiz.srs.queue import StudyQueue
+from techquiz.srs.scheduler import CardState, Rating
+from techquiz.store import progress
+from techquiz.store.backup import BackupPolicy
+from techquiz.store.progress import Answered, StoredCard
+
+DEFAULT_NEW_PER_DAY = 20
+DEFAULT_REVIEWS_PER_DAY = 200
+UNDO_DEPTH = 50
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    """The card on screen: what the store knows, and what the deck file says."""
+
+    stored: StoredCard
+    card: Card
+    deck: Deck
+
+    @property
+    def key(self) -> CardKey:
+        return self.stored.key
+
+    @property
+    def sub(self) -> str:
+        return self.stored.key.sub
+
+    @property
+    def state(self) -> CardState:
+        return self.stored.state
+
+
+@dataclass(frozen=True)
+class Counts:
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True)
+class Summary:
+    studied: int
+    again: int
+    seconds: float
+
+    @property
+    def accuracy(self) -> float | None:
+        return None if self.studied == 0 else (self.studied - self.again) / self.studied
+
+
+class StudySession:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        decks: Sequence[Deck],
+        clock: Callable[[], datetime],
+        backups: BackupPolicy | None = None,
+    ) -> None:
+        self.conn = conn
+        self.decks = {d.id: d for d in decks}
+        self.clock = clock
+        self.backups = backups
+        self.warnings: list[str] = []
+        self._undo: list[tuple[Answered, StoredCard, list[int]]] = []
+        self._answers: list[Rating] = []
+        self._started = time.monotonic()
+        self._cards: dict[CardKey, Card] = {}
+        for deck in decks:
+            self.warnings += progress.sync_deck(conn, deck)
+            self._cards.update(deck.keys())
+        self.today = study_day(clock())
+        self.queue = self._build_queue()
+        self._current: StudyCard | None = None
+
+    def _build_queue(self) -> StudyQueue:
+        end = day_start(self.today + timedelta(days=1))
+        done = progress.done_today(self.conn, self.today)
+        queues = {}
+        for deck in self.decks.values():
+            new_done, reviews_done = done.get(deck.id, (0, 0))
+            settings = deck.settings
+            new_limit = DEFAULT_NEW_PER_DAY if settings.new_per_day is None else settings.new_per_day
+            review_limit = DEFAULT_REVIEWS_PER_DAY if settings.reviews_per_day is None else settings.reviews_per_day
+            queues[deck.id] = progress.deck_queue(
+                self.conn, deck.id, self.today, end, max(new_limit - new_done, 0), max(review_limit - reviews_done, 0)
+            )
+        return StudyQueue.build(queues)
+
+    def _retention(self, deck_id: str) -> float:
+        retention = self.decks[deck_id].settings.desired_retention
+        return scheduler.DEFAULT_RETENTION if retention is None else retention
+
+    def _roll_over(self) -> None:
+        """A session left open past 04:00 starts the new day's queue."""
+        today = study_day(self.clock())
+        if today != self.today:
+            self.today = today
+            self.queue = self._build_queue()
+            self._current = None
+
+    def current(self) -> StudyCard | None:
+        """The card to show now (the same one until it is answered), or None when nothing is left."""
+        self._roll_over()
+        if self._current is None:
+            stored = self.queue.pop(self.clock())
+            while stored is not None and stored.key not in self._cards:
+                stored = self.queue.pop(self.clock())  # its deck was reloaded without it
+            if stored is not None:
+                self._current = StudyCard(stored, self._cards[stored.key], self.decks[stored.key.deck])
+        return self._current
+
+    def intervals(self) -> dict[Rating, timedelta]:
+        card = self.current()
+        if card is None:
+            return {}
+        return scheduler.preview(card.state, self.clock(), self._retention(card.key.deck))
+
+    def answer(self, rating: Rating, duration_ms: int) -> None:
+        """Grade the current card. Returns once the answer is committed to disk."""
+        card = self.current()
+        if card is None:
+            raise RuntimeError("no card to answer")
+        now = self.clock()
+        done = progress.answer(
+            self.conn, card.stored.rowid, rating, now, self.today, duration_ms, self._retention(card.key.deck)
+        )
+        self._current = None
+        buried = [rowid for rowid, _ in done.buried]
+        if buried:
+            self.queue.remove(set(buried))
+        after = replace(card.stored, state=done.after)
+        end = day_start(self.today + timedelta(days=1))
+        if done.after.state in (scheduler.State.LEARNING, scheduler.State.RELEARNING) and done.after.due and (
+            done.after.due < end
+        ):
+            self.queue.add_learning(after)
+        self._undo.append((done, card.stored, buried))
+        del self._undo[:-UNDO_DEPTH]
+        self._answers.append(rating)
+        if self.backups is not None:
+            self.backups.changed()
+            self.backups.maybe_backup(self.conn)
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> StudyCard | None:
+        """Take back the last answer: the card's previous state returns and is shown again."""
+        if not self._undo:
+            return None
+        done, stored, _buried = self._undo[-1]
+        progress.undo(self.conn, done)
+        self._undo.pop()
+        if self._answers:
+            self._answers.pop()
+        self.queue.remove({stored.rowid})
+        if self._current is not None:
+            self.queue.push_front(self._current.stored)
+        self.queue.push_front(stored)
+        self._current = None
+        # Siblings it buried come back only tomorrow in this session: the store is right, and
+        # the queue is rebuilt next session. This keeps undo O(1).
+        return self.current()
+
+    def counts(self) -> Counts:
+        new, learning, review = self.queue.counts()
+        if self._current is not None:
+            state = self._current.state.state
+            if state == scheduler.State.NEW:
+                new += 1
+            elif state == scheduler.State.REVIEW:
+                review += 1
+            else:
+                learning += 1
+        return Counts(new, learning, review)
+
+    def next_due(self) -> datetime | None:
+        """When something will be due again (for the nothing-due screen)."""
+        learning = self.queue.next_learning_due()
+        stored = progress.next_due(self.conn, list(self.decks))
+        candidates = [t for t in (learning, stored) if t is not None and t > self.clock()]
+        return min(candidates) if candidates else None
+
+    def summary(self) -> Summary:
+        again = sum(1 for r in self._answers if r == Rating.Again)
+        return Summary(len(self._answers), again, time.monotonic() - self._started)

@@ -1,0 +1,180 @@
+"""Opening the progress store: pragmas, integrity check, versioned migrations, clear failures.
+
+The file is SQLite in WAL mode with synchronous=FULL (as Anki): a committed answer survives a
+crash or power loss, and a second techquiz process can read while one writes. Schema versions
+live in `PRAGMA user_version`; migrations run forward in one transaction after a backup, and a
+file written by a newer techquiz is refused without being touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from techquiz.store import backup
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_MS = 15_000
+
+_V1 = """
+CREATE TABLE cards (
+    id INTEGER PRIMARY KEY,
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    sub TEXT NOT NULL DEFAULT '',
+    card_type TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,      -- order of new cards: their order in the deck file
+    state INTEGER NOT NULL DEFAULT 0,         -- 0 new, 1 learning, 2 review, 3 relearning
+    step INTEGER,
+    stability REAL,
+    difficulty REAL,
+    due INTEGER,                              -- UTC epoch ms; NULL while new
+    last_review INTEGER,
+    reps INTEGER NOT NULL DEFAULT 0,
+    lapses INTEGER NOT NULL DEFAULT 0,
+    leech INTEGER NOT NULL DEFAULT 0,
+    suspended INTEGER NOT NULL DEFAULT 0,
+    buried_until TEXT,                        -- study day (YYYY-MM-DD) from which it shows again
+    in_deck INTEGER NOT NULL DEFAULT 1,       -- 0: removed from its deck file, history kept
+    UNIQUE (deck_id, card_id, sub)
+);
+CREATE INDEX cards_queue ON cards (deck_id, state, due);
+CREATE TABLE review_log (
+    id INTEGER PRIMARY KEY,
+    card INTEGER NOT NULL REFERENCES cards (id),
+    reviewed_at INTEGER NOT NULL,             -- UTC epoch ms
+    day TEXT NOT NULL,                        -- study day (04:00 local boundary)
+    rating INTEGER NOT NULL,                  -- 1 Again, 2 Hard, 3 Good, 4 Easy
+    duration_ms INTEGER,
+    state_before INTEGER NOT NULL,
+    step_before INTEGER,
+    stability_before REAL,
+    difficulty_before REAL,
+    due_before INTEGER,
+    last_review_before INTEGER,
+    state_after INTEGER NOT NULL,
+    stability REAL,
+    difficulty REAL,
+    due_after INTEGER NOT NULL,
+    interval_days REAL NOT NULL               -- scheduled interval, in days
+);
+CREATE INDEX review_log_day ON review_log (day);
+CREATE INDEX review_log_card ON review_log (card, reviewed_at);
+CREATE TABLE deck_sync (deck_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+"""
+
+_V2 = """
+CREATE TABLE quiz_results (
+    id INTEGER PRIMARY KEY,
+    taken_at INTEGER NOT NULL,                -- UTC epoch ms
+    day TEXT NOT NULL,
+    decks TEXT NOT NULL,                      -- deck ids, comma-separated
+    questions INTEGER NOT NULL,
+    correct INTEGER NOT NULL
+);
+"""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message is one clear line for the user."""
+
+
+class CorruptStoreError(StoreError):
+    pass
+
+
+def _corrupt_message(path: Path, detail: str) -> str:
+    newest = backup.newest_backup(backup.backup_dir_for(path))
+    if newest is None:
+        advice = "No backup exists yet; the file has been left as it is."
+    else:
+        advice = f"Newest backup: {newest}. Run `techquiz restore` to bring it back (the damaged file is kept)."
+    return f"the progress store {path} is damaged ({detail}). {advice}"
+
+
+def connect(path: Path, *, check: bool = True, readonly: bool = False) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the store. Raises StoreError with a user-facing line."""
+    if readonly and not path.exists():
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        _migrate(conn, path, 0)
+        return conn
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the data folder {path.parent}: {exc.strerror}") from exc
+    try:
+        uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the progress store {path}: {exc}") from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if check:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                conn.close()
+                raise CorruptStoreError(_corrupt_message(path, f"integrity check: {result}"))
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(
+                f"the progress store {path} was written by a newer techquiz (schema {version}, this one "
+                f"knows {SCHEMA_VERSION}); upgrade techquiz. The file was not changed."
+            )
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if version < SCHEMA_VERSION:
+                if version > 0:
+                    backup.make_backup(conn, backup.backup_dir_for(path), reason=f"before-v{SCHEMA_VERSION}")
+                _migrate(conn, path, version)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            raise StoreError(f"the progress store {path} is busy in another techquiz; try again") from exc
+        if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc).replace(" ", "").lower():
+            raise StoreError(f"the progress store {path} is read-only: {exc}") from exc
+        raise CorruptStoreError(_corrupt_message(path, str(exc))) from exc
+    return conn
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (executescript would commit our open transaction)."""
+    out, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    return out
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Apply every migration after `version` in one transaction: all of them or none."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated
+        for target in range(current + 1, SCHEMA_VERSION + 1):
+            for statement in _statements(MIGRATIONS[target]):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]) -> object:
+    """Run `work` in one IMMEDIATE transaction (the write lock taken up front, so no deadlock)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return result

@@ -1,0 +1,58 @@
+"""Per-deck new / learning / due counts for the home screen and `techquiz decks`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from techquiz.config import Config, day_start, study_day
+from techquiz.deck.discovery import Library
+from techquiz.store import db, progress
+from techquiz.store.timeutil import to_ms
+
+
+def deck_counts(conn: Any, library: Library, now: Any) -> list[dict[str, Any]]:
+    """Counts as Anki shows them: new cards available today (within the daily limit), cards in
+    learning due today, reviews due today (within the daily limit)."""
+    from techquiz.srs.session import DEFAULT_NEW_PER_DAY, DEFAULT_REVIEWS_PER_DAY
+
+    today = study_day(now)
+    end = to_ms(day_start(today + timedelta(days=1)))
+    done = progress.done_today(conn, today)
+    rows = []
+    counts = {
+        deck_id: (new, learning, due, total)
+        for deck_id, new, learning, due, total in conn.execute(
+            "SELECT deck_id, SUM(state = 0 AND (buried_until IS NULL OR buried_until <= :day)), "
+            "SUM(state IN (1, 3) AND due < :end), "
+            "SUM(state = 2 AND due < :end AND (buried_until IS NULL OR buried_until <= :day)), COUNT(*) "
+            "FROM cards WHERE in_deck = 1 AND suspended = 0 GROUP BY deck_id",
+            {"day": today.isoformat(), "end": end},
+        )
+    }
+    for deck in library.decks:
+        new, learning, due, _ = counts.get(deck.id, (len(deck.keys()), 0, 0, 0))
+        new_done, reviews_done = done.get(deck.id, (0, 0))
+        s = deck.settings
+        new_limit = DEFAULT_NEW_PER_DAY if s.new_per_day is None else s.new_per_day
+        review_limit = DEFAULT_REVIEWS_PER_DAY if s.reviews_per_day is None else s.reviews_per_day
+        rows.append(
+            {
+                "id": deck.id,
+                "title": deck.title,
+                "path": str(deck.path),
+                "cards": len(deck.keys()),
+                "new": min(new or 0, max(new_limit - new_done, 0)),
+                "learning": learning or 0,
+                "due_today": min(due or 0, max(review_limit - reviews_done, 0)),
+            }
+        )
+    return rows
+
+
+def deck_overview(config: Config, library: Library) -> list[dict[str, Any]]:
+    conn = db.connect(config.store_path, check=False, readonly=True)
+    try:
+        return deck_counts(conn, library, config.now())
+    finally:
+        conn.close()

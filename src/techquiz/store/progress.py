@@ -1,0 +1,260 @@
+"""Cards and the review log: syncing decks in, reading queues out, answering and undoing.
+
+Every write is one IMMEDIATE transaction, and an answer reads the card's current row inside its
+transaction, so two techquiz processes answering on one store never lose each other's work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from techquiz.deck.model import CardKey, Deck
+from techquiz.srs import scheduler
+from techquiz.srs.scheduler import CardState, Rating, State
+from techquiz.store.db import transaction
+from techquiz.store.timeutil import from_ms, to_ms
+
+MAX_ANSWER_MS = 60_000  # as Anki: a card left open over lunch does not count as 2 hours of study
+
+_STATE_COLUMNS = "state, step, stability, difficulty, due, last_review, reps, lapses"
+
+
+def _state(row: tuple[object, ...]) -> CardState:
+    state, step, stability, difficulty, due, last_review, reps, lapses = row
+    return CardState(
+        state=State(int(state)),  # type: ignore[call-overload]
+        step=step,  # type: ignore[arg-type]
+        stability=stability,  # type: ignore[arg-type]
+        difficulty=difficulty,  # type: ignore[arg-type]
+        due=from_ms(due) if due is not None else None,  # type: ignore[arg-type]
+        last_review=from_ms(last_review) if last_review is not None else None,  # type: ignore[arg-type]
+        reps=reps,  # type: ignore[arg-type]
+        lapses=lapses,  # type: ignore[arg-type]
+    )
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    rowid: int
+    key: CardKey
+    state: CardState
+
+
+def _fingerprint(deck: Deck) -> str:
+    digest = hashlib.sha1()
+    for key, card in deck.keys():
+        digest.update(f"{key.card}\t{key.sub}\t{card.type_name}\n".encode())
+    return digest.hexdigest()
+
+
+def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
+    """Bring the store in line with the deck file. Returns warnings for the user.
+
+    New cards appear as new; a card removed from the file keeps its row and history (in_deck = 0)
+    and gets them back if it returns; a card whose type changed starts over, its history kept.
+    """
+    fingerprint = _fingerprint(deck)
+    stored = conn.execute("SELECT fingerprint FROM deck_sync WHERE deck_id = ?", (deck.id,)).fetchone()
+    if stored is not None and stored[0] == fingerprint:
+        return []  # unchanged since the last sync: no work that grows with the deck
+
+    def work(conn: sqlite3.Connection) -> list[str]:
+        warnings: list[str] = []
+        existing = {
+            (card_id, sub): (rowid, card_type, in_deck)
+            for rowid, card_id, sub, card_type, in_deck in conn.execute(
+                "SELECT id, card_id, sub, card_type, in_deck FROM cards WHERE deck_id = ?", (deck.id,)
+            )
+        }
+        inserts, returning, retyped = [], [], []
+        wanted = set()
+        for position, (key, card) in enumerate(deck.keys()):
+            wanted.add((key.card, key.sub))
+            row = existing.get((key.card, key.sub))
+            if row is None:
+                inserts.append((deck.id, key.card, key.sub, card.type_name, position))
+                continue
+            rowid, card_type, in_deck = row
+            if not in_deck:
+                returning.append((rowid,))
+            if card_type != card.type_name:
+                retyped.append((card.type_name, position, rowid))
+                warnings.append(
+                    f"{card.position}: card '{key.card}' changed type from {card_type} to {card.type_name}: "
+                    "its progress starts over (its review history is kept)"
+                )
+        gone = [(rowid,) for k, (rowid, _, in_deck) in existing.items() if k not in wanted and in_deck]
+        conn.executemany(
+            "INSERT INTO cards (deck_id, card_id, sub, card_type, position) VALUES (?, ?, ?, ?, ?)", inserts
+        )
+        conn.executemany("UPDATE cards SET in_deck = 1 WHERE id = ?", returning)
+        conn.executemany("UPDATE cards SET in_deck = 0 WHERE id = ?", gone)
+        conn.executemany(
+            "UPDATE cards SET card_type = ?, position = ?, state = 0, step = NULL, stability = NULL, "
+            "difficulty = NULL, due = NULL, last_review = NULL, reps = 0, lapses = 0, leech = 0 WHERE id = ?",
+            retyped,
+        )
+        conn.execute(
+            "INSERT INTO deck_sync (deck_id, fingerprint) VALUES (?, ?) "
+            "ON CONFLICT (deck_id) DO UPDATE SET fingerprint = excluded.fingerprint",
+            (deck.id, fingerprint),
+        )
+        return warnings
+
+    result = transaction(conn, work)
+    assert isinstance(result, list)
+    return result
+
+
+@dataclass(frozen=True)
+class DeckQueue:
+    """What one deck offers today, read once when a session starts."""
+
+    learning: list[StoredCard]
+    reviews: list[StoredCard]
+    new: list[StoredCard]
+
+
+def _select(conn: sqlite3.Connection, deck_id: str, where: str, params: tuple[object, ...]) -> list[StoredCard]:
+    rows = conn.execute(
+        f"SELECT id, card_id, sub, {_STATE_COLUMNS} FROM cards "
+        f"WHERE deck_id = ? AND in_deck = 1 AND suspended = 0 AND {where}",
+        (deck_id, *params),
+    )
+    return [StoredCard(r[0], CardKey(deck_id, r[1], r[2]), _state(r[3:])) for r in rows]
+
+
+def done_today(conn: sqlite3.Connection, today: date) -> dict[str, tuple[int, int]]:
+    """Per deck: (new cards introduced, reviews answered) on the study day `today`."""
+    out: dict[str, tuple[int, int]] = {}
+    for deck_id, new, reviews in conn.execute(
+        "SELECT c.deck_id, SUM(r.state_before = 0), SUM(r.state_before = 2) FROM review_log r "
+        "JOIN cards c ON c.id = r.card WHERE r.day = ? GROUP BY c.deck_id",
+        (today.isoformat(),),
+    ):
+        out[deck_id] = (new or 0, reviews or 0)
+    return out
+
+
+def deck_queue(
+    conn: sqlite3.Connection, deck_id: str, today: date, end_of_day: datetime, new_left: int, reviews_left: int
+) -> DeckQueue:
+    day, end = today.isoformat(), to_ms(end_of_day)
+    unburied = "(buried_until IS NULL OR buried_until <= ?)"
+    return DeckQueue(
+        learning=_select(conn, deck_id, "state IN (1, 3) AND due < ? ORDER BY due", (end,)),
+        reviews=_select(
+            conn, deck_id, f"state = 2 AND due < ? AND {unburied} ORDER BY due LIMIT ?", (end, day, reviews_left)
+        ),
+        new=_select(conn, deck_id, f"state = 0 AND {unburied} ORDER BY position LIMIT ?", (day, new_left)),
+    )
+
+
+def next_due(conn: sqlite3.Connection, deck_ids: list[str]) -> datetime | None:
+    """When the earliest studied card of these decks comes due."""
+    marks = ",".join("?" * len(deck_ids))
+    row = conn.execute(
+        f"SELECT MIN(due) FROM cards WHERE deck_id IN ({marks}) AND state > 0 AND in_deck = 1 AND suspended = 0",
+        deck_ids,
+    ).fetchone()
+    return from_ms(row[0]) if row and row[0] is not None else None
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What one answer wrote, enough to undo it."""
+
+    log_id: int
+    rowid: int
+    before: CardState
+    after: CardState
+    buried: tuple[tuple[int, str | None], ...]  # siblings buried by this answer, with their previous value
+
+
+def answer(
+    conn: sqlite3.Connection,
+    rowid: int,
+    rating: Rating,
+    now: datetime,
+    today: date,
+    duration_ms: int,
+    retention: float,
+) -> Answered:
+    """Grade one sub-card: new state + review-log row + sibling burying, in one committed transaction."""
+    tomorrow = (today + timedelta(days=1)).isoformat()
+
+    def work(conn: sqlite3.Connection) -> Answered:
+        row = conn.execute(f"SELECT {_STATE_COLUMNS}, deck_id, card_id, sub FROM cards WHERE id = ?", (rowid,)).fetchone()
+        before = _state(row[:8])
+        deck_id, card_id, sub = row[8:]
+        after = scheduler.review(before, rating, now, retention)
+        assert after.due is not None
+        interval = (after.due - now).total_seconds() / 86400
+        conn.execute(
+            "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
+            "reps = ?, lapses = ?, leech = leech OR ? WHERE id = ?",
+            (
+                int(after.state), after.step, after.stability, after.difficulty, to_ms(after.due),
+                to_ms(now), after.reps, after.lapses, after.lapses >= scheduler.LEECH_LAPSES, rowid,
+            ),
+        )  # fmt: skip
+        cursor = conn.execute(
+            "INSERT INTO review_log (card, reviewed_at, day, rating, duration_ms, state_before, step_before, "
+            "stability_before, difficulty_before, due_before, last_review_before, state_after, stability, "
+            "difficulty, due_after, interval_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                rowid, to_ms(now), today.isoformat(), int(rating), min(max(duration_ms, 0), MAX_ANSWER_MS),
+                int(before.state), before.step, before.stability, before.difficulty,
+                to_ms(before.due) if before.due else None,
+                to_ms(before.last_review) if before.last_review else None,
+                int(after.state), after.stability, after.difficulty, to_ms(after.due), interval,
+            ),
+        )  # fmt: skip
+        # Siblings (a cloze's other deletions, a reverse card) wait until tomorrow, as in Anki,
+        # so that one does not give the other away. Cards in learning steps are left alone.
+        siblings = conn.execute(
+            "SELECT id, buried_until FROM cards WHERE deck_id = ? AND card_id = ? AND sub != ? "
+            "AND state IN (0, 2) AND (buried_until IS NULL OR buried_until < ?)",
+            (deck_id, card_id, sub, tomorrow),
+        ).fetchall()
+        conn.executemany("UPDATE cards SET buried_until = ? WHERE id = ?", [(tomorrow, s[0]) for s in siblings])
+        assert cursor.lastrowid is not None
+        return Answered(cursor.lastrowid, rowid, before, after, tuple((s[0], s[1]) for s in siblings))
+
+    result = transaction(conn, work)
+    assert isinstance(result, Answered)
+    return result
+
+
+class UndoError(Exception):
+    """The answer cannot be undone (the card was answered again elsewhere)."""
+
+
+def undo(conn: sqlite3.Connection, answered: Answered) -> None:
+    """Put the card back as it was before `answered` and remove its review-log row."""
+
+    def work(conn: sqlite3.Connection) -> None:
+        latest = conn.execute("SELECT MAX(id) FROM review_log WHERE card = ?", (answered.rowid,)).fetchone()[0]
+        if latest != answered.log_id:
+            raise UndoError("this card has been answered again since (in another techquiz?); nothing was undone")
+        b = answered.before
+        conn.execute(
+            "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
+            "reps = ?, lapses = ?, leech = ? WHERE id = ?",
+            (
+                int(b.state), b.step, b.stability, b.difficulty, to_ms(b.due) if b.due else None,
+                to_ms(b.last_review) if b.last_review else None, b.reps, b.lapses,
+                b.lapses >= scheduler.LEECH_LAPSES, answered.rowid,
+            ),
+        )  # fmt: skip
+        conn.execute("DELETE FROM review_log WHERE id = ?", (answered.log_id,))
+        conn.executemany("UPDATE cards SET buried_until = ? WHERE id = ?", [(v, i) for i, v in answered.buried])
+
+    transaction(conn, work)
+
+
+def set_suspended(conn: sqlite3.Connection, rowid: int, suspended: bool) -> None:
+    transaction(conn, lambda c: c.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), rowid)))
