@@ -23,7 +23,10 @@ def _common() -> argparse.ArgumentParser:
     # overwriting a value given earlier.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="where progress is stored (TECHQUIZ_DATA_DIR)"
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="where progress is stored (TECHQUIZ_DATA_DIR)",
     )
     common.add_argument(
         "--decks",

@@ -47,9 +47,7 @@ def decks(config: Config, as_json: bool) -> int:
 
     library = load_library(config.deck_dirs)
     rows = deck_overview(config, library)
-    broken = [
-        {"path": str(r.path), "errors": [str(p) for p in r.errors]} for r in library.broken
-    ]
+    broken = [{"path": str(r.path), "errors": [str(p) for p in r.errors]} for r in library.broken]
     if as_json:
         print(json.dumps({"decks": rows, "broken": broken}, indent=2, ensure_ascii=False))
         return 0
@@ -59,7 +57,9 @@ def decks(config: Config, as_json: bool) -> int:
     width = max([len(r["id"]) for r in rows] + [4])
     print(f"{'DECK':<{width}}  {'CARDS':>5}  {'NEW':>5}  {'LEARN':>5}  {'DUE':>5}  TITLE")
     for r in rows:
-        print(f"{r['id']:<{width}}  {r['cards']:>5}  {r['new']:>5}  {r['learning']:>5}  {r['due_today']:>5}  {r['title']}")
+        print(
+            f"{r['id']:<{width}}  {r['cards']:>5}  {r['new']:>5}  {r['learning']:>5}  {r['due_today']:>5}  {r['title']}"
+        )
     for b in broken:
         print(f"broken: {b['path']}", file=sys.stderr)
         for line in b["errors"]:

@@ -16,7 +16,14 @@ from typing import Any, Literal
 
 from techquiz.deck import cloze, yamltree
 from techquiz.deck.model import CARD_CLASSES, Card, Deck, DeckSource, Position, Settings
-from techquiz.deck.schema import CARD_TYPE_FIELDS, COMMON_CARD_FIELDS, DECK_FIELDS, ID_PATTERN, MAX_CHOICES, Field
+from techquiz.deck.schema import (
+    CARD_TYPE_FIELDS,
+    COMMON_CARD_FIELDS,
+    DECK_FIELDS,
+    ID_PATTERN,
+    MAX_CHOICES,
+    Field,
+)
 from techquiz.deck.text import strip_controls
 from techquiz.deck.yamltree import Mapping, Node, Scalar, Sequence
 
@@ -190,7 +197,10 @@ def _card(check: _Checker, node: Node, index: int) -> Card | None:
     values = check.fields(node, COMMON_CARD_FIELDS + CARD_TYPE_FIELDS[type_name], where)
     values.pop("type", None)
     if "id" in values and not _ID.match(values["id"]):
-        check.error(id_entry[1] if id_entry else node, f"{where}: id may hold only letters, digits and - _ . : (100 at most)")
+        check.error(
+            id_entry[1] if id_entry else node,
+            f"{where}: id may hold only letters, digits and - _ . : (100 at most)",
+        )
     if not _card_rules(check, node, type_name, values, where) or len(check.errors()) > before:
         return None
     generated = "id" not in values
@@ -254,7 +264,9 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
-        return None, Problem(path, line, column, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
+        return None, Problem(
+            path, line, column, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        )
     return text.removeprefix("\ufeff"), None
 
 

@@ -151,8 +151,7 @@ class OrderCard(Card):
 
 
 CARD_CLASSES: dict[str, type[Card]] = {
-    cls.type_name: cls
-    for cls in (BasicCard, ClozeCard, ChoiceCard, TypedCard, TrueFalseCard, OrderCard)
+    cls.type_name: cls for cls in (BasicCard, ClozeCard, ChoiceCard, TypedCard, TrueFalseCard, OrderCard)
 }
 
 
@@ -183,6 +182,6 @@ class Deck:
     tags: tuple[str, ...] = ()
     settings: Settings = field(default_factory=Settings)
 
-    def keys(self) -> list[tuple[CardKey, Card]]:
+    def subcards(self) -> list[tuple[CardKey, Card]]:
         """Every sub-card of the deck with its key, in file order."""
         return [(CardKey(self.id, card.id, sub), card) for card in self.cards for sub in card.subs()]

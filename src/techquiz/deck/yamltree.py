@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 try:
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # libyaml missing: the pure-Python parser gives the same events, slower
     from yaml.parser import Parser as _PyParserBase
     from yaml.reader import Reader
@@ -95,8 +95,8 @@ def parse(text: str) -> tuple[Node | None, list[YamlProblem]]:
     pending_key: list[Scalar | None] = []
     root: Node | None = None
     documents = 0
-    parser = _Parser(text)
     try:
+        parser = _Parser(text)
         while True:
             event = parser.get_event()
             if event is None:

@@ -69,7 +69,11 @@ def _to_fsrs(card: CardState, now: datetime) -> fsrs.Card:
 
 
 def review(
-    card: CardState, rating: fsrs.Rating, now: datetime, retention: float = DEFAULT_RETENTION, fuzz: bool = True
+    card: CardState,
+    rating: fsrs.Rating,
+    now: datetime,
+    retention: float = DEFAULT_RETENTION,
+    fuzz: bool = True,
 ) -> CardState:
     """The card's state after answering `rating` at `now`."""
     result, _ = _scheduler(retention, fuzz).review_card(_to_fsrs(card, now), rating, now)

@@ -87,7 +87,7 @@ class StudySession:
         self._cards: dict[CardKey, Card] = {}
         for deck in decks:
             self.warnings += progress.sync_deck(conn, deck)
-            self._cards.update(deck.keys())
+            self._cards.update(deck.subcards())
         self.today = study_day(clock())
         self.queue = self._build_queue()
         self._current: StudyCard | None = None
@@ -102,7 +102,12 @@ class StudySession:
             new_limit = DEFAULT_NEW_PER_DAY if settings.new_per_day is None else settings.new_per_day
             review_limit = DEFAULT_REVIEWS_PER_DAY if settings.reviews_per_day is None else settings.reviews_per_day
             queues[deck.id] = progress.deck_queue(
-                self.conn, deck.id, self.today, end, max(new_limit - new_done, 0), max(review_limit - reviews_done, 0)
+                self.conn,
+                deck.id,
+                self.today,
+                end,
+                max(new_limit - new_done, 0),
+                max(review_limit - reviews_done, 0),
             )
         return StudyQueue.build(queues)
 
@@ -150,8 +155,10 @@ class StudySession:
             self.queue.remove(set(buried))
         after = replace(card.stored, state=done.after)
         end = day_start(self.today + timedelta(days=1))
-        if done.after.state in (scheduler.State.LEARNING, scheduler.State.RELEARNING) and done.after.due and (
-            done.after.due < end
+        if (
+            done.after.state in (scheduler.State.LEARNING, scheduler.State.RELEARNING)
+            and done.after.due
+            and (done.after.due < end)
         ):
             self.queue.add_learning(after)
         self._undo.append((done, card.stored, buried))

@@ -37,9 +37,7 @@ def newest_backup(folder: Path) -> Path | None:
     return backups[-1] if backups else None
 
 
-def make_backup(
-    conn: sqlite3.Connection, folder: Path, *, now: datetime | None = None, reason: str = ""
-) -> Path:
+def make_backup(conn: sqlite3.Connection, folder: Path, *, now: datetime | None = None, reason: str = "") -> Path:
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     folder.mkdir(parents=True, exist_ok=True)
     suffix = f"-{reason}" if reason else ""
@@ -59,16 +57,12 @@ def prune(folder: Path) -> None:
     """Keep the newest few, and the newest of each of the last days, weeks and months."""
     backups = list_backups(folder)
     keep: set[Path] = set(backups[-KEEP_RECENT:])
-    for key, count in (
-        (lambda t: t.strftime("%Y-%m-%d"), KEEP_DAILY),
-        (lambda t: t.strftime("%G-W%V"), KEEP_WEEKLY),
-        (lambda t: t.strftime("%Y-%m"), KEEP_MONTHLY),
-    ):
+    for period, count in (("%Y-%m-%d", KEEP_DAILY), ("%G-W%V", KEEP_WEEKLY), ("%Y-%m", KEEP_MONTHLY)):
         newest_per_period: dict[str, Path] = {}
         for path in backups:
             stamp = backup_time(path)
             assert stamp is not None
-            newest_per_period[key(stamp)] = path
+            newest_per_period[stamp.strftime(period)] = path
         keep.update(sorted(newest_per_period.values(), key=lambda p: backup_time(p) or datetime.min)[-count:])
     for path in backups:
         if path not in keep:

@@ -31,7 +31,7 @@ def deck_counts(conn: Any, library: Library, now: Any) -> list[dict[str, Any]]:
         )
     }
     for deck in library.decks:
-        new, learning, due, _ = counts.get(deck.id, (len(deck.keys()), 0, 0, 0))
+        new, learning, due, _ = counts.get(deck.id, (len(deck.subcards()), 0, 0, 0))
         new_done, reviews_done = done.get(deck.id, (0, 0))
         s = deck.settings
         new_limit = DEFAULT_NEW_PER_DAY if s.new_per_day is None else s.new_per_day
@@ -41,7 +41,7 @@ def deck_counts(conn: Any, library: Library, now: Any) -> list[dict[str, Any]]:
                 "id": deck.id,
                 "title": deck.title,
                 "path": str(deck.path),
-                "cards": len(deck.keys()),
+                "cards": len(deck.subcards()),
                 "new": min(new or 0, max(new_limit - new_done, 0)),
                 "learning": learning or 0,
                 "due_today": min(due or 0, max(review_limit - reviews_done, 0)),

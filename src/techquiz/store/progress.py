@@ -45,7 +45,7 @@ class StoredCard:
 
 def _fingerprint(deck: Deck) -> str:
     digest = hashlib.sha1()
-    for key, card in deck.keys():
+    for key, card in deck.subcards():
         digest.update(f"{key.card}\t{key.sub}\t{card.type_name}\n".encode())
     return digest.hexdigest()
 
@@ -71,7 +71,7 @@ def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
         }
         inserts, returning, retyped = [], [], []
         wanted = set()
-        for position, (key, card) in enumerate(deck.keys()):
+        for position, (key, card) in enumerate(deck.subcards()):
             wanted.add((key.card, key.sub))
             row = existing.get((key.card, key.sub))
             if row is None:
@@ -140,14 +140,22 @@ def done_today(conn: sqlite3.Connection, today: date) -> dict[str, tuple[int, in
 
 
 def deck_queue(
-    conn: sqlite3.Connection, deck_id: str, today: date, end_of_day: datetime, new_left: int, reviews_left: int
+    conn: sqlite3.Connection,
+    deck_id: str,
+    today: date,
+    end_of_day: datetime,
+    new_left: int,
+    reviews_left: int,
 ) -> DeckQueue:
     day, end = today.isoformat(), to_ms(end_of_day)
     unburied = "(buried_until IS NULL OR buried_until <= ?)"
     return DeckQueue(
         learning=_select(conn, deck_id, "state IN (1, 3) AND due < ? ORDER BY due", (end,)),
         reviews=_select(
-            conn, deck_id, f"state = 2 AND due < ? AND {unburied} ORDER BY due LIMIT ?", (end, day, reviews_left)
+            conn,
+            deck_id,
+            f"state = 2 AND due < ? AND {unburied} ORDER BY due LIMIT ?",
+            (end, day, reviews_left),
         ),
         new=_select(conn, deck_id, f"state = 0 AND {unburied} ORDER BY position LIMIT ?", (day, new_left)),
     )
@@ -187,7 +195,9 @@ def answer(
     tomorrow = (today + timedelta(days=1)).isoformat()
 
     def work(conn: sqlite3.Connection) -> Answered:
-        row = conn.execute(f"SELECT {_STATE_COLUMNS}, deck_id, card_id, sub FROM cards WHERE id = ?", (rowid,)).fetchone()
+        row = conn.execute(
+            f"SELECT {_STATE_COLUMNS}, deck_id, card_id, sub FROM cards WHERE id = ?", (rowid,)
+        ).fetchone()
         before = _state(row[:8])
         deck_id, card_id, sub = row[8:]
         after = scheduler.review(before, rating, now, retention)
