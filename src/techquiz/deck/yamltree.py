@@ -98,7 +98,7 @@ def parse(text: str) -> tuple[Node | None, list[YamlProblem]]:
     try:
         parser = _Parser(text)
         while True:
-            event = parser.get_event()
+            event: Any = parser.get_event()
             if event is None:
                 break
             cls = type(event)
