@@ -125,3 +125,9 @@ def test_installed_wheel_finds_bundled_decks(tmp_path: Path) -> None:
     where, _, payload = proc.stdout.partition("\n")
     assert where.startswith(str(target))
     assert len(json.loads(payload)["decks"]) == 3
+
+
+def test_restore_without_backups_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "restore")
+    assert code == 1
+    assert err.startswith("techquiz: no backups in ") and len(err.splitlines()) == 1

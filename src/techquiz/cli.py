@@ -10,6 +10,7 @@ from pathlib import Path
 
 from techquiz import __version__
 from techquiz.config import Config, ConfigError
+from techquiz.store.db import StoreError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -55,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="deck files or folders of decks")
 
     sub.add_parser("schema", parents=[common], help="print the JSON Schema of the deck format")
+
+    p = sub.add_parser("restore", parents=[common], help="restore the progress store from a backup")
+    p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")
     return parser
 
 
@@ -64,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = Config.from_env(data_dir=getattr(args, "data_dir", None), deck_dirs=getattr(args, "decks", []))
         return _dispatch(parser, args, config)
-    except (UserError, ConfigError) as exc:
+    except (UserError, ConfigError, StoreError) as exc:
         print(f"techquiz: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -86,6 +90,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, config:
     if command == "schema":
         print(json.dumps(commands.schema(), indent=2))
         return EXIT_OK
+    if command == "restore":
+        return commands.restore(config, Path(args.backup) if args.backup else None)
     if command == "decks":
         return commands.decks(config, as_json=args.json)
     parser.print_help()

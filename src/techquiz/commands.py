@@ -65,3 +65,13 @@ def decks(config: Config, as_json: bool) -> int:
         for line in b["errors"]:
             print(f"  {line}", file=sys.stderr)
     return 0
+
+
+def restore(config: Config, chosen: Path | None) -> int:
+    from techquiz.store.restore import restore as restore_store
+
+    used, kept = restore_store(config.store_path, chosen)
+    print(f"Restored {config.store_path} from {used}.")
+    if kept is not None:
+        print(f"The file it replaced is kept as {kept}.")
+    return 0
