@@ -131,3 +131,9 @@ def test_restore_without_backups_is_one_clear_line(capsys: pytest.CaptureFixture
     code, _, err = run(capsys, "restore")
     assert code == 1
     assert err.startswith("techquiz: no backups in ") and len(err.splitlines()) == 1
+
+
+def test_committed_schema_file_matches_the_validator(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/deck.schema.json (used by the bundled decks' editor line) is `techquiz schema` output."""
+    _, out, _ = run(capsys, "schema")
+    assert json.loads((REPO / "docs" / "deck.schema.json").read_text()) == json.loads(out)
