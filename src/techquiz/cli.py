@@ -10,13 +10,10 @@ from pathlib import Path
 
 from techquiz import __version__
 from techquiz.config import Config, ConfigError
+from techquiz.errors import UserError
 from techquiz.store.db import StoreError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-
-
-class UserError(Exception):
-    """A user-facing error: printed as one line, exit code 1."""
 
 
 def _common() -> argparse.ArgumentParser:
@@ -48,6 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"techquiz {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("study", parents=[common], help="study these decks (default: all) with spaced repetition")
+    p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
+
+    p = sub.add_parser("quiz", parents=[common], help="a scored quiz that leaves the schedule untouched")
+    p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
+    p.add_argument("-n", type=int, default=10, metavar="N", help="number of questions (default 10)")
+
+    p = sub.add_parser("stats", parents=[common], help="statistics, as a table or as JSON")
+    p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("decks", parents=[common], help="list the decks found, with card / new / due counts")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -94,5 +102,11 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, config:
         return commands.restore(config, Path(args.backup) if args.backup else None)
     if command == "decks":
         return commands.decks(config, as_json=args.json)
+    if command == "stats":
+        return commands.stats(config, args.deck_refs, as_json=args.json)
+    if command in (None, "study", "quiz"):
+        if command == "quiz" and args.n < 1:
+            parser.error("-n must be at least 1")
+        return commands.tui(config, command or "home", getattr(args, "deck_refs", []), getattr(args, "n", 10))
     parser.print_help()
     return EXIT_OK

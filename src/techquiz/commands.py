@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from techquiz.config import Config
-from techquiz.deck.discovery import deck_files, load_library
+from techquiz.deck.discovery import Library, deck_files, load_library
+from techquiz.deck.model import Deck
 from techquiz.deck.schema import json_schema
+from techquiz.errors import UserError
 
 
 def validate(paths: list[Path]) -> int:
@@ -75,3 +77,67 @@ def restore(config: Config, chosen: Path | None) -> int:
     if kept is not None:
         print(f"The file it replaced is kept as {kept}.")
     return 0
+
+
+def _library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
+    """The library with any deck files named on the command line, and the decks the refs name."""
+    files = [Path(r) for r in refs if Path(r).suffix in (".yaml", ".yml") or Path(r).is_file()]
+    library = load_library(config.deck_dirs, files)
+    chosen: list[Deck] = []
+    for ref in refs:
+        deck = library.find(ref)
+        if deck is None:
+            broken = next((r for r in library.broken if r.path.resolve() == Path(ref).resolve()), None)
+            if broken is not None:
+                raise UserError("\n".join(str(p) for p in broken.errors))
+            known = ", ".join(d.id for d in library.decks) or "none"
+            raise UserError(f"unknown deck '{ref}' (decks found: {known})")
+        chosen.append(deck)
+    return library, chosen or list(library.decks)
+
+
+def stats(config: Config, refs: list[str], as_json: bool) -> int:
+    from techquiz.stats import collect
+    from techquiz.store import db
+
+    library, chosen = _library_for(config, refs)
+    conn = db.connect(config.store_path, check=False, readonly=True)
+    try:
+        data = collect(conn, library, [d.id for d in chosen], config.now())
+    finally:
+        conn.close()
+    if as_json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    c, r = data["cards"], data["retention"]
+
+    def pct(v: float | None) -> str:
+        return "-" if v is None else f"{v:.0%}"
+
+    print(f"Today ({data['today']}): {data['reviews_today']} reviews, {data['due_today']} due, "
+          f"streak {data['streak_days']} day(s) (longest {data['longest_streak_days']})")  # fmt: skip
+    print(f"Retention: last 7 days {pct(r['last_7_days'])}, last 30 days {pct(r['last_30_days'])}")
+    print(f"Cards: {c['total']} total, {c['new']} new, {c['learning']} learning, {c['review']} review, "
+          f"{c['relearning']} relearning, {c['suspended']} suspended, {c['leeches']} leeches")  # fmt: skip
+    week = data["forecast"][:7]
+    print("Due next 7 days: " + ", ".join(f"{f['date'][5:]} {f['due']}" for f in week))
+    print()
+    width = max([len(d["id"]) for d in data["decks"]] + [4])
+    print(f"{'DECK':<{width}}  {'CARDS':>5}  {'NEW':>5}  {'DUE':>5}")
+    for d in data["decks"]:
+        print(f"{d['id']:<{width}}  {d['cards']:>5}  {d['new']:>5}  {d['due_today']:>5}")
+    return 0
+
+
+def tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:
+    library, chosen = _library_for(config, refs)
+    from techquiz.tui.app import TechquizApp
+
+    app = TechquizApp(config, mode, tuple(d.id for d in chosen) if refs else (), quiz_size, library)  # type: ignore[arg-type]
+    app.run()
+    if app.crash is not None:
+        error, log = app.crash
+        print(f"techquiz: unexpected error: {error!r}. Your answers so far are saved. Details are in {log}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    return app.return_code or 0

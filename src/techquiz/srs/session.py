@@ -189,6 +189,20 @@ class StudySession:
         # the queue is rebuilt next session. This keeps undo O(1).
         return self.current()
 
+    def reload_deck(self, deck: Deck) -> None:
+        """Take an edited deck file: cards show their new text; removed cards leave the queue."""
+        self.warnings += progress.sync_deck(self.conn, deck)
+        old = self.decks.get(deck.id)
+        if old is not None:
+            for key, _ in old.subcards():
+                self._cards.pop(key, None)
+        self.decks[deck.id] = deck
+        self._cards.update(deck.subcards())
+        current = self._current
+        if current is not None and current.key.deck == deck.id:
+            card = self._cards.get(current.key)
+            self._current = None if card is None else replace(current, card=card, deck=deck)
+
     def counts(self) -> Counts:
         new, learning, review = self.queue.counts()
         if self._current is not None:

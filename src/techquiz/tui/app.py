@@ -1,0 +1,174 @@
+"""The techquiz Textual app: home, study, quiz, summary, stats and help screens."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from techquiz.config import APP_NAME, Config
+from techquiz.deck.discovery import Library, load_library
+from techquiz.deck.model import Deck
+from techquiz.srs.session import StudySession
+from techquiz.store import db
+from techquiz.store.backup import BackupPolicy
+
+StartMode = Literal["home", "study", "quiz"]
+
+
+def settings_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "settings.json"
+
+
+class TechquizApp(App[int]):
+    CSS_PATH = "techquiz.tcss"
+    TITLE = "techquiz"
+    BINDINGS = [
+        Binding("ctrl+p", "command_palette", "Commands", show=False),
+        Binding("ctrl+q", "quit", "Quit", show=False),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        mode: StartMode = "home",
+        deck_refs: tuple[str, ...] = (),
+        quiz_size: int = 10,
+        library: Library | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.start_mode = mode
+        self.deck_refs = deck_refs
+        self.quiz_size = quiz_size
+        self.library = library or load_library(config.deck_dirs)
+        self.conn = db.connect(config.store_path)
+        self.backups = BackupPolicy(config.backup_dir)
+        self.crash: tuple[Exception, Path] | None = None
+        self._load_theme()
+
+    # ---- settings -----------------------------------------------------------------------------
+    def _load_theme(self) -> None:
+        try:
+            theme = json.loads(settings_path().read_text(encoding="utf-8")).get("theme")
+        except (OSError, ValueError):
+            return
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+
+    def _save_theme(self, _theme: object) -> None:
+        path = settings_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"theme": self.theme}), encoding="utf-8")
+        except OSError:
+            self.notify("Could not save the theme choice", severity="warning")
+
+    # ---- start --------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from techquiz.tui.screens.home import HomeScreen
+
+        self.theme_changed_signal.subscribe(self, self._save_theme)
+        self.push_screen(HomeScreen())
+        if self.start_mode == "study":
+            self.start_study(self.chosen_decks())
+        elif self.start_mode == "quiz":
+            self.start_quiz(self.chosen_decks())
+
+    def chosen_decks(self) -> list[Deck]:
+        if not self.deck_refs:
+            return list(self.library.decks)
+        return [deck for ref in self.deck_refs if (deck := self.library.find(ref)) is not None]
+
+    def reload_library(self) -> None:
+        self.library = load_library(self.config.deck_dirs, [d.path for d in self.library.decks])
+        from techquiz.tui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_decks()
+
+    # ---- navigation ---------------------------------------------------------------------------
+    def start_study(self, decks: list[Deck]) -> None:
+        from techquiz.tui.screens.study import StudyScreen
+
+        if not decks:
+            self.notify("No decks to study", severity="warning")
+            return
+        session = StudySession(self.conn, decks, self.config.now, self.backups)
+        if session.current() is None:
+            self.show_summary(session)
+            return
+        self.push_screen(StudyScreen(session))
+
+    def start_quiz(self, decks: list[Deck]) -> None:
+        from techquiz.tui.screens.quiz import QuizScreen, build_quiz
+
+        questions = build_quiz(decks, self.quiz_size)
+        if not questions:
+            self.notify("No cards to quiz on", severity="warning")
+            return
+        self.push_screen(QuizScreen(questions, [d.id for d in decks]))
+
+    def show_summary(self, session: StudySession) -> None:
+        from techquiz.tui.screens.summary import SummaryScreen
+
+        self._back_to_home()
+        self.push_screen(SummaryScreen(session.summary(), session.next_due(), session.counts().total))
+
+    def _back_to_home(self) -> None:
+        from techquiz.tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_decks()
+
+    def back_home(self) -> None:
+        self._back_to_home()
+
+    def action_stats(self) -> None:
+        from techquiz.tui.screens.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen())
+
+    def action_help(self) -> None:
+        from techquiz.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Study all decks", "Study every deck", lambda: self.start_study(list(self.library.decks)))
+        yield SystemCommand("Stats", "Statistics of your reviews", self.action_stats)
+        for deck in self.library.decks:
+            yield SystemCommand(
+                f"Study {deck.title}", f"Study the deck {deck.id}", lambda d=deck: self.start_study([d])
+            )
+            yield SystemCommand(
+                f"Quiz {deck.title}", f"A quiz on the deck {deck.id}", lambda d=deck: self.start_quiz([d])
+            )
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual would print a traceback with locals on exit; a user gets one line and a log file
+        # instead (cli prints it). Headless runs (tests) keep Textual's behaviour so failures surface.
+        if self.is_headless:
+            super()._handle_exception(error)
+            return
+        from techquiz.crashlog import write_crash_log
+
+        self.crash = (error, write_crash_log(error))
+        self._return_code = 1
+        self._close_messages_no_wait()
+
+    def on_unmount(self) -> None:
+        self.backups.maybe_backup(self.conn)
+        self.conn.close()

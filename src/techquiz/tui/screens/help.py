@@ -1,0 +1,56 @@
+"""`?`: every key, grouped as a learner looks for them."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS = [
+    ("Home", [
+        ("enter", "study the highlighted deck"), ("a", "study all decks"), ("t", "quiz on the highlighted deck"),
+        ("r", "reload the deck files"), ("s", "statistics"), ("q", "quit"),
+    ]),
+    ("Studying", [
+        ("space / enter", "show the answer; after it, accept the suggested grade (Good if none)"),
+        ("1 2 3 4", "Again, Hard, Good, Easy (or click the buttons)"),
+        ("a – z", "choice cards: pick a choice (several: pick each, then space)"),
+        ("up / down + enter", "choice and true/false cards: pick with the arrows"),
+        ("t / f", "true/false cards"),
+        ("shift+up/down, K/J", "order cards: move the highlighted item; enter checks"),
+        ("h", "show the card's hint"),
+        ("u", "undo the last answer"),
+        ("e", "edit the card's deck file in $EDITOR at the card, reload after"),
+        ("q / escape", "end the session (summary, then back)"),
+    ]),
+    ("Everywhere", [
+        ("s", "statistics"), ("?", "this help"), ("ctrl+p", "command palette: study or quiz a deck, theme"),
+        ("ctrl+q", "quit"),
+    ]),
+]  # fmt: skip
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("q", "dismiss", "Close", show=False),
+        Binding("question_mark", "dismiss", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        parts: list[Content | str | tuple[str, str]] = []
+        for group, keys in KEYS:
+            parts.append((f"{group}\n", "bold $accent"))
+            for key, what in keys:
+                parts.append((f"  {key:<20}", "bold"))
+                parts.append(f"{what}\n")
+            parts.append("\n")
+        parts.append(("escape closes this help", "dim"))
+        with VerticalScroll(id="help"):
+            yield Static(Content.assemble(*parts))
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

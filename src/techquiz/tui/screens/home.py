@@ -1,0 +1,124 @@
+"""The home screen: the decks with new / learning / due counts, and the broken ones with why."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from techquiz.store.overview import deck_counts
+
+if TYPE_CHECKING:
+    from techquiz.tui.app import TechquizApp
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "study", "Study deck"),
+        Binding("a", "study_all", "Study all"),
+        Binding("t", "quiz", "Quiz"),
+        Binding("s", "app.stats", "Stats"),
+        Binding("r", "reload", "Reload"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    @property
+    def tq(self) -> TechquizApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Static(id="greeting")
+            yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+            yield Static(id="broken")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Decks"
+        table = self.query_one(DataTable)
+        table.add_column("Deck", key="deck")
+        table.add_column(Text("New", justify="right"), key="new")
+        table.add_column(Text("Learn", justify="right"), key="learning")
+        table.add_column(Text("Due", justify="right"), key="due")
+        table.add_column(Text("Cards", justify="right"), key="cards")
+        self.refresh_decks()
+        table.focus()
+
+    def refresh_decks(self) -> None:
+        table = self.query_one(DataTable)
+        selected = table.cursor_row
+        table.clear()
+        rows = deck_counts(self.tq.conn, self.tq.library, self.tq.config.now())
+        totals = [0, 0, 0, 0]
+        for row in rows:
+            values = (row["new"], row["learning"], row["due_today"], row["cards"])
+            styles = ("bold blue", "bold red", "bold green", "")
+            table.add_row(
+                Text(row["title"]),
+                *(Text(str(v), style=s if v else "dim", justify="right") for v, s in zip(values, styles, strict=True)),
+                key=row["id"],
+            )
+            totals = [t + v for t, v in zip(totals, values, strict=True)]
+        if len(rows) > 1:
+            total_cells = (Text(str(v), style="bold", justify="right") for v in totals)
+            table.add_row(Text("All decks", style="bold"), *total_cells, key="*all*")
+        if rows:
+            table.move_cursor(row=min(selected, len(rows) - 1))
+        due = totals[0] + totals[1] + totals[2]
+        greeting = (
+            f"{due} card(s) to study today. Enter studies the highlighted deck, a studies them all."
+            if due
+            else "Nothing due right now: come back later, or take a quiz (t)."
+        )
+        self.query_one("#greeting", Static).update(Content(greeting if rows else "No decks found."))
+        broken = self.tq.library.broken
+        panel = self.query_one("#broken", Static)
+        panel.display = bool(broken)
+        if broken:
+            parts: list[Content | str | tuple[str, str]] = [
+                (f"{len(broken)} deck file(s) could not be loaded:\n", "bold $error")
+            ]
+            for result in broken:
+                for problem in result.errors[:5]:
+                    parts.append(str(problem) + "\n")
+                if len(result.errors) > 5:
+                    parts.append((f"  … and {len(result.errors) - 5} more (techquiz validate {result.path})\n", "dim"))
+            panel.update(Content.assemble(*parts))
+
+    def _selected(self) -> list[str]:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return []
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key == "*all*" or key is None:
+            return [d.id for d in self.tq.library.decks]
+        return [key]
+
+    def _decks(self) -> list:  # type: ignore[type-arg]
+        ids = self._selected()
+        return [d for d in self.tq.library.decks if d.id in ids]
+
+    def action_study(self) -> None:
+        self.tq.start_study(self._decks())
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_study()
+
+    def action_study_all(self) -> None:
+        self.tq.start_study(list(self.tq.library.decks))
+
+    def action_quiz(self) -> None:
+        self.tq.start_quiz(self._decks())
+
+    def action_reload(self) -> None:
+        self.tq.reload_library()
+        self.notify("Decks reloaded", timeout=2)

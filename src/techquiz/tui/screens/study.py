@@ -1,0 +1,211 @@
+"""The study screen: one card at a time, Anki's keys, every answer on disk before the next card."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import time
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, ProgressBar, Static
+
+from techquiz.deck.loader import load_deck
+from techquiz.srs import grading, scheduler
+from techquiz.srs.questions import study_question
+from techquiz.srs.scheduler import Rating
+from techquiz.srs.session import StudyCard, StudySession
+from techquiz.tui.widgets.question import QuestionView
+
+if TYPE_CHECKING:
+    from techquiz.tui.app import TechquizApp
+
+GRADES = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"), (Rating.Easy, "Easy"))
+
+
+class StudyScreen(Screen[None]):
+    BINDINGS = [
+        Binding("space", "primary", "Show answer", key_display="space"),
+        Binding("enter", "primary", "Show answer", show=False, priority=False),
+        Binding("1", "grade(1)", "Again", show=False),
+        Binding("2", "grade(2)", "Hard", show=False),
+        Binding("3", "grade(3)", "Good", show=False),
+        Binding("4", "grade(4)", "Easy", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("e", "edit", "Edit"),
+        Binding("h", "hint", "Hint"),
+        Binding("s", "app.stats", "Stats"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "end", "End"),
+        Binding("escape", "end", "End", show=False),
+    ]
+
+    def __init__(self, session: StudySession) -> None:
+        super().__init__()
+        self.session = session
+        self.card: StudyCard | None = None
+        self.view: QuestionView | None = None
+        self.shown_at = time.monotonic()
+        self.suggested: Rating | None = None
+        self.answered_count = 0
+
+    @property
+    def tq(self) -> TechquizApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="study"):
+            with Horizontal(id="status"):
+                yield Static(id="deck-title")
+                yield Static(id="counts")
+            yield ProgressBar(id="progress", show_eta=False)
+            yield Vertical(id="card-area")
+            with Horizontal(id="grades"):
+                for rating, label in GRADES:
+                    yield Button(label, id=f"grade-{int(rating)}", classes=f"grade grade-{label.lower()}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "techquiz"
+        self.sub_title = "Study"
+        for warning in self.session.warnings:
+            self.notify(warning, severity="warning", markup=False, timeout=8)
+        self.show_card()
+
+    # ---- showing ------------------------------------------------------------------------------
+    def show_card(self) -> None:
+        self.card = self.session.current()
+        area = self.query_one("#card-area", Vertical)
+        area.remove_children()
+        self.suggested = None
+        if self.card is None:
+            self.tq.show_summary(self.session)
+            return
+        self.view = QuestionView(study_question(self.card.card, self.card.sub))
+        area.mount(self.view)
+        self.shown_at = time.monotonic()
+        self.query_one("#grades").display = False
+        self._paint_status()
+        self.refresh_bindings()
+
+    def _paint_status(self) -> None:
+        counts = self.session.counts()
+        card = self.card
+        title = card.deck.title if card else ""
+        kind = card.card.type_name if card else ""
+        self.query_one("#deck-title", Static).update(Content.assemble((title, "bold"), (f"  {kind}", "dim")))
+        self.query_one("#counts", Static).update(
+            Content.assemble(
+                ("New ", "dim"),
+                (str(counts.new), "bold $primary"),
+                ("  Learning ", "dim"),
+                (str(counts.learning), "bold $warning"),
+                ("  Due ", "dim"),
+                (str(counts.review), "bold $success"),
+            )
+        )
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=self.answered_count + counts.total, progress=self.answered_count)
+
+    def _show_grades(self) -> None:
+        assert self.card is not None
+        intervals = self.session.intervals()
+        for rating, label in GRADES:
+            button = self.query_one(f"#grade-{int(rating)}", Button)
+            when = scheduler.format_interval(intervals[rating]) if rating in intervals else ""
+            button.label = Content.assemble((f"{int(rating)} ", "dim"), (label, "bold"), f" {when}")
+            button.set_class(rating == self.suggested, "suggested")
+        self.query_one("#grades").display = True
+        self.refresh_bindings()
+
+    # ---- phases -------------------------------------------------------------------------------
+    @property
+    def answered(self) -> bool:
+        return self.view is not None and self.view.outcome is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "grade":
+            return self.answered
+        if action == "hint":
+            return bool(self.view and not self.answered and self.view.question.hint)
+        if action == "undo":
+            return self.session.can_undo()
+        if action == "edit":
+            return self.card is not None
+        return True
+
+    @on(QuestionView.Answered)
+    def _answered(self, event: QuestionView.Answered) -> None:
+        correct = event.outcome.correct
+        self.suggested = None if correct is None else grading.suggested(correct)
+        self._show_grades()
+
+    def action_primary(self) -> None:
+        """space / enter: reveal (or check) first, then accept the suggested grade (Good if none)."""
+        if self.view is None:
+            return
+        if not self.answered:
+            q = self.view.question
+            if (q.kind == "choice" and q.multiple) or q.kind == "typed":
+                self.view.check()
+            else:
+                self.view.reveal()
+            return
+        self.action_grade(int(self.suggested or Rating.Good))
+
+    def action_grade(self, rating: int) -> None:
+        if not self.answered or self.card is None:
+            return
+        duration = int((time.monotonic() - self.shown_at) * 1000)
+        self.session.answer(Rating(rating), duration)  # committed before the next card shows
+        self.answered_count += 1
+        self.show_card()
+
+    @on(Button.Pressed, ".grade")
+    def _grade_clicked(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        self.action_grade(int(event.button.id.rsplit("-", 1)[1]))
+
+    def action_undo(self) -> None:
+        if self.session.undo() is not None:
+            self.answered_count = max(self.answered_count - 1, 0)
+            self.notify("Undid the last answer", timeout=2)
+        self.show_card()
+
+    def action_hint(self) -> None:
+        if self.view is not None:
+            self.view.show_hint()
+
+    def action_end(self) -> None:
+        self.tq.show_summary(self.session)
+
+    def action_edit(self) -> None:
+        """Open the card's deck file in $EDITOR at the card's line, then reload the deck."""
+        if self.card is None:
+            return
+        deck = self.card.deck
+        position = self.card.card.position
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        command = [*shlex.split(editor), f"+{position.line}", str(position.path)]
+        try:
+            with self.app.suspend():
+                subprocess.run(command, check=False)
+        except OSError as exc:
+            self.notify(f"Could not run {editor}: {exc.strerror}", severity="error", markup=False)
+            return
+        result = load_deck(deck.path)
+        if result.deck is None:
+            lines = "\n".join(str(p) for p in result.errors[:5])
+            self.notify(f"The deck has errors; keeping the last good version.\n{lines}", severity="error",
+                        markup=False, timeout=10)  # fmt: skip
+            return
+        self.session.reload_deck(result.deck)
+        self.tq.reload_library()
+        self.show_card()
