@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -41,8 +42,10 @@ class TechquizApp(App[int]):
         deck_refs: tuple[str, ...] = (),
         quiz_size: int = 10,
         library: Library | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         super().__init__()
+        self.rng = rng or random.Random()  # tests pass a seeded one: order shuffles and quiz picks
         self.config = config
         self.start_mode = mode
         self.deck_refs = deck_refs
@@ -110,7 +113,7 @@ class TechquizApp(App[int]):
     def start_quiz(self, decks: list[Deck]) -> None:
         from techquiz.tui.screens.quiz import QuizScreen, build_quiz
 
-        questions = build_quiz(decks, self.quiz_size)
+        questions = build_quiz(decks, self.quiz_size, self.rng)
         if not questions:
             self.notify("No cards to quiz on", severity="warning")
             return

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets.data_table import ColumnKey
 
 from techquiz.store.overview import deck_counts
 
@@ -18,9 +19,13 @@ if TYPE_CHECKING:
     from techquiz.tui.app import TechquizApp
 
 
+class DeckTable(DataTable[Text]):
+    # DataTable's own enter binding is hidden; show it, since enter is how a deck is studied.
+    BINDINGS = [Binding("enter", "select_cursor", "Study deck")]
+
+
 class HomeScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "study", "Study deck"),
         Binding("a", "study_all", "Study all"),
         Binding("t", "quiz", "Quiz"),
         Binding("s", "app.stats", "Stats"),
@@ -37,9 +42,18 @@ class HomeScreen(Screen[None]):
         yield Header()
         with Vertical(id="home"):
             yield Static(id="greeting")
-            yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+            yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static(id="broken")
         yield Footer()
+
+    def on_resize(self) -> None:
+        # The deck column takes what the counts leave, so nothing is cut off at 80 columns.
+        table = self.query_one(DataTable)
+        column = table.columns.get(ColumnKey("deck"))  # type: ignore[call-overload]
+        if column is not None:
+            column.auto_width = False
+            column.width = max(self.size.width - 30, 16)
+            table.refresh()
 
     def on_mount(self) -> None:
         self.sub_title = "Decks"
@@ -48,19 +62,20 @@ class HomeScreen(Screen[None]):
         table.add_column(Text("New", justify="right"), key="new")
         table.add_column(Text("Learn", justify="right"), key="learning")
         table.add_column(Text("Due", justify="right"), key="due")
-        table.add_column(Text("Cards", justify="right"), key="cards")
         self.refresh_decks()
         table.focus()
 
     def refresh_decks(self) -> None:
+        if not self.query(DataTable):
+            return  # not composed yet: on_mount fills the table
         table = self.query_one(DataTable)
         selected = table.cursor_row
         table.clear()
         rows = deck_counts(self.tq.conn, self.tq.library, self.tq.config.now())
-        totals = [0, 0, 0, 0]
+        totals = [0, 0, 0]
         for row in rows:
-            values = (row["new"], row["learning"], row["due_today"], row["cards"])
-            styles = ("bold blue", "bold red", "bold green", "")
+            values = (row["new"], row["learning"], row["due_today"])
+            styles = ("bold blue", "bold red", "bold green")
             table.add_row(
                 Text(row["title"]),
                 *(Text(str(v), style=s if v else "dim", justify="right") for v, s in zip(values, styles, strict=True)),

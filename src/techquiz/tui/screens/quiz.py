@@ -33,7 +33,7 @@ def build_quiz(decks: list[Deck], size: int, rng: random.Random | None = None) -
 
 class QuizScreen(Screen[None]):
     BINDINGS = [
-        Binding("space", "primary", "Check / next", key_display="space"),
+        Binding("space", "primary", "Check", key_display="space"),
         Binding("enter", "primary", "Next", show=False),
         Binding("r", "retry", "Retry misses"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
@@ -72,8 +72,8 @@ class QuizScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
             return self.finished and bool(self.misses)
-        if action == "end":
-            return True
+        if action == "accept":
+            return self.view is not None and self.view.outcome is not None
         return True
 
     def show_question(self) -> None:
@@ -103,6 +103,9 @@ class QuizScreen(Screen[None]):
         self.query_one("#counts", Static).update(
             Content.assemble(("Right ", "dim"), (str(self.right), "bold $success"))
         )
+
+    def action_accept(self) -> None:
+        self.action_primary()
 
     def action_primary(self) -> None:
         if self.finished:

@@ -9,7 +9,7 @@ import time
 from typing import TYPE_CHECKING
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -31,8 +31,8 @@ GRADES = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"),
 
 class StudyScreen(Screen[None]):
     BINDINGS = [
-        Binding("space", "primary", "Show answer", key_display="space"),
-        Binding("enter", "primary", "Show answer", show=False, priority=False),
+        Binding("space", "reveal", "Show answer", key_display="space"),
+        Binding("enter", "reveal", "Show answer", show=False),
         Binding("1", "grade(1)", "Again", show=False),
         Binding("2", "grade(2)", "Hard", show=False),
         Binding("3", "grade(3)", "Good", show=False),
@@ -88,7 +88,7 @@ class StudyScreen(Screen[None]):
         if self.card is None:
             self.tq.show_summary(self.session)
             return
-        self.view = QuestionView(study_question(self.card.card, self.card.sub))
+        self.view = QuestionView(study_question(self.card.card, self.card.sub, self.tq.rng))
         area.mount(self.view)
         self.shown_at = time.monotonic()
         self.query_one("#grades").display = False
@@ -131,8 +131,10 @@ class StudyScreen(Screen[None]):
         return self.view is not None and self.view.outcome is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "grade":
+        if action in ("grade", "accept"):
             return self.answered
+        if action == "reveal":
+            return self.view is not None and not self.answered
         if action == "hint":
             return bool(self.view and not self.answered and self.view.question.hint)
         if action == "undo":
@@ -147,17 +149,18 @@ class StudyScreen(Screen[None]):
         self.suggested = None if correct is None else grading.suggested(correct)
         self._show_grades()
 
-    def action_primary(self) -> None:
-        """space / enter: reveal (or check) first, then accept the suggested grade (Good if none)."""
-        if self.view is None:
+    def action_reveal(self) -> None:
+        """space / enter before answering: check a multiple choice or typed answer, else reveal."""
+        if self.view is None or self.answered:
             return
-        if not self.answered:
-            q = self.view.question
-            if (q.kind == "choice" and q.multiple) or q.kind == "typed":
-                self.view.check()
-            else:
-                self.view.reveal()
-            return
+        q = self.view.question
+        if (q.kind == "choice" and q.multiple) or q.kind == "typed":
+            self.view.check()
+        else:
+            self.view.reveal()
+
+    def action_accept(self) -> None:
+        """space / enter after answering: the suggested grade, or Good as in Anki."""
         self.action_grade(int(self.suggested or Rating.Good))
 
     def action_grade(self, rating: int) -> None:
@@ -195,8 +198,11 @@ class StudyScreen(Screen[None]):
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         command = [*shlex.split(editor), f"+{position.line}", str(position.path)]
         try:
-            with self.app.suspend():
-                subprocess.run(command, check=False)
+            try:
+                with self.app.suspend():
+                    subprocess.run(command, check=False)
+            except SuspendNotSupported:  # headless (tests) or a terminal that cannot hand over
+                subprocess.run(command, check=False, stdin=subprocess.DEVNULL, capture_output=True)
         except OSError as exc:
             self.notify(f"Could not run {editor}: {exc.strerror}", severity="error", markup=False)
             return

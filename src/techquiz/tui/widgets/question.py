@@ -11,11 +11,14 @@ from dataclasses import dataclass
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from techquiz.deck import cloze
+from techquiz.deck.model import ClozeCard
 from techquiz.srs import grading
 from techquiz.srs.questions import Question
 
@@ -31,6 +34,13 @@ class Outcome:
 
 
 class QuestionView(VerticalScroll, can_focus=True):
+    # After the answer, space / enter go to the screen's `accept` (its check_action enables it
+    # only then); before it, they fall through to the screen's own `reveal` binding.
+    BINDINGS = [
+        Binding("space", "screen.accept", "Accept grade"),
+        Binding("enter", "screen.accept", "Accept grade", show=False),
+    ]
+
     class Answered(Message):
         def __init__(self, outcome: Outcome) -> None:
             super().__init__()
@@ -203,7 +213,9 @@ class QuestionView(VerticalScroll, can_focus=True):
                 style = {"same": "", "extra": "strike $error", "missing": "underline $success"}[piece.kind]
                 parts.append((piece.text, style))
         parts.append(("\nAnswer: " if parts else "Answer: ", "bold"))
-        parts.append(q.answer if q.kind != "order" else "\n" + q.answer)
+        parts.append((q.answer, "bold $success") if q.kind != "order" else "\n" + q.answer)
+        if isinstance(q.card, ClozeCard):
+            parts += ["\n", *_cloze_revealed(q.card, q.sub)]
         result = self.query_one("#result", Static)
         result.update(Content.assemble(*parts))
         result.display = True
@@ -218,3 +230,16 @@ class QuestionView(VerticalScroll, can_focus=True):
             extra.display = True
         self.focus()
         self.post_message(self.Answered(outcome))
+
+
+def _cloze_revealed(card: ClozeCard, sub: str) -> list[str | tuple[str, str]]:
+    """The whole cloze sentence with this card's deletions highlighted."""
+    number = card.number(sub)
+    parts: list[str | tuple[str, str]] = []
+    last = 0
+    for match in cloze.CLOZE.finditer(card.text):
+        parts.append(cloze.CLOZE.sub(lambda m: m[2], card.text[last : match.start()]))
+        parts.append((match[2], "bold underline $success") if int(match[1]) == number else match[2])
+        last = match.end()
+    parts.append(card.text[last:])
+    return parts

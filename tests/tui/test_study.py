@@ -1,0 +1,328 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from techquiz.tui.app import TechquizApp
+from techquiz.tui.screens.home import HomeScreen
+from techquiz.tui.screens.quiz import QuizScreen
+from techquiz.tui.screens.stats import StatsScreen
+from techquiz.tui.screens.study import StudyScreen
+from techquiz.tui.screens.summary import SummaryScreen
+from techquiz.tui.widgets.question import QuestionView
+
+from .conftest import ALL_TYPES, HOSTILE
+
+MakeApp = Callable[..., TechquizApp]
+
+
+def reviews(app: TechquizApp) -> int:
+    return int(app.conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0])
+
+
+def study_until(app: TechquizApp, card_id: str) -> StudyScreen:
+    screen = app.screen
+    assert isinstance(screen, StudyScreen)
+    return screen
+
+
+async def goto_card(pilot, app: TechquizApp, card_id: str) -> StudyScreen:  # type: ignore[no-untyped-def]
+    """Answer Easy until the card with this id is on screen."""
+    for _ in range(20):
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        assert screen.card is not None
+        if screen.card.card.id == card_id:
+            return screen
+        await pilot.press("enter" if screen.card.card.type_name == "typed" else "space")
+        await pilot.press("4")
+        await pilot.pause()
+    raise AssertionError(f"card {card_id} never came")
+
+
+async def test_basic_reveal_and_grade_is_on_disk(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.card is not None
+        assert screen.card.card.id == "basic"
+        assert not screen.query_one("#grades").display
+        await pilot.press("space")
+        assert screen.query_one("#grades").display
+        assert "Paris" in str(screen.query_one("#result").render())
+        await pilot.press("3")
+        await pilot.pause()
+        assert reviews(app) == 1  # committed before the next card showed
+        assert screen.card is not None and screen.card.card.id != "basic"
+
+
+async def test_space_after_the_answer_accepts_good(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "space")
+        await pilot.pause()
+        assert app.conn.execute("SELECT rating FROM review_log").fetchone() == (3,)
+
+
+async def test_grade_buttons_show_intervals_and_click(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        labels = [str(b.label) for b in app.screen.query(".grade")]
+        assert labels == ["1 Again 1m", "2 Hard 6m", "3 Good 10m", "4 Easy 8d"]
+        await pilot.click("#grade-4")
+        await pilot.pause()
+        assert app.conn.execute("SELECT rating FROM review_log").fetchone() == (4,)
+
+
+async def test_cloze_shows_the_blank_then_the_sentence(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await goto_card(pilot, app, "cloze")
+        assert "launched in [...] by Chinese scientists" in str(screen.query_one("#prompt").render())
+        await pilot.press("space")
+        assert "launched in 2019 by Chinese scientists" in str(screen.query_one("#result").render())
+
+
+async def test_choice_by_letter_suggests_good_when_right(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await goto_card(pilot, app, "choice")
+        await pilot.press("b")
+        assert screen.view is not None and screen.view.outcome is not None and screen.view.outcome.correct
+        assert "suggested" in screen.query_one("#grade-3").classes
+        await pilot.press("enter")  # accepts the suggestion
+        await pilot.pause()
+        assert app.conn.execute("SELECT rating FROM review_log ORDER BY id DESC").fetchone() == (3,)
+
+
+async def test_choice_with_arrows_and_a_wrong_answer(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await goto_card(pilot, app, "choice")
+        await pilot.press("down", "down", "enter")  # 2022
+        assert screen.view is not None and screen.view.outcome is not None
+        assert screen.view.outcome.correct is False and screen.view.outcome.given == "2022"
+        assert "suggested" in screen.query_one("#grade-1").classes
+
+
+async def test_multiple_answers_need_every_right_choice(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await goto_card(pilot, app, "multi")
+        await pilot.press("a", "c", "space")
+        assert screen.view is not None and screen.view.outcome is not None and screen.view.outcome.correct
+
+
+async def test_typed_answer_is_checked_loosely_and_diffed(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await goto_card(pilot, app, "typed")
+        await pilot.press("N", "i", "n", "e", "space", "enter")  # 'Nine ' counts
+        assert screen.view is not None and screen.view.outcome is not None and screen.view.outcome.correct
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.conn.execute("SELECT rating FROM review_log ORDER BY id DESC").fetchone() == (3,)
+
+
+async def test_revealing_without_answering_counts_as_not_knowing(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await goto_card(pilot, app, "tf")
+        await pilot.press("space")
+        assert screen.view is not None and screen.view.outcome is not None
+        assert screen.view.outcome.correct is False
+        assert "suggested" in screen.query_one("#grade-1").classes
+
+
+async def test_truefalse_keys(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await goto_card(pilot, app, "tf")
+        await pilot.press("f")
+        assert screen.view is not None and screen.view.outcome is not None and screen.view.outcome.correct
+
+
+async def test_order_items_move_and_check(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await goto_card(pilot, app, "order")
+        view = screen.view
+        assert view is not None and view.order != ["first", "second", "third"]
+        # Put them right with the keys: bubble each item into place.
+        for target, item in enumerate(["first", "second", "third"]):
+            while view.order.index(item) != target:
+                view.cursor = view.order.index(item)
+                await pilot.press("K")
+        await pilot.press("enter")
+        assert view.outcome is not None and view.outcome.correct
+
+
+async def test_undo_brings_the_card_back_and_removes_the_review(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert reviews(app) == 1
+        await pilot.press("u")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.card is not None
+        assert screen.card.card.id == "basic"
+        assert reviews(app) == 0
+
+
+async def test_edit_opens_the_editor_at_the_card_and_reloads(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "editor.log"
+    script = tmp_path / "editor.sh"
+    script.write_text(f'#!/bin/sh\necho "$@" > {log}\nsed -i "s/capital of France/capital city of France/" "$2"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert log.read_text().split()[0] == "+5"
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        assert "capital city of France" in str(screen.query_one("#prompt").render())
+
+
+async def test_end_shows_summary_then_home(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "3", "q")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = str(app.screen.query_one("#summary-text").render())
+        assert "Cards studied  1" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_escape_ends_too(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_stats_and_help_keys(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert isinstance(app.screen, StudyScreen)
+
+
+async def test_command_palette_opens(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+
+
+async def test_nothing_due_says_when(make_app: MakeApp) -> None:
+    deck = "format: 1\nid: one\ntitle: One\ncards:\n  - {id: a, front: q, back: b}\n"
+    app = make_app({"one.yaml": deck}, mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "4")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "The next card is due" in str(app.screen.query_one("#summary-text").render())
+    again = make_app({"one.yaml": deck}, mode="study")
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = str(again.screen.query_one("#summary-text").render())
+        assert "All caught up" in text and "The next card is due" in text and "Dec at 09:00" in text
+
+
+async def test_home_lists_counts_and_broken_decks(make_app: MakeApp) -> None:
+    app = make_app({"all.yaml": ALL_TYPES, "bad.yaml": "format: 1\nid: x\n"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        broken = str(app.screen.query_one("#broken").render())
+        assert "bad.yaml:1:1: deck: missing field 'title'" in broken
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen)
+
+
+async def test_hostile_deck_is_shown_literally(make_app: MakeApp) -> None:
+    app = make_app({"hostile.yaml": HOSTILE}, mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        prompt = str(screen.query_one("#prompt").render())
+        assert "[@click=app.quit]Click me[/] [b]bold?[/b] [/broken" in prompt
+        await pilot.click("#prompt")
+        await pilot.press("space")
+        await pilot.pause()
+        result = str(screen.query_one("#result").render())
+        assert "\x1b" not in result and "\x07" not in result
+        assert app.is_running  # no action ran
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("space")
+        assert app.is_running
+
+
+async def test_home_hostile_titles_are_literal(make_app: MakeApp) -> None:
+    app = make_app({"hostile.yaml": HOSTILE})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#decks")
+        cell = table.get_row_at(0)[0]  # type: ignore[attr-defined]
+        assert cell.plain == "[bold red]Hostile[/] [@click=app.quit]deck[/]"
+        await pilot.click("#decks")
+        assert app.is_running
+
+
+async def test_quiz_of_typed_cards_scores_and_leaves_the_schedule(make_app: MakeApp) -> None:
+    deck = (
+        "format: 1\nid: q\ntitle: Q\ncards:\n"
+        "  - {id: a, type: typed, question: one?, answer: '1'}\n"
+        "  - {id: b, type: typed, question: two?, answer: '2'}\n"
+        "  - {id: c, type: typed, question: three?, answer: '3'}\n"
+    )
+    app = make_app({"q.yaml": deck}, mode="quiz", quiz_size=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        for _ in range(3):
+            view = screen.query_one(QuestionView)
+            answer = {"one?": "1", "two?": "2", "three?": "3"}[view.question.prompt]
+            await pilot.press(answer, "enter", "space")
+            await pilot.pause()
+        assert "3 / 3" in str(screen.query_one("#score").render())
+        assert reviews(app) == 0
+        assert app.conn.execute("SELECT questions, correct FROM quiz_results").fetchall() == [(3, 3)]
+
+
+async def test_quiz_basic_cards_become_choices_and_misses_can_be_retried(make_app: MakeApp) -> None:
+    app = make_app(bundled=True, mode="quiz", refs=("tech-opening-up-figures",), quiz_size=4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        kinds = {q.kind for q in screen.questions}
+        assert "reveal" not in kinds
+        for _ in range(4):
+            typed = screen.query_one(QuestionView).question.kind == "typed"
+            await pilot.press("enter" if typed else "space", "space")  # no answer given: a miss
+            await pilot.pause()
+        assert "0 / 4" in str(screen.query_one("#score").render())
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen) and len(app.screen.questions) == 4
