@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -17,6 +18,14 @@ from techquiz.store.overview import deck_counts
 
 if TYPE_CHECKING:
     from techquiz.tui.app import TechquizApp
+
+
+def _short(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 class DeckTable(DataTable[Text]):
@@ -49,7 +58,7 @@ class HomeScreen(Screen[None]):
     def on_resize(self) -> None:
         # The deck column takes what the counts leave, so nothing is cut off at 80 columns.
         table = self.query_one(DataTable)
-        column = table.columns.get(ColumnKey("deck"))  # type: ignore[call-overload]
+        column = table.columns.get(ColumnKey("deck"))
         if column is not None:
             column.auto_width = False
             column.width = max(self.size.width - 30, 16)
@@ -103,7 +112,8 @@ class HomeScreen(Screen[None]):
             ]
             for result in broken:
                 for problem in result.errors[:5]:
-                    parts.append(str(problem) + "\n")
+                    where = _short(problem.path)
+                    parts.append(f"{where}:{problem.line}:{problem.column}: {problem.message}\n")
                 if len(result.errors) > 5:
                     parts.append((f"  … and {len(result.errors) - 5} more (techquiz validate {result.path})\n", "dim"))
             panel.update(Content.assemble(*parts))

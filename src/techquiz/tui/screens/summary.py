@@ -61,11 +61,12 @@ class SummaryScreen(Screen[None]):
             parts.append("There is nothing to study right now.\n")
         else:
             parts.append(("Session complete\n\n" if self.left == 0 else "Session ended\n\n", "bold"))
-            minutes, seconds = divmod(round(s.seconds), 60)
+            minutes = round(s.seconds / 60)
+            spent = "under a minute" if s.seconds < 60 else f"{minutes} min"
             accuracy = f"{s.accuracy:.0%}" if s.accuracy is not None else "—"
             parts += [
                 ("Cards studied  ", "dim"), (f"{s.studied}\n", "bold"),
-                ("Time           ", "dim"), (f"{minutes}m {seconds:02d}s\n", "bold"),
+                ("Time           ", "dim"), (f"{spent}\n", "bold"),
                 ("Right first    ", "dim"), (f"{accuracy}\n", "bold"),
             ]  # fmt: skip
             if self.left:
