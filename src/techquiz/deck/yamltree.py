@@ -183,4 +183,7 @@ def parse(text: str) -> tuple[Node | None, list[YamlProblem]]:
     except yaml.YAMLError as exc:
         problems.append(YamlProblem(1, 1, f"YAML error: {exc}"))
         return None, problems
+    except UnicodeEncodeError as exc:  # lone surrogates: only possible in text handed in, not in a file
+        problems.append(YamlProblem(1, 1, f"the text is not valid Unicode ({exc.reason})"))
+        return None, problems
     return root, problems
