@@ -15,19 +15,19 @@ KEYS = [
         ("r", "reload the deck files"), ("s", "statistics"), ("q", "quit"),
     ]),
     ("Studying", [
-        ("space / enter", "show the answer; after it, accept the suggested grade (Good if none)"),
+        ("space / enter", "show the answer; then accept the suggested grade"),
         ("1 2 3 4", "Again, Hard, Good, Easy (or click the buttons)"),
-        ("a – z", "choice cards: pick a choice (several: pick each, then space)"),
-        ("up / down + enter", "choice and true/false cards: pick with the arrows"),
-        ("t / f", "true/false cards"),
-        ("shift+up/down, K/J", "order cards: move the highlighted item; enter checks"),
+        ("a – z", "choices: pick one (several: each, then space)"),
+        ("up/down + enter", "choice, true/false: pick with the arrows"),
+        ("t / f", "true/false cards: answer true or false"),
+        ("shift+up/down, K/J", "order: move the highlighted item; enter checks"),
         ("h", "show the card's hint"),
         ("u", "undo the last answer"),
-        ("e", "edit the card's deck file in $EDITOR at the card, reload after"),
+        ("e", "edit the card in $EDITOR at its line, reload"),
         ("q / escape", "end the session (summary, then back)"),
     ]),
     ("Everywhere", [
-        ("s", "statistics"), ("?", "this help"), ("ctrl+p", "command palette: study or quiz a deck, theme"),
+        ("s", "statistics"), ("?", "this help"), ("ctrl+p", "commands: study or quiz a deck, theme"),
         ("ctrl+q", "quit"),
     ]),
 ]  # fmt: skip
@@ -45,7 +45,7 @@ class HelpScreen(ModalScreen[None]):
         for group, keys in KEYS:
             parts.append((f"{group}\n", "bold $accent"))
             for key, what in keys:
-                parts.append((f"  {key:<20}", "bold"))
+                parts.append((f"  {key:<19} ", "bold"))
                 parts.append(f"{what}\n")
             parts.append("\n")
         parts.append(("escape closes this help", "dim"))

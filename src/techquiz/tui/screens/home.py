@@ -30,7 +30,7 @@ def _short(path: Path) -> str:
 
 class DeckTable(DataTable[Text]):
     # DataTable's own enter binding is hidden; show it, since enter is how a deck is studied.
-    BINDINGS = [Binding("enter", "select_cursor", "Study deck")]
+    BINDINGS = [Binding("enter", "select_cursor", "Study")]
 
 
 class HomeScreen(Screen[None]):
@@ -38,7 +38,7 @@ class HomeScreen(Screen[None]):
         Binding("a", "study_all", "Study all"),
         Binding("t", "quiz", "Quiz"),
         Binding("s", "app.stats", "Stats"),
-        Binding("r", "reload", "Reload"),
+        Binding("r", "reload", "Reload", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -61,7 +61,7 @@ class HomeScreen(Screen[None]):
         column = table.columns.get(ColumnKey("deck"))
         if column is not None:
             column.auto_width = False
-            column.width = max(self.size.width - 30, 16)
+            column.width = min(max(self.size.width - 30, 16), 64)
             table.refresh()
 
     def on_mount(self) -> None:
