@@ -28,7 +28,9 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 def build_collection(folder: Path, cards: int) -> tuple[object, Path]:
     deck_file = write_big_deck(folder / "big.yaml", cards)
-    text = deck_file.read_text().replace("title: A big deck\n", "title: A big deck\nsettings: {reviews_per_day: 99999}\n")
+    text = deck_file.read_text().replace(
+        "title: A big deck\n", "title: A big deck\nsettings: {reviews_per_day: 99999}\n"
+    )
     deck_file.write_text(text)
     deck = load_deck(deck_file).deck
     assert deck is not None
@@ -42,10 +44,7 @@ def build_collection(folder: Path, cards: int) -> tuple[object, Path]:
     conn.executemany(
         "UPDATE cards SET state = 2, stability = 10.0, difficulty = 5.0, reps = 3, last_review = ?, due = ? "
         "WHERE id = ?",
-        [
-            (to_ms(NOW - timedelta(days=10)), to_ms(NOW + timedelta(days=rng.randint(-10, 20))), r[0])
-            for r in review
-        ],
+        [(to_ms(NOW - timedelta(days=10)), to_ms(NOW + timedelta(days=rng.randint(-10, 20))), r[0]) for r in review],
     )
     conn.executemany(
         "INSERT INTO review_log (card, reviewed_at, day, rating, state_before, state_after, due_after, "
@@ -94,7 +93,9 @@ def main() -> None:
     times.sort()
     p50 = times[len(times) // 2] * 1000
     p99 = times[int(len(times) * 0.99) - 1] * 1000
-    print(f"{args.answers} answers on {args.cards:,} cards: p50 {p50:.2f} ms, p99 {p99:.2f} ms; bare commit {floor:.2f} ms")
+    print(
+        f"{args.answers} answers on {args.cards:,} cards: p50 {p50:.2f} ms, p99 {p99:.2f} ms; bare commit {floor:.2f} ms"
+    )
     record(
         f"answer path, {args.cards:,} cards (p99 of {args.answers})",
         f"p99 {p99:.2f} ms (p50 {p50:.2f})",

@@ -74,11 +74,14 @@ class TechquizApp(App[int]):
             self.notify("Could not save the theme choice", severity="warning")
 
     # ---- start --------------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[object]:
+        # Home is the bottom of the stack: composing it directly saves painting a blank screen first.
         from techquiz.tui.screens.home import HomeScreen
 
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
-        self.push_screen(HomeScreen())
         if self.start_mode == "study":
             self.start_study(self.chosen_decks())
         elif self.start_mode == "quiz":
