@@ -94,7 +94,8 @@ def main() -> None:
     p50 = times[len(times) // 2] * 1000
     p99 = times[int(len(times) * 0.99) - 1] * 1000
     print(
-        f"{args.answers} answers on {args.cards:,} cards: p50 {p50:.2f} ms, p99 {p99:.2f} ms; bare commit {floor:.2f} ms"
+        f"{args.answers} answers on {args.cards:,} cards: p50 {p50:.2f} ms, p99 {p99:.2f} ms; "
+        f"bare commit {floor:.2f} ms"
     )
     record(
         f"answer path, {args.cards:,} cards (p99 of {args.answers})",

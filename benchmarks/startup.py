@@ -12,7 +12,6 @@ import statistics
 import subprocess
 import tempfile
 import time
-from pathlib import Path
 
 from common import PY, ROOT, record
 
