@@ -6,7 +6,7 @@ import json
 import random
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import platformdirs
 from textual.app import App, SystemCommand
@@ -74,7 +74,7 @@ class TechquizApp(App[int]):
             self.notify("Could not save the theme choice", severity="warning")
 
     # ---- start --------------------------------------------------------------------------------
-    def get_default_screen(self) -> Screen[object]:
+    def get_default_screen(self) -> Screen[Any]:
         # Home is the bottom of the stack: composing it directly saves painting a blank screen first.
         from techquiz.tui.screens.home import HomeScreen
 

@@ -92,6 +92,7 @@ class QuizScreen(Screen[None]):
         self.query_one("#progress", ProgressBar).update(total=len(self.questions), progress=self.index)
         self.view = QuestionView(q)
         area.mount(self.view)
+        self.refresh_bindings()
 
     @on(QuestionView.Answered)
     def _answered(self, event: QuestionView.Answered) -> None:
@@ -103,6 +104,7 @@ class QuizScreen(Screen[None]):
         self.query_one("#counts", Static).update(
             Content.assemble(("Right ", "dim"), (str(self.right), "bold $success"))
         )
+        self.refresh_bindings()
 
     def action_accept(self) -> None:
         self.action_primary()

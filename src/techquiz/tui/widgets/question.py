@@ -37,8 +37,8 @@ class QuestionView(VerticalScroll, can_focus=True):
     # After the answer, space / enter go to the screen's `accept` (its check_action enables it
     # only then); before it, they fall through to the screen's own `reveal` binding.
     BINDINGS = [
-        Binding("space", "screen.accept", "Accept grade"),
-        Binding("enter", "screen.accept", "Accept grade", show=False),
+        Binding("space", "screen.accept", "Next"),
+        Binding("enter", "screen.accept", "Next", show=False),
     ]
 
     class Answered(Message):
