@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
@@ -19,6 +19,7 @@ from techquiz.srs.questions import Question, quiz_question
 from techquiz.store.db import transaction
 from techquiz.store.timeutil import to_ms
 from techquiz.tui.widgets.question import QuestionView
+from techquiz.tui.widgets.status import status_bar
 
 if TYPE_CHECKING:
     from techquiz.tui.app import TechquizApp
@@ -58,10 +59,7 @@ class QuizScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="study"):
-            with Horizontal(id="status"):
-                yield Static(id="deck-title")
-                yield Static(id="counts")
-            yield ProgressBar(id="progress", show_eta=False)
+            yield from status_bar()
             yield Vertical(id="card-area")
         yield Footer()
 

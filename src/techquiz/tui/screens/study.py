@@ -22,6 +22,7 @@ from techquiz.srs.questions import study_question
 from techquiz.srs.scheduler import Rating
 from techquiz.srs.session import StudyCard, StudySession
 from techquiz.tui.widgets.question import QuestionView
+from techquiz.tui.widgets.status import status_bar
 
 if TYPE_CHECKING:
     from techquiz.tui.app import TechquizApp
@@ -62,10 +63,7 @@ class StudyScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="study"):
-            with Horizontal(id="status"):
-                yield Static(id="deck-title")
-                yield Static(id="counts")
-            yield ProgressBar(id="progress", show_eta=False)
+            yield from status_bar()
             yield Vertical(id="card-area")
             with Horizontal(id="grades"):
                 for rating, label in GRADES:
