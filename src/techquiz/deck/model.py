@@ -155,11 +155,21 @@ CARD_CLASSES: dict[str, type[Card]] = {
 }
 
 
+DEFAULT_NEW_PER_DAY = 20
+DEFAULT_REVIEWS_PER_DAY = 200
+
+
 @dataclass(frozen=True)
 class Settings:
     new_per_day: int | None = None
     reviews_per_day: int | None = None
     desired_retention: float | None = None
+
+    def daily_limits(self) -> tuple[int, int]:
+        """(new cards, reviews) per day: the deck's own, or the defaults."""
+        new = DEFAULT_NEW_PER_DAY if self.new_per_day is None else self.new_per_day
+        reviews = DEFAULT_REVIEWS_PER_DAY if self.reviews_per_day is None else self.reviews_per_day
+        return new, reviews
 
 
 @dataclass(frozen=True)

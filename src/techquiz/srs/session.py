@@ -20,8 +20,6 @@ from techquiz.store import progress
 from techquiz.store.backup import BackupPolicy
 from techquiz.store.progress import Answered, StoredCard
 
-DEFAULT_NEW_PER_DAY = 20
-DEFAULT_REVIEWS_PER_DAY = 200
 UNDO_DEPTH = 50
 
 
@@ -98,9 +96,7 @@ class StudySession:
         queues = {}
         for deck in self.decks.values():
             new_done, reviews_done = done.get(deck.id, (0, 0))
-            settings = deck.settings
-            new_limit = DEFAULT_NEW_PER_DAY if settings.new_per_day is None else settings.new_per_day
-            review_limit = DEFAULT_REVIEWS_PER_DAY if settings.reviews_per_day is None else settings.reviews_per_day
+            new_limit, review_limit = deck.settings.daily_limits()
             queues[deck.id] = progress.deck_queue(
                 self.conn,
                 deck.id,

@@ -14,8 +14,6 @@ from techquiz.store.timeutil import to_ms
 def deck_counts(conn: Any, library: Library, now: Any) -> list[dict[str, Any]]:
     """Counts as Anki shows them: new cards available today (within the daily limit), cards in
     learning due today, reviews due today (within the daily limit)."""
-    from techquiz.srs.session import DEFAULT_NEW_PER_DAY, DEFAULT_REVIEWS_PER_DAY
-
     today = study_day(now)
     end = to_ms(day_start(today + timedelta(days=1)))
     done = progress.done_today(conn, today)
@@ -33,9 +31,7 @@ def deck_counts(conn: Any, library: Library, now: Any) -> list[dict[str, Any]]:
     for deck in library.decks:
         new, learning, due, _ = counts.get(deck.id, (len(deck.subcards()), 0, 0, 0))
         new_done, reviews_done = done.get(deck.id, (0, 0))
-        s = deck.settings
-        new_limit = DEFAULT_NEW_PER_DAY if s.new_per_day is None else s.new_per_day
-        review_limit = DEFAULT_REVIEWS_PER_DAY if s.reviews_per_day is None else s.reviews_per_day
+        new_limit, review_limit = deck.settings.daily_limits()
         rows.append(
             {
                 "id": deck.id,
