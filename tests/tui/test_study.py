@@ -326,3 +326,13 @@ async def test_quiz_basic_cards_become_choices_and_misses_can_be_retried(make_ap
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, QuizScreen) and len(app.screen.questions) == 4
+
+
+async def test_theme_choice_is_remembered(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    again = make_app()
+    async with again.run_test(size=(80, 24)):
+        assert again.theme == "nord"
