@@ -236,3 +236,13 @@ def test_session_rolls_over_at_four(tmp_path: Path) -> None:
     assert session.current() is None
     clock.advance(minutes=15)
     assert session.current() is not None and session.counts().new == 2
+
+
+def test_counts_after_undo_count_the_card_as_new_again(tmp_path: Path) -> None:
+    deck = basic_deck(tmp_path / "d.yaml", cards=3)
+    session = StudySession(open_store(tmp_path), [deck], Clock())
+    before = session.counts()
+    session.answer(Rating.Good, 1000)
+    session.current()
+    session.undo()
+    assert session.counts() == before

@@ -306,7 +306,7 @@ async def test_quiz_of_typed_cards_scores_and_leaves_the_schedule(make_app: Make
             answer = {"one?": "1", "two?": "2", "three?": "3"}[view.question.prompt]
             await pilot.press(answer, "enter", "space")
             await pilot.pause()
-        assert "3 / 3" in str(screen.query_one("#score").render())
+        assert "3 / 3" in str(app.screen.query_one("#score").render())
         assert reviews(app) == 0
         assert app.conn.execute("SELECT questions, correct FROM quiz_results").fetchall() == [(3, 3)]
 
@@ -322,7 +322,7 @@ async def test_quiz_basic_cards_become_choices_and_misses_can_be_retried(make_ap
             typed = screen.query_one(QuestionView).question.kind == "typed"
             await pilot.press("enter" if typed else "space", "space")  # no answer given: a miss
             await pilot.pause()
-        assert "0 / 4" in str(screen.query_one("#score").render())
+        assert "0 / 4" in str(app.screen.query_one("#score").render())
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, QuizScreen) and len(app.screen.questions) == 4

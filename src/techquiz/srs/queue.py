@@ -4,10 +4,11 @@ first), then new cards; several decks take turns. Pure and in memory: no store, 
 from __future__ import annotations
 
 import bisect
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from techquiz.srs.scheduler import State
 from techquiz.store.progress import DeckQueue, StoredCard
 
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default learn-ahead limit
@@ -83,11 +84,12 @@ class StudyQueue:
                 lists[deck] = deque(c for c in cards if c.rowid not in rowids)
 
     def counts(self) -> tuple[int, int, int]:
-        """(new, learning, reviews) left."""
+        """(new, learning, reviews) left; undone cards count as what they are again."""
+        front = Counter(card.state.state for card in self.front)
         return (
-            sum(len(c) for c in self.new.values()),
-            len(self.learning) + len(self.front),
-            sum(len(c) for c in self.reviews.values()),
+            sum(len(c) for c in self.new.values()) + front[State.NEW],
+            len(self.learning) + front[State.LEARNING] + front[State.RELEARNING],
+            sum(len(c) for c in self.reviews.values()) + front[State.REVIEW],
         )
 
     def next_learning_due(self) -> datetime | None:

@@ -34,9 +34,8 @@ def build_quiz(decks: list[Deck], size: int, rng: random.Random | None = None) -
 
 class QuizScreen(Screen[None]):
     BINDINGS = [
-        Binding("space", "primary", "Check", key_display="space"),
-        Binding("enter", "primary", "Next", show=False),
-        Binding("r", "retry", "Retry misses"),
+        Binding("space", "check", "Check", key_display="space"),
+        Binding("enter", "check", "Check", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "end", "End"),
         Binding("escape", "end", "End", show=False),
@@ -50,11 +49,14 @@ class QuizScreen(Screen[None]):
         self.right = 0
         self.misses: list[tuple[Question, str]] = []
         self.view: QuestionView | None = None
-        self.finished = False
 
     @property
     def tq(self) -> TechquizApp:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def answered(self) -> bool:
+        return self.view is not None and self.view.outcome is not None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,27 +70,29 @@ class QuizScreen(Screen[None]):
         self.show_question()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "retry":
-            return self.finished and bool(self.misses)
-        if action == "accept":
-            return self.view is not None and self.view.outcome is not None
+        if action == "accept":  # the question view's space / enter once answered
+            return self.answered
+        if action == "check":
+            return not self.answered
         return True
 
-    def show_question(self) -> None:
-        area = self.query_one("#card-area", Vertical)
-        area.remove_children()
-        if self.index >= len(self.questions):
-            self.show_score()
-            return
-        q = self.questions[self.index]
-        self.query_one("#deck-title", Static).update(
-            Content.assemble(("Quiz", "bold"), (f"  question {self.index + 1} of {len(self.questions)}", "dim"))
-        )
+    def _paint_counts(self) -> None:
         self.query_one("#counts", Static).update(
             Content.assemble(("Right ", "dim"), (str(self.right), "bold $success"))
         )
+
+    def show_question(self) -> None:
+        if self.index >= len(self.questions):
+            self.finish()
+            return
+        area = self.query_one("#card-area", Vertical)
+        area.remove_children()
+        self.query_one("#deck-title", Static).update(
+            Content.assemble(("Quiz", "bold"), (f"  question {self.index + 1} of {len(self.questions)}", "dim"))
+        )
+        self._paint_counts()
         self.query_one("#progress", ProgressBar).update(total=len(self.questions), progress=self.index)
-        self.view = QuestionView(q)
+        self.view = QuestionView(self.questions[self.index])
         area.mount(self.view)
         self.refresh_bindings()
 
@@ -99,73 +103,88 @@ class QuizScreen(Screen[None]):
             self.right += 1
         else:
             self.misses.append((self.view.question, event.outcome.given))
-        self.query_one("#counts", Static).update(
-            Content.assemble(("Right ", "dim"), (str(self.right), "bold $success"))
-        )
+        self._paint_counts()
         self.refresh_bindings()
 
-    def action_accept(self) -> None:
-        self.action_primary()
+    def action_check(self) -> None:
+        """space / enter before answering: check what was given (nothing given is a miss)."""
+        if self.view is not None and not self.answered:
+            self.view.check()
 
-    def action_primary(self) -> None:
-        if self.finished:
-            self.tq.back_home()
-            return
-        if self.view is None:
-            return
-        if self.view.outcome is None:
-            self.view.check() if self.view.question.kind in ("typed", "choice", "order") else self.view.reveal()
-            return
+    def action_accept(self) -> None:
+        """space / enter after answering: the next question."""
         self.index += 1
         self.show_question()
 
     def action_end(self) -> None:
-        if self.finished or (self.index == 0 and (self.view is None or self.view.outcome is None)):
+        """End early: the score counts the questions answered so far."""
+        self.questions = self.questions[: self.index + (1 if self.answered else 0)]
+        self.finish()
+
+    def finish(self) -> None:
+        if not self.questions:
             self.tq.back_home()
             return
-        answered = self.index + (1 if self.view is not None and self.view.outcome is not None else 0)
-        self.questions = self.questions[:answered]
-        self.index = answered
-        self.show_question()
+        self._save()
+        self.app.switch_screen(QuizScoreScreen(len(self.questions), self.right, self.misses, self.deck_ids))
 
-    def show_score(self) -> None:
-        self.finished = True
-        total = len(self.questions)
-        self._save(total)
-        area = self.query_one("#card-area", Vertical)
-        parts: list[Content | str | tuple[str, str]] = [
-            ("Score  ", "dim"),
-            (f"{self.right} / {total}", "bold"),
-            (f"  ({self.right / total:.0%})\n\n" if total else "\n\n", "bold $success"),
-        ]
-        if self.misses:
-            parts.append(("Missed\n", "bold $error"))
-            for q, given in self.misses:
-                parts += ["• ", (q.prompt, ""), "\n   ", ("answer: ", "dim"), (q.answer, "bold $success")]
-                if given:
-                    parts += [("   you: ", "dim"), (given, "$error")]
-                parts.append("\n")
-            parts.append(("\nr retries the misses · enter goes back", "dim"))
-        else:
-            parts.append(("Every answer right!  enter goes back", "bold"))
-        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=total)
-        area.mount(VerticalScroll(Static(Content.assemble(*parts), id="score")))
-        self.refresh_bindings()
-
-    def _save(self, total: int) -> None:
-        if total == 0:
-            return
+    def _save(self) -> None:
         now = self.tq.config.now()
         transaction(
             self.tq.conn,
             lambda c: c.execute(
                 "INSERT INTO quiz_results (taken_at, day, decks, questions, correct) VALUES (?, ?, ?, ?, ?)",
-                (to_ms(now), study_day(now).isoformat(), ",".join(self.deck_ids), total, self.right),
+                (to_ms(now), study_day(now).isoformat(), ",".join(self.deck_ids), len(self.questions), self.right),
             ),
         )
 
+
+class QuizScoreScreen(Screen[None]):
+    """The score, the misses with their right answers, and a retry of the misses."""
+
+    BINDINGS = [
+        Binding("enter", "back", "Back to decks"),
+        Binding("r", "retry", "Retry misses"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("q", "back", "Back", show=False),
+    ]
+
+    def __init__(self, total: int, right: int, misses: list[tuple[Question, str]], deck_ids: list[str]) -> None:
+        super().__init__()
+        self.total = total
+        self.right = right
+        self.misses = misses
+        self.deck_ids = deck_ids
+
+    def compose(self) -> ComposeResult:
+        parts: list[Content | str | tuple[str, str]] = [
+            ("Score  ", "dim"),
+            (f"{self.right} / {self.total}", "bold"),
+            (f"  ({self.right / self.total:.0%})\n\n", "bold $success"),
+        ]
+        if self.misses:
+            parts.append(("Missed\n", "bold $error"))
+            for q, given in self.misses:
+                parts += ["• ", q.prompt, "\n   ", ("answer: ", "dim"), (q.answer, "bold $success")]
+                if given:
+                    parts += [("   you: ", "dim"), (given, "$error")]
+                parts.append("\n")
+        else:
+            parts.append(("Every answer right!", "bold"))
+        yield Header()
+        yield VerticalScroll(Static(Content.assemble(*parts), id="score"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Quiz score"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.misses) if action == "retry" else True
+
+    def action_back(self) -> None:
+        app: TechquizApp = self.app  # type: ignore[assignment]
+        app.back_home()
+
     def action_retry(self) -> None:
-        if not (self.finished and self.misses):
-            return
-        questions = [q for q, _ in self.misses]
-        self.app.switch_screen(QuizScreen(questions, self.deck_ids))
+        if self.misses:
+            self.app.switch_screen(QuizScreen([q for q, _ in self.misses], self.deck_ids))

@@ -53,7 +53,6 @@ class QuestionView(VerticalScroll, can_focus=True):
         self.picked: set[int] = set()
         self.order = list(question.shuffled)
         self.outcome: Outcome | None = None
-        self.typed_given = ""
 
     # ---- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -95,7 +94,7 @@ class QuestionView(VerticalScroll, can_focus=True):
             parts.append(("up/down choose an item, shift+up/down (or K/J) move it, enter checks\n", "dim italic"))
             for i, item in enumerate(self.order):
                 parts.append(self._option_line(i, f"{i + 1}. ", item, False))
-        self.query_one("#options", Static).update(Content.assemble(*parts))
+        self.query_one("#options", Static).update(Content.assemble(*parts).rstrip())
 
     def _option_line(self, index: int, label: str, text: str, picked: bool) -> Content:
         answered = self.outcome is not None
@@ -166,10 +165,12 @@ class QuestionView(VerticalScroll, can_focus=True):
     @on(Input.Submitted, "#typed")
     def _typed(self, event: Input.Submitted) -> None:
         event.stop()
+        self._check_typed(event.value)
+
+    def _check_typed(self, given: str) -> None:
         if self.outcome is None:
-            self.typed_given = event.value
             q = self.question
-            self._finish(Outcome(grading.typed_correct(event.value, q.correct[0], q.correct[1:]), event.value))
+            self._finish(Outcome(grading.typed_correct(given, q.correct[0], q.correct[1:]), given))
 
     # ---- answering -----------------------------------------------------------------------------
     def check(self) -> None:
@@ -181,7 +182,7 @@ class QuestionView(VerticalScroll, can_focus=True):
         elif q.kind == "order":
             self._finish(Outcome(grading.order_correct(self.order, q.items), " / ".join(self.order)))
         elif q.kind == "typed":
-            self._typed(Input.Submitted(self.query_one(Input), self.query_one(Input).value))
+            self._check_typed(self.query_one(Input).value)
         else:
             self.reveal()
 
@@ -207,7 +208,7 @@ class QuestionView(VerticalScroll, can_focus=True):
             parts.append(("✓ Right", "bold $success"))
         elif outcome.correct is False:
             parts.append(("✗ Not right", "bold $error"))
-        if q.kind == "typed" and outcome.given.strip():
+        if q.kind == "typed" and outcome.given.strip() and not outcome.correct:
             parts.append(("\nYou typed: ", "dim"))
             for piece in grading.diff(outcome.given, q.answer):
                 style = {"same": "", "extra": "strike $error", "missing": "underline $success"}[piece.kind]
@@ -229,6 +230,8 @@ class QuestionView(VerticalScroll, can_focus=True):
             extra.update(Content.assemble(*extra_parts))
             extra.display = True
         self.focus()
+        # Bring the verdict into view: on a small terminal it can be below a long question.
+        self.call_after_refresh(result.scroll_visible, animate=False)
         self.post_message(self.Answered(outcome))
 
 
