@@ -30,6 +30,10 @@ class Library:
     def broken(self) -> tuple[LoadResult, ...]:
         return tuple(r for r in self.results if r.deck is None or r.errors)
 
+    def result_for(self, path: Path) -> LoadResult | None:
+        target = path.resolve()
+        return next((r for r in self.results if r.path.resolve() == target), None)
+
     def find(self, ref: str) -> Deck | None:
         """A deck by id, or by the path of its file."""
         for deck in self.decks:

@@ -8,6 +8,7 @@ Progress is keyed by `CardKey(deck, card, sub)`, so editing a card's text keeps 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
 
@@ -192,6 +193,12 @@ class Deck:
     tags: tuple[str, ...] = ()
     settings: Settings = field(default_factory=Settings)
 
-    def subcards(self) -> list[tuple[CardKey, Card]]:
+    def subcards(self) -> tuple[tuple[CardKey, Card], ...]:
         """Every sub-card of the deck with its key, in file order."""
-        return [(CardKey(self.id, card.id, sub), card) for card in self.cards for sub in card.subs()]
+        return self._subcards
+
+    @cached_property
+    def _subcards(self) -> tuple[tuple[CardKey, Card], ...]:
+        # Computed once per loaded deck: cloze numbers come from a regex over each card's text, and
+        # counts, sync, sessions and stats all ask for the sub-cards.
+        return tuple((CardKey(self.id, card.id, sub), card) for card in self.cards for sub in card.subs())

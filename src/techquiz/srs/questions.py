@@ -66,12 +66,25 @@ def study_question(card: Card, sub: str, rng: random.Random | None = None) -> Qu
     return Question("reveal", prompt, answer, card, sub)
 
 
-def _answer_pool(deck: Deck, kind: type[Card]) -> list[str]:
-    pool: list[str] = []
-    for card in deck.cards:
-        if isinstance(card, BasicCard | ClozeCard) and isinstance(card, kind):
-            pool += [card.answer_text(sub) for sub in card.subs() if sub != "reverse"]
-    return pool
+def _distractors(card: Card, right: str, deck: Deck, rng: random.Random) -> list[str] | None:
+    """Wrong answers from the deck's other basic and cloze cards, the same type as `card` first
+    (a cloze's answers look like other clozes'). None when the deck has too few."""
+    same: dict[str, None] = {}
+    other: dict[str, None] = {}
+    for candidate in deck.cards:
+        if not isinstance(candidate, BasicCard | ClozeCard):
+            continue
+        bucket = same if type(candidate) is type(card) else other
+        for sub in candidate.subs():
+            answer = candidate.answer_text(sub)
+            if sub != "reverse" and answer != right:
+                bucket[answer] = None
+    wanted = QUIZ_CHOICES - 1
+    picks = rng.sample(list(same), min(wanted, len(same)))
+    rest = [a for a in other if a not in picks]
+    if len(picks) + len(rest) < wanted:
+        return None
+    return picks + rng.sample(rest, wanted - len(picks))
 
 
 def quiz_question(card: Card, sub: str, deck: Deck, rng: random.Random) -> Question:
@@ -80,10 +93,9 @@ def quiz_question(card: Card, sub: str, deck: Deck, rng: random.Random) -> Quest
     if base.kind != "reveal":
         return base
     right = base.answer
-    # Prefer distractors of the same kind of card (a cloze's answers look like other clozes').
-    pool = [a for a in dict.fromkeys(_answer_pool(deck, type(card)) + _answer_pool(deck, Card)) if a != right]
-    if len(pool) < QUIZ_CHOICES - 1:
+    wrong = _distractors(card, right, deck, rng)
+    if wrong is None:
         return Question("typed", base.prompt, right, card, sub, correct=(right,))
-    choices = [right, *rng.sample(pool, QUIZ_CHOICES - 1)]
+    choices = [right, *wrong]
     rng.shuffle(choices)
     return Question("choice", base.prompt, right, card, sub, tuple(choices), (right,))

@@ -79,7 +79,7 @@ class StudySession:
         self.clock = clock
         self.backups = backups
         self.warnings: list[str] = []
-        self._undo: list[tuple[Answered, StoredCard, list[int]]] = []
+        self._undo: list[tuple[Answered, StoredCard]] = []
         self._answers: list[Rating] = []
         self._started = time.monotonic()
         self._cards: dict[CardKey, Card] = {}
@@ -157,7 +157,7 @@ class StudySession:
             and (done.after.due < end)
         ):
             self.queue.add_learning(after)
-        self._undo.append((done, card.stored, buried))
+        self._undo.append((done, card.stored))
         del self._undo[:-UNDO_DEPTH]
         self._answers.append(rating)
         if self.backups is not None:
@@ -171,7 +171,7 @@ class StudySession:
         """Take back the last answer: the card's previous state returns and is shown again."""
         if not self._undo:
             return None
-        done, stored, _buried = self._undo[-1]
+        done, stored = self._undo[-1]
         progress.undo(self.conn, done)
         self._undo.pop()
         if self._answers:

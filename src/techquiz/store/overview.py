@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import sqlite3
+from datetime import datetime, timedelta
 from typing import Any
 
 from techquiz.config import Config, day_start, study_day
@@ -11,7 +12,7 @@ from techquiz.store import db, progress
 from techquiz.store.timeutil import to_ms
 
 
-def deck_counts(conn: Any, library: Library, now: Any) -> list[dict[str, Any]]:
+def deck_counts(conn: sqlite3.Connection, library: Library, now: datetime) -> list[dict[str, Any]]:
     """Counts as Anki shows them: new cards available today (within the daily limit), cards in
     learning due today, reviews due today (within the daily limit)."""
     today = study_day(now)

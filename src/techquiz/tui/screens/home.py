@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import ColumnKey
 
+from techquiz.deck.model import Deck
 from techquiz.store.overview import deck_counts
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class HomeScreen(Screen[None]):
             return [d.id for d in self.tq.library.decks]
         return [key]
 
-    def _decks(self) -> list:  # type: ignore[type-arg]
+    def _decks(self) -> list[Deck]:
         ids = self._selected()
         return [d for d in self.tq.library.decks if d.id in ids]
 

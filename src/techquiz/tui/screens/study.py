@@ -16,7 +16,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
-from techquiz.deck.loader import load_deck
 from techquiz.srs import grading, scheduler
 from techquiz.srs.questions import study_question
 from techquiz.srs.scheduler import Rating
@@ -204,12 +203,12 @@ class StudyScreen(Screen[None]):
         except OSError as exc:
             self.notify(f"Could not run {editor}: {exc.strerror}", severity="error", markup=False)
             return
-        result = load_deck(deck.path)
-        if result.deck is None:
-            lines = "\n".join(str(p) for p in result.errors[:5])
+        self.tq.reload_library()
+        result = self.tq.library.result_for(deck.path)
+        if result is None or result.deck is None:
+            lines = "\n".join(str(p) for p in result.errors[:5]) if result else f"{deck.path} is gone"
             self.notify(f"The deck has errors; keeping the last good version.\n{lines}", severity="error",
                         markup=False, timeout=10)  # fmt: skip
             return
         self.session.reload_deck(result.deck)
-        self.tq.reload_library()
         self.show_card()
