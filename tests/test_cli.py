@@ -12,6 +12,8 @@ import pytest
 
 from techquiz import __version__
 from techquiz.cli import main
+from techquiz.deck.loader import load_deck
+from techquiz.store import db, progress
 
 from .conftest import BUNDLED, REPO
 
@@ -137,3 +139,16 @@ def test_committed_schema_file_matches_the_validator(capsys: pytest.CaptureFixtu
     """docs/deck.schema.json (used by the bundled decks' editor line) is `techquiz schema` output."""
     _, out, _ = run(capsys, "schema")
     assert json.loads((REPO / "docs" / "deck.schema.json").read_text()) == json.loads(out)
+
+
+def test_cards_added_to_a_studied_deck_are_counted(
+    capsys: pytest.CaptureFixture[str], write_deck: Callable[..., Path], isolated_env: Path
+) -> None:
+    path = write_deck("format: 1\nid: grow\ntitle: Grow\ncards:\n  - {id: a, front: q, back: b}\n")
+    deck = load_deck(path).deck
+    assert deck is not None
+    progress.sync_deck(db.connect(isolated_env / "progress.sqlite3"), deck)  # studied once
+    path.write_text(path.read_text() + "  - {id: b, front: q2, back: b2}\n")
+    _, out, _ = run(capsys, "decks", "--json", "--decks", str(path.parent))
+    grow = next(d for d in json.loads(out)["decks"] if d["id"] == "grow")
+    assert grow["cards"] == 2 and grow["new"] == 2

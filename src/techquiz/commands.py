@@ -101,8 +101,11 @@ def stats(config: Config, refs: list[str], as_json: bool) -> int:
     from techquiz.store import db
 
     library, chosen = _library_for(config, refs)
-    conn = db.connect(config.store_path, check=False, readonly=True)
+    from techquiz.store.progress import sync_decks
+
+    conn = db.connect(config.store_path, check=False)
     try:
+        sync_decks(conn, chosen)
         data = collect(conn, library, [d.id for d in chosen], config.now())
     finally:
         conn.close()

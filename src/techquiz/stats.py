@@ -53,10 +53,6 @@ def collect(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str],
         [end_today, *params],
     ).fetchone()
     total, new, learning, review, relearning, suspended, due_today, leeches = (v or 0 for v in row)
-    # Decks never studied have no rows yet: every sub-card of theirs is new.
-    synced = {d for (d,) in conn.execute(f"SELECT DISTINCT deck_id FROM cards c WHERE {where}", params)}
-    unsynced = sum(len(d.subcards()) for d in library.decks if d.id in set(deck_ids) and d.id not in synced)
-    total, new = total + unsynced, new + unsynced
     history = [
         {"date": day, "reviews": reviews, "again": again or 0}
         for day, reviews, again in conn.execute(

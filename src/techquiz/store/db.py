@@ -95,19 +95,14 @@ def _corrupt_message(path: Path, detail: str) -> str:
     return f"the progress store {path} is damaged ({detail}). {advice}"
 
 
-def connect(path: Path, *, check: bool = True, readonly: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the store. Raises StoreError with a user-facing line."""
-    if readonly and not path.exists():
-        conn = sqlite3.connect(":memory:", isolation_level=None)
-        _migrate(conn, path, 0)
-        return conn
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the data folder {path.parent}: {exc.strerror}") from exc
     try:
-        uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the progress store {path}: {exc}") from exc
     try:
@@ -124,14 +119,13 @@ def connect(path: Path, *, check: bool = True, readonly: bool = False) -> sqlite
                 f"the progress store {path} was written by a newer techquiz (schema {version}, this one "
                 f"knows {SCHEMA_VERSION}); upgrade techquiz. The file was not changed."
             )
-        if not readonly:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            if version < SCHEMA_VERSION:
-                if version > 0:
-                    backup.make_backup(conn, backup.backup_dir_for(path), reason=f"before-v{SCHEMA_VERSION}")
-                _migrate(conn, path, version)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            if version > 0:
+                backup.make_backup(conn, backup.backup_dir_for(path), reason=f"before-v{SCHEMA_VERSION}")
+            _migrate(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
@@ -153,7 +147,7 @@ def _statements(script: str) -> list[str]:
     return out
 
 
-def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
+def _migrate(conn: sqlite3.Connection) -> None:
     """Apply every migration after `version` in one transaction: all of them or none."""
     conn.execute("BEGIN IMMEDIATE")
     try:

@@ -30,7 +30,7 @@ def deck_counts(conn: sqlite3.Connection, library: Library, now: datetime) -> li
         )
     }
     for deck in library.decks:
-        new, learning, due, _ = counts.get(deck.id, (len(deck.subcards()), 0, 0, 0))
+        new, learning, due, _ = counts.get(deck.id, (0, 0, 0, 0))
         new_done, reviews_done = done.get(deck.id, (0, 0))
         new_limit, review_limit = deck.settings.daily_limits()
         rows.append(
@@ -48,8 +48,9 @@ def deck_counts(conn: sqlite3.Connection, library: Library, now: datetime) -> li
 
 
 def deck_overview(config: Config, library: Library) -> list[dict[str, Any]]:
-    conn = db.connect(config.store_path, check=False, readonly=True)
+    conn = db.connect(config.store_path, check=False)
     try:
+        progress.sync_decks(conn, library.decks)
         return deck_counts(conn, library, config.now())
     finally:
         conn.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -107,6 +108,11 @@ def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
     result = transaction(conn, work)
     assert isinstance(result, list)
     return result
+
+
+def sync_decks(conn: sqlite3.Connection, decks: Iterable[Deck]) -> list[str]:
+    """Sync every deck (cheap for unchanged ones), so counts include cards added since last time."""
+    return [warning for deck in decks for warning in sync_deck(conn, deck)]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from techquiz.config import APP_NAME, Config
 from techquiz.deck.discovery import Library, load_library
 from techquiz.deck.model import Deck
 from techquiz.srs.session import StudySession
-from techquiz.store import db
+from techquiz.store import db, progress
 from techquiz.store.backup import BackupPolicy
 
 StartMode = Literal["home", "study", "quiz"]
@@ -52,6 +52,7 @@ class TechquizApp(App[int]):
         self.quiz_size = quiz_size
         self.library = library or load_library(config.deck_dirs)
         self.conn = db.connect(config.store_path)
+        self.sync_warnings = progress.sync_decks(self.conn, self.library.decks)
         self.backups = BackupPolicy(config.backup_dir)
         self.crash: tuple[Exception, Path] | None = None
         self._load_theme()
@@ -82,6 +83,8 @@ class TechquizApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
+        for warning in self.sync_warnings:
+            self.notify(warning, severity="warning", markup=False, timeout=8)
         if self.start_mode == "study":
             self.start_study(self.chosen_decks())
         elif self.start_mode == "quiz":
@@ -93,7 +96,11 @@ class TechquizApp(App[int]):
         return [deck for ref in self.deck_refs if (deck := self.library.find(ref)) is not None]
 
     def reload_library(self) -> None:
-        self.library = load_library(self.config.deck_dirs, [d.path for d in self.library.decks])
+        # Every file seen before, broken ones included, so a deck named on the command line stays
+        # and a fixed deck comes back.
+        self.library = load_library(self.config.deck_dirs, [r.path for r in self.library.results])
+        for warning in progress.sync_decks(self.conn, self.library.decks):
+            self.notify(warning, severity="warning", markup=False, timeout=8)
         from techquiz.tui.screens.home import HomeScreen
 
         for screen in self.screen_stack:
@@ -125,19 +132,16 @@ class TechquizApp(App[int]):
     def show_summary(self, session: StudySession) -> None:
         from techquiz.tui.screens.summary import SummaryScreen
 
-        self._back_to_home()
+        self.back_home()
         self.push_screen(SummaryScreen(session.summary(), session.next_due(), session.counts().total))
 
-    def _back_to_home(self) -> None:
+    def back_home(self) -> None:
         from techquiz.tui.screens.home import HomeScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
         if isinstance(self.screen, HomeScreen):
             self.screen.refresh_decks()
-
-    def back_home(self) -> None:
-        self._back_to_home()
 
     def action_stats(self) -> None:
         from techquiz.tui.screens.stats import StatsScreen
