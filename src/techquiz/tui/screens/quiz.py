@@ -165,7 +165,8 @@ class QuizScoreScreen(Screen[None]):
         if self.misses:
             parts.append(("Missed\n", "bold $error"))
             for q, given in self.misses:
-                parts += ["• ", q.prompt, "\n   ", ("answer: ", "dim"), (q.answer, "bold $success")]
+                right = " / ".join(q.items) if q.kind == "order" else q.answer  # one line per miss
+                parts += ["• ", q.prompt, "\n   ", ("answer: ", "dim"), (right, "bold $success")]
                 if given:
                     parts += [("   you: ", "dim"), (given, "$error")]
                 parts.append("\n")
