@@ -246,3 +246,42 @@ def test_counts_after_undo_count_the_card_as_new_again(tmp_path: Path) -> None:
     session.current()
     session.undo()
     assert session.counts() == before
+
+
+def test_suspend_takes_the_card_out_and_undo_brings_it_back(tmp_path: Path) -> None:
+    deck = basic_deck(tmp_path / "d.yaml", cards=3)
+    conn, clock = open_store(tmp_path), Clock()
+    session = StudySession(conn, [deck], clock)
+    first = session.suspend()
+    assert first is not None
+    assert session.counts().new == 2
+    assert conn.execute("SELECT card_id FROM cards WHERE suspended = 1").fetchall() == [("c0",)]
+    assert StudySession(conn, [deck], clock).counts().new == 2  # stays out in the next session too
+    back = session.undo()
+    assert back is not None and back.key == first.key
+    assert conn.execute("SELECT COUNT(*) FROM cards WHERE suspended = 1").fetchone()[0] == 0
+    session.suspend()
+    assert progress.suspended_counts(conn) == {"d": 1}
+    assert progress.unsuspend_deck(conn, "d") == 1
+    assert StudySession(conn, [deck], clock).counts().new == 3
+
+
+def test_undo_returns_the_siblings_the_answer_buried(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "format: 1\nid: c\ntitle: C\ncards:\n  - {id: x, type: cloze, text: '{{c1::a}} {{c2::b}} {{c3::c}}'}\n"
+    )
+    deck = load_deck(path).deck
+    assert deck is not None
+    conn, clock = open_store(tmp_path), Clock()
+    session = StudySession(conn, [deck], clock)
+    assert session.counts().new == 3
+    session.answer(Rating.Easy, 1000)
+    assert session.counts().total == 0  # c2 and c3 are buried until tomorrow
+    session.undo()
+    assert session.counts().new == 3
+    seen = []
+    while (card := session.current()) is not None and len(seen) < 5:
+        seen.append(card.sub)
+        session.answer(Rating.Easy, 1000)
+    assert seen == ["c1"]  # and answering again buries them again

@@ -55,7 +55,7 @@ def make_app(tmp_path: Path) -> Callable[..., TechquizApp]:
         if bundled:
             from techquiz.config import bundled_decks_dir
 
-            dirs = [bundled_decks_dir()]
+            dirs = [bundled_decks_dir(), tmp_path / "data" / "decks"]  # as Config.from_env
         config = Config(tmp_path / "data", tuple(dirs), lambda: now)
         return TechquizApp(config, mode, refs, quiz_size, load_library(dirs), random.Random(4))
 

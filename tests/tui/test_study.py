@@ -192,6 +192,56 @@ async def test_edit_opens_the_editor_at_the_card_and_reloads(
         assert "capital city of France" in str(screen.query_one("#prompt").render())
 
 
+async def test_edit_of_a_bundled_deck_edits_a_copy_in_the_user_folder(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "editor.sh"
+    script.write_text('#!/bin/sh\nsed -i "0,/front: /s/front: .*/front: My own wording?/" "$2"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = make_app(mode="study", bundled=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.card is not None
+        bundled = screen.card.deck.path
+        original = bundled.read_text(encoding="utf-8")
+        await pilot.press("e")
+        await pilot.pause()
+        copy = tmp_path / "data" / "decks" / bundled.name
+        assert copy.exists() and bundled.read_text(encoding="utf-8") == original  # the installed file is untouched
+        deck = app.library.find(screen.card.deck.id)
+        assert deck is not None and deck.path == copy  # the copy takes the bundled deck's place, same id
+        assert not app.library.broken
+
+
+async def test_suspend_key_takes_the_card_out_and_undo_returns_it(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("@")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.card is not None
+        assert screen.card.card.id != "basic"
+        assert app.conn.execute("SELECT card_id FROM cards WHERE suspended = 1").fetchall() == [("basic",)]
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card is not None and screen.card.card.id == "basic"
+        assert app.conn.execute("SELECT COUNT(*) FROM cards WHERE suspended = 1").fetchone()[0] == 0
+
+
+async def test_order_answer_marks_each_place(make_app: MakeApp) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await goto_card(pilot, app, "order")
+        view = screen.view
+        assert view is not None
+        await pilot.press("enter")  # the shuffled order, checked as it is
+        options = str(view.query_one("#options").render())
+        marks = [line[0] for line in options.splitlines() if line[:1] in "✓✗"]
+        expected = ["✓" if a == b else "✗" for a, b in zip(view.order, ["first", "second", "third"], strict=True)]
+        assert marks == expected and "✗" in marks
+
+
 async def test_end_shows_summary_then_home(make_app: MakeApp) -> None:
     app = make_app(mode="study")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from techquiz.config import bundled_decks_dir
 from techquiz.deck.loader import LoadResult, Problem, load_deck
 from techquiz.deck.model import Deck
 
@@ -46,8 +47,15 @@ class Library:
         return None
 
 
+def _is_bundled(path: Path) -> bool:
+    return path.resolve().is_relative_to(bundled_decks_dir().resolve())
+
+
 def load_library(folders: Iterable[Path], files: Iterable[Path] = ()) -> Library:
-    """Load the decks of every folder and every named file; the first deck with an id wins."""
+    """Load the decks of every folder and every named file; the first deck with an id wins.
+
+    Except a bundled deck: the user's own copy of it (same id; `e` makes one) takes its place.
+    """
     paths: list[Path] = []
     seen: set[Path] = set()
     for path in [*(f for folder in folders for f in deck_files(folder)), *files]:
@@ -61,7 +69,10 @@ def load_library(folders: Iterable[Path], files: Iterable[Path] = ()) -> Library
     for path in paths:
         result = load_deck(path)
         deck = result.deck
-        if deck is not None and deck.id in by_id:
+        if deck is not None and deck.id in by_id and _is_bundled(by_id[deck.id].path) and not _is_bundled(path):
+            decks[decks.index(by_id[deck.id])] = deck
+            by_id[deck.id] = deck
+        elif deck is not None and deck.id in by_id:
             first = by_id[deck.id]
             pos = deck.id_position
             clash = Problem(path, pos.line, pos.column, f"deck id '{deck.id}' is already used by {first.path}")

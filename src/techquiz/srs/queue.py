@@ -75,13 +75,27 @@ class StudyQueue:
     def _due(entry: tuple[datetime, int, StoredCard], moment: datetime) -> bool:
         return entry[0] <= moment
 
-    def remove(self, rowids: set[int]) -> None:
-        """Drop cards (buried siblings) from the queue."""
+    def remove(self, rowids: set[int]) -> list[StoredCard]:
+        """Drop cards (buried siblings, a suspended card) from the queue; returns what was dropped."""
+        dropped = [c for c in self.front if c.rowid in rowids]
+        dropped += [e[2] for e in self.learning if e[2].rowid in rowids]
         self.front = [c for c in self.front if c.rowid not in rowids]
         self.learning = [e for e in self.learning if e[2].rowid not in rowids]
         for lists in (self.reviews, self.new):
             for deck, cards in lists.items():
+                dropped += [c for c in cards if c.rowid in rowids]
                 lists[deck] = deque(c for c in cards if c.rowid not in rowids)
+        return dropped
+
+    def put_back(self, cards: list[StoredCard]) -> None:
+        """Return cards that `remove` dropped (an undone answer un-buries its siblings)."""
+        for card in reversed(cards):
+            state = card.state.state
+            if state in (State.LEARNING, State.RELEARNING):
+                self.add_learning(card)
+            else:
+                lists = self.new if state == State.NEW else self.reviews
+                lists.setdefault(card.key.deck, deque()).appendleft(card)
 
     def counts(self) -> tuple[int, int, int]:
         """(new, learning, reviews) left; undone cards count as what they are again."""

@@ -24,6 +24,15 @@ UNDO_DEPTH = 50
 
 
 @dataclass(frozen=True)
+class _Undoable:
+    """One step `u` can take back: an answer (with the siblings it buried) or a suspend."""
+
+    stored: StoredCard
+    answered: Answered | None  # None: the card was suspended
+    dropped: list[StoredCard]  # cards this step took out of the queue, besides the card itself
+
+
+@dataclass(frozen=True)
 class StudyCard:
     """The card on screen: what the store knows, and what the deck file says."""
 
@@ -79,7 +88,7 @@ class StudySession:
         self.clock = clock
         self.backups = backups
         self.warnings: list[str] = []
-        self._undo: list[tuple[Answered, StoredCard]] = []
+        self._undo: list[_Undoable] = []
         self._answers: list[Rating] = []
         self._started = time.monotonic()
         self._cards: dict[CardKey, Card] = {}
@@ -146,9 +155,8 @@ class StudySession:
             self.conn, card.stored.rowid, rating, now, self.today, duration_ms, self._retention(card.key.deck)
         )
         self._current = None
-        buried = [rowid for rowid, _ in done.buried]
-        if buried:
-            self.queue.remove(set(buried))
+        buried = {rowid for rowid, _ in done.buried}
+        dropped = self.queue.remove(buried) if buried else []
         after = replace(card.stored, state=done.after)
         end = day_start(self.today + timedelta(days=1))
         if (
@@ -157,32 +165,47 @@ class StudySession:
             and (done.after.due < end)
         ):
             self.queue.add_learning(after)
-        self._undo.append((done, card.stored))
-        del self._undo[:-UNDO_DEPTH]
+        self._push_undo(_Undoable(card.stored, done, dropped))
         self._answers.append(rating)
         if self.backups is not None:
             self.backups.changed()
             self.backups.maybe_backup(self.conn)
 
+    def _push_undo(self, step: _Undoable) -> None:
+        self._undo.append(step)
+        del self._undo[:-UNDO_DEPTH]
+
+    def suspend(self) -> StudyCard | None:
+        """Suspend the current card (Anki's `@`): it leaves every queue until unsuspended. Undoable."""
+        card = self.current()
+        if card is None:
+            return None
+        progress.set_suspended(self.conn, card.stored.rowid, True)
+        self._current = None
+        self._push_undo(_Undoable(card.stored, None, []))
+        return card
+
     def can_undo(self) -> bool:
         return bool(self._undo)
 
     def undo(self) -> StudyCard | None:
-        """Take back the last answer: the card's previous state returns and is shown again."""
+        """Take back the last answer or suspend: the card's previous state returns and is shown again."""
         if not self._undo:
             return None
-        done, stored = self._undo[-1]
-        progress.undo(self.conn, done)
+        step = self._undo[-1]
+        if step.answered is None:
+            progress.set_suspended(self.conn, step.stored.rowid, False)
+        else:
+            progress.undo(self.conn, step.answered)
+            if self._answers:
+                self._answers.pop()
         self._undo.pop()
-        if self._answers:
-            self._answers.pop()
-        self.queue.remove({stored.rowid})
+        self.queue.remove({step.stored.rowid})
+        self.queue.put_back(step.dropped)  # siblings it buried are due again today
         if self._current is not None:
             self.queue.push_front(self._current.stored)
-        self.queue.push_front(stored)
+        self.queue.push_front(step.stored)
         self._current = None
-        # Siblings it buried come back only tomorrow in this session: the store is right, and
-        # the queue is rebuilt next session. This keeps undo O(1).
         return self.current()
 
     def reload_deck(self, deck: Deck) -> None:

@@ -274,3 +274,20 @@ def undo(conn: sqlite3.Connection, answered: Answered) -> None:
 
 def set_suspended(conn: sqlite3.Connection, rowid: int, suspended: bool) -> None:
     transaction(conn, lambda c: c.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), rowid)))
+
+
+def suspended_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Per deck id: how many of its cards are suspended."""
+    rows = conn.execute("SELECT deck_id, COUNT(*) FROM cards WHERE suspended = 1 AND in_deck = 1 GROUP BY deck_id")
+    return dict(rows.fetchall())
+
+
+def unsuspend_deck(conn: sqlite3.Connection, deck_id: str) -> int:
+    """Bring every suspended card of a deck back into study; returns how many."""
+
+    def work(conn: sqlite3.Connection) -> int:
+        return conn.execute("UPDATE cards SET suspended = 0 WHERE deck_id = ? AND suspended = 1", (deck_id,)).rowcount
+
+    result = transaction(conn, work)
+    assert isinstance(result, int)
+    return result

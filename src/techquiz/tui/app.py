@@ -101,6 +101,9 @@ class TechquizApp(App[int]):
         self.library = load_library(self.config.deck_dirs, [r.path for r in self.library.results])
         for warning in progress.sync_decks(self.conn, self.library.decks):
             self.notify(warning, severity="warning", markup=False, timeout=8)
+        self._refresh_home()
+
+    def _refresh_home(self) -> None:
         from techquiz.tui.screens.home import HomeScreen
 
         for screen in self.screen_stack:
@@ -166,6 +169,19 @@ class TechquizApp(App[int]):
             yield SystemCommand(
                 f"Quiz {deck.title}", f"A quiz on the deck {deck.id}", lambda d=deck: self.start_quiz([d])
             )
+        titles = {deck.id: deck.title for deck in self.library.decks}
+        for deck_id, count in progress.suspended_counts(self.conn).items():
+            if deck_id in titles:
+                yield SystemCommand(
+                    f"Unsuspend {titles[deck_id]}",
+                    f"Bring back the {count} suspended card{'s' if count != 1 else ''} of {deck_id}",
+                    lambda d=deck_id: self.unsuspend(d),
+                )
+
+    def unsuspend(self, deck_id: str) -> None:
+        count = progress.unsuspend_deck(self.conn, deck_id)
+        self.notify(f"{count} card{'s' if count != 1 else ''} back in study (from the next session)")
+        self._refresh_home()
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual would print a traceback with locals on exit; a user gets one line and a log file

@@ -54,7 +54,7 @@ class HomeScreen(Screen[None]):
             yield Static(id="greeting")
             yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static(id="broken")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 80 columns
 
     def on_resize(self) -> None:
         # The deck column takes what the counts leave, so nothing is cut off at 80 columns.

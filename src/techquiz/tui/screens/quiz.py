@@ -63,7 +63,7 @@ class QuizScreen(Screen[None]):
         with Vertical(id="study"):
             yield from status_bar()
             yield Vertical(id="card-area")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 80 columns
 
     def on_mount(self) -> None:
         self.sub_title = "Quiz"
@@ -174,7 +174,7 @@ class QuizScoreScreen(Screen[None]):
             parts.append(("Every answer right!", "bold"))
         yield Header()
         yield VerticalScroll(Static(Content.assemble(*parts), id="score"))
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 80 columns
 
     def on_mount(self) -> None:
         self.sub_title = "Quiz score"

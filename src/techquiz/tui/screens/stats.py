@@ -37,7 +37,7 @@ class StatsScreen(Screen[None]):
             yield Static(id="forecast-axis", classes="axis")
             yield Static(Content.assemble(("Reviews per day, last 30 days", "bold")), classes="chart-title")
             yield Sparkline([], id="history")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 80 columns
 
     def on_mount(self) -> None:
         self.sub_title = "Stats"

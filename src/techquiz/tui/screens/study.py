@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -14,8 +16,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, ProgressBar, Static
+from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
 
+from techquiz.config import bundled_decks_dir
 from techquiz.srs import grading, scheduler
 from techquiz.srs.questions import study_question
 from techquiz.srs.scheduler import Rating
@@ -31,14 +34,15 @@ GRADES = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"),
 
 class StudyScreen(Screen[None]):
     BINDINGS = [
-        Binding("space", "reveal", "Show answer", key_display="space"),
-        Binding("enter", "reveal", "Show answer", show=False),
+        Binding("space", "reveal", "Reveal", key_display="space"),
+        Binding("enter", "reveal", "Reveal", show=False),
         Binding("1", "grade(1)", "Again", show=False),
         Binding("2", "grade(2)", "Hard", show=False),
         Binding("3", "grade(3)", "Good", show=False),
         Binding("4", "grade(4)", "Easy", show=False),
         Binding("u", "undo", "Undo"),
         Binding("e", "edit", "Edit"),
+        Binding("at", "suspend", "Suspend", key_display="@"),
         Binding("h", "hint", "Hint"),
         Binding("s", "app.stats", "Stats"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
@@ -67,7 +71,7 @@ class StudyScreen(Screen[None]):
             with Horizontal(id="grades"):
                 for rating, label in GRADES:
                     yield Button(label, id=f"grade-{int(rating)}", classes=f"grade grade-{label.lower()}")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 80 columns
 
     def on_mount(self) -> None:
         self.title = "techquiz"
@@ -136,7 +140,9 @@ class StudyScreen(Screen[None]):
             return bool(self.view and not self.answered and self.view.question.hint)
         if action == "undo":
             return self.session.can_undo()
-        if action == "edit":
+        if action == "suspend" and isinstance(self.focused, Input):
+            return False  # "@" goes into the typed answer; the footer must not promise otherwise
+        if action in ("edit", "suspend"):
             return self.card is not None
         return True
 
@@ -179,6 +185,28 @@ class StudyScreen(Screen[None]):
             self.notify("Undid the last answer", timeout=2)
         self.show_card()
 
+    def _editable_path(self, path: Path) -> Path | None:
+        """The file to edit: a bundled deck is copied to the user deck folder first, since a reinstall
+        would overwrite the installed file. The copy keeps the deck id, so progress carries on."""
+        if not path.resolve().is_relative_to(bundled_decks_dir().resolve()):
+            return path
+        copy = self.tq.config.user_decks_dir / path.name
+        try:
+            if not copy.exists():
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, copy)
+        except OSError as exc:
+            self.notify(f"Could not copy the deck to {copy}: {exc.strerror}", severity="error", markup=False)
+            return None
+        self.notify(f"Editing your own copy of this bundled deck: {copy}", markup=False, timeout=6)
+        return copy
+
+    def action_suspend(self) -> None:
+        card = self.session.suspend()
+        if card is not None:
+            self.notify("Suspended: it stays out of study until you unsuspend it (u undoes)", timeout=4)
+        self.show_card()
+
     def action_hint(self) -> None:
         if self.view is not None:
             self.view.show_hint()
@@ -192,8 +220,11 @@ class StudyScreen(Screen[None]):
             return
         deck = self.card.deck
         position = self.card.card.position
+        path = self._editable_path(deck.path)
+        if path is None:
+            return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        command = [*shlex.split(editor), f"+{position.line}", str(position.path)]
+        command = [*shlex.split(editor), f"+{position.line}", str(path)]
         try:
             try:
                 with self.app.suspend():
@@ -204,9 +235,9 @@ class StudyScreen(Screen[None]):
             self.notify(f"Could not run {editor}: {exc.strerror}", severity="error", markup=False)
             return
         self.tq.reload_library()
-        result = self.tq.library.result_for(deck.path)
+        result = self.tq.library.result_for(path)
         if result is None or result.deck is None:
-            lines = "\n".join(str(p) for p in result.errors[:5]) if result else f"{deck.path} is gone"
+            lines = "\n".join(str(p) for p in result.errors[:5]) if result else f"{path} is gone"
             self.notify(f"The deck has errors; keeping the last good version.\n{lines}", severity="error",
                         markup=False, timeout=10)  # fmt: skip
             return

@@ -50,7 +50,7 @@ class SummaryScreen(Screen[None]):
         yield Header()
         with Center(), Vertical(id="summary"):
             yield Static(id="summary-text")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 80 columns
 
     def on_mount(self) -> None:
         app: TechquizApp = self.app  # type: ignore[assignment]

@@ -59,7 +59,7 @@ class QuestionView(VerticalScroll, can_focus=True):
         q = self.question
         yield Static(Content(q.prompt), id="prompt")
         if q.kind == "typed":
-            yield Input(placeholder="Type the answer, then enter", id="typed")
+            yield Input(placeholder="Type the answer, then enter · escape ends", id="typed")
         elif q.kind != "reveal":
             yield Static(id="options")
         yield Static(id="hint-line")
@@ -104,6 +104,11 @@ class QuestionView(VerticalScroll, can_focus=True):
         if answered and q.kind == "choice":
             right = q.choices[index] in q.correct
             style = "bold $success" if right else ("$error" if picked else "dim")
+        elif answered and q.kind == "order":
+            # Mark each place the learner got right or wrong, so the answer below reads as a correction.
+            right = self.order[index] == q.items[index]
+            mark = "✓ " if right else "✗ "
+            style = "$success" if right else "$error"
         elif index == self.cursor and not answered:
             style = "reverse"
         return Content.assemble((mark + label, style or ""), (text, style or ""), "\n")
