@@ -112,24 +112,55 @@ def stats(config: Config, refs: list[str], as_json: bool) -> int:
     if as_json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
-    c, r = data["cards"], data["retention"]
-
-    def pct(v: float | None) -> str:
-        return "-" if v is None else f"{v:.0%}"
-
-    print(f"Today ({data['today']}): {data['reviews_today']} reviews, {data['due_today']} due, "
-          f"streak {data['streak_days']} day(s) (longest {data['longest_streak_days']})")  # fmt: skip
-    print(f"Retention: last 7 days {pct(r['last_7_days'])}, last 30 days {pct(r['last_30_days'])}")
-    print(f"Cards: {c['total']} total, {c['new']} new, {c['learning']} learning, {c['review']} review, "
-          f"{c['relearning']} relearning, {c['suspended']} suspended, {c['leeches']} leeches")  # fmt: skip
-    week = data["forecast"][:7]
-    print("Due next 7 days: " + ", ".join(f"{f['date'][5:]} {f['due']}" for f in week))
-    print()
-    width = max([len(d["id"]) for d in data["decks"]] + [4])
-    print(f"{'DECK':<{width}}  {'CARDS':>5}  {'NEW':>5}  {'DUE':>5}")
-    for d in data["decks"]:
-        print(f"{d['id']:<{width}}  {d['cards']:>5}  {d['new']:>5}  {d['due_today']:>5}")
+    print(_stats_report(data))
     return 0
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _stats_report(data: dict[str, Any]) -> str:
+    """`techquiz stats` for people: the screen's numbers as plain-text tables."""
+    c, k = data["cards"], data["knowledge"]
+    lines = [
+        f"Today ({data['today']}): {data['reviews_today']} reviews, {data['time_today_seconds'] // 60} min, "
+        f"{data['due_today']} due. Streak {data['streak_days']} day(s), longest {data['longest_streak_days']}.",
+        f"Knowledge: about {k['estimated_recalled_now']:g} of {k['cards_studied']} studied cards recallable now "
+        f"(average retrievability {_pct(k['average_retrievability'])}).",
+        "",
+        f"{'RETENTION':<10}{'YOUNG':>14}{'MATURE':>14}{'ALL':>14}",
+    ]
+    for row in data["retention_table"]:
+        cells = "".join(
+            f"{_pct(row[x]) + ' (' + str(row[x + '_reviews']) + ')':>14}" for x in ("young", "mature", "all")
+        )
+        lines.append(f"{row['period'].replace('_', ' '):<10}{cells}")
+    lines += [
+        "",
+        "CARDS  "
+        + ", ".join(
+            f"{c[x]} {x}" for x in ("total", "new", "learning", "young", "mature", "relearning", "suspended", "leeches")
+        ),
+        "DUE    " + ", ".join(f"{f['date'][5:]} {f['due']}" for f in data["forecast"][:7]) + " (next 7 days)",
+        "LAST 7 DAYS  " + ", ".join(f"{d['date'][5:]} {d['reviews']}" for d in data["recent_days"][-7:]),
+    ]
+    if data["hardest"]:
+        lines += ["", "HARDEST CARDS (lapses)"]
+        lines += [
+            f"  {h['lapses']:>3}{' leech' if h['leech'] else '      '}  {h['deck']}: {h['text']}"
+            for h in data["hardest"]
+        ]
+    if data["quizzes"]:
+        last = data["quizzes"][-1]
+        lines += [
+            "",
+            f"QUIZZES  {len(data['quizzes'])} taken; last {last['date']}: {last['correct']}/{last['questions']}",
+        ]
+    width = max([len(d["id"]) for d in data["decks"]] + [4])
+    lines += ["", f"{'DECK':<{width}}  {'CARDS':>5}  {'NEW':>5}  {'DUE':>5}"]
+    lines += [f"{d['id']:<{width}}  {d['cards']:>5}  {d['new']:>5}  {d['due_today']:>5}" for d in data["decks"]]
+    return "\n".join(lines)
 
 
 def tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:

@@ -221,6 +221,9 @@ def test_random_answers_and_undos_keep_the_store_consistent(tmp_path_factory, st
     assert conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == answers - undos
     for due, last in conn.execute("SELECT due, last_review FROM cards WHERE state > 0"):
         assert due >= last
+    # the per-day tally stats read is exactly what the log says
+    tally = conn.execute("SELECT * FROM review_days WHERE reviews > 0 ORDER BY deck_id, day").fetchall()
+    assert tally == conn.execute(db.REVIEW_DAYS_FROM_LOG + " ORDER BY c.deck_id, r.day").fetchall()
     before = conn.execute("SELECT * FROM cards ORDER BY id").fetchall()
     conn.close()
     reopened = db.connect(tmp_path / "data" / "progress.sqlite3")

@@ -16,6 +16,10 @@ import fsrs
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
 DEFAULT_RETENTION = 0.9
+# FSRS's forgetting curve R(t, S) = (1 + FACTOR * t / S) ** -DECAY, with the default parameters the
+# scheduler uses; stats evaluate it in SQL over the whole card table.
+RETRIEVABILITY_DECAY = fsrs.scheduler.DEFAULT_PARAMETERS[20]
+RETRIEVABILITY_FACTOR = 0.9 ** (1 / -RETRIEVABILITY_DECAY) - 1
 LEECH_LAPSES = 8
 
 

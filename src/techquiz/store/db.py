@@ -14,7 +14,7 @@ from pathlib import Path
 
 from techquiz.store import backup
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 15_000
 
 _V1 = """
@@ -75,7 +75,52 @@ CREATE TABLE quiz_results (
 );
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
+# The per-day tally of v3, computed from the log (the migration fills the table with it; tests
+# check that answers and undos keep the table equal to it).
+REVIEW_DAYS_FROM_LOG = """
+SELECT c.deck_id, r.day, COUNT(*), SUM(r.rating = 1), SUM(r.rating = 2), SUM(r.rating = 3), SUM(r.rating = 4),
+       COALESCE(SUM(r.duration_ms), 0), SUM(r.state_before = 0),
+       SUM(r.state_before = 2 AND COALESCE(r.due_before - r.last_review_before, 0) < 1814400000),
+       SUM(r.state_before = 2 AND COALESCE(r.due_before - r.last_review_before, 0) < 1814400000 AND r.rating > 1),
+       SUM(r.state_before = 2 AND COALESCE(r.due_before - r.last_review_before, 0) >= 1814400000),
+       SUM(r.state_before = 2 AND COALESCE(r.due_before - r.last_review_before, 0) >= 1814400000 AND r.rating > 1)
+FROM review_log r JOIN cards c ON c.id = r.card
+GROUP BY c.deck_id, r.day
+"""
+
+# v3: a per-deck, per-day tally of the review log, kept in the same transaction as each answer
+# and undo, so that stats read a few thousand rows instead of scanning millions of log rows.
+# Mature means the interval before the review was at least 21 days (Anki's threshold).
+# The queue index grows to cover the per-deck counts of the home screen (an index-only scan).
+_V3 = (
+    """
+CREATE TABLE review_days (
+    deck_id TEXT NOT NULL,
+    day TEXT NOT NULL,                        -- study day (04:00 local boundary)
+    reviews INTEGER NOT NULL DEFAULT 0,       -- every answer
+    again INTEGER NOT NULL DEFAULT 0,
+    hard INTEGER NOT NULL DEFAULT 0,
+    good INTEGER NOT NULL DEFAULT 0,
+    easy INTEGER NOT NULL DEFAULT 0,
+    duration_ms INTEGER NOT NULL DEFAULT 0,
+    new_cards INTEGER NOT NULL DEFAULT 0,     -- answers of new cards
+    young INTEGER NOT NULL DEFAULT 0,         -- answers of review cards, interval < 21 days
+    young_passed INTEGER NOT NULL DEFAULT 0,  -- ... not Again
+    mature INTEGER NOT NULL DEFAULT 0,        -- answers of review cards, interval >= 21 days
+    mature_passed INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (deck_id, day)
+) WITHOUT ROWID;
+INSERT INTO review_days
+"""
+    + REVIEW_DAYS_FROM_LOG
+    + """;
+CREATE INDEX cards_lapses ON cards (lapses) WHERE lapses > 0;
+DROP INDEX cards_queue;
+CREATE INDEX cards_queue ON cards (deck_id, state, due, in_deck, suspended, buried_until);
+"""
+)
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
 
 
 class StoreError(Exception):

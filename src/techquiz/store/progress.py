@@ -137,9 +137,7 @@ def done_today(conn: sqlite3.Connection, today: date) -> dict[str, tuple[int, in
     """Per deck: (new cards introduced, reviews answered) on the study day `today`."""
     out: dict[str, tuple[int, int]] = {}
     for deck_id, new, reviews in conn.execute(
-        "SELECT c.deck_id, SUM(r.state_before = 0), SUM(r.state_before = 2) FROM review_log r "
-        "JOIN cards c ON c.id = r.card WHERE r.day = ? GROUP BY c.deck_id",
-        (today.isoformat(),),
+        "SELECT deck_id, new_cards, young + mature FROM review_days WHERE day = ?", (today.isoformat(),)
     ):
         out[deck_id] = (new or 0, reviews or 0)
     return out
@@ -175,6 +173,54 @@ def next_due(conn: sqlite3.Connection, deck_ids: list[str]) -> datetime | None:
         deck_ids,
     ).fetchone()
     return from_ms(row[0]) if row and row[0] is not None else None
+
+
+MATURE_DAYS = 21  # a review card whose interval is at least this is mature (as in Anki); also in db._V3
+_RATING_COLUMNS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+
+def _tally(
+    conn: sqlite3.Connection,
+    deck_id: str,
+    day: str,
+    rating: int,
+    state_before: int,
+    interval_ms: int | None,
+    duration_ms: int,
+    sign: int,
+) -> None:
+    """Count one answer into (sign=1) or out of (sign=-1) the day's tally that stats read."""
+    mature = (interval_ms or 0) >= MATURE_DAYS * 86_400_000
+    review = state_before == State.REVIEW
+    passed = rating > 1
+    conn.execute(
+        "INSERT INTO review_days (deck_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (deck_id, day),
+    )
+    conn.execute(
+        f"UPDATE review_days SET reviews = reviews + :s, {_RATING_COLUMNS[rating]} = {_RATING_COLUMNS[rating]} + :s, "
+        "duration_ms = duration_ms + :s * :duration, new_cards = new_cards + :s * :new, "
+        "young = young + :s * :young, young_passed = young_passed + :s * :young_passed, "
+        "mature = mature + :s * :mature, mature_passed = mature_passed + :s * :mature_passed "
+        "WHERE deck_id = :deck AND day = :day",
+        {
+            "s": sign,
+            "duration": duration_ms,
+            "new": int(state_before == State.NEW),
+            "young": int(review and not mature),
+            "young_passed": int(review and not mature and passed),
+            "mature": int(review and mature),
+            "mature_passed": int(review and mature and passed),
+            "deck": deck_id,
+            "day": day,
+        },
+    )
+
+
+def _interval_ms(state: CardState) -> int | None:
+    if state.due is None or state.last_review is None:
+        return None
+    return to_ms(state.due) - to_ms(state.last_review)
 
 
 @dataclass(frozen=True)
@@ -217,12 +263,14 @@ def answer(
                 to_ms(now), after.reps, after.lapses, after.lapses >= scheduler.LEECH_LAPSES, rowid,
             ),
         )  # fmt: skip
+        duration = min(max(duration_ms, 0), MAX_ANSWER_MS)
+        _tally(conn, deck_id, today.isoformat(), int(rating), int(before.state), _interval_ms(before), duration, 1)
         cursor = conn.execute(
             "INSERT INTO review_log (card, reviewed_at, day, rating, duration_ms, state_before, step_before, "
             "stability_before, difficulty_before, due_before, last_review_before, state_after, stability, "
             "difficulty, due_after, interval_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                rowid, to_ms(now), today.isoformat(), int(rating), min(max(duration_ms, 0), MAX_ANSWER_MS),
+                rowid, to_ms(now), today.isoformat(), int(rating), duration,
                 int(before.state), before.step, before.stability, before.difficulty,
                 to_ms(before.due) if before.due else None,
                 to_ms(before.last_review) if before.last_review else None,
@@ -266,6 +314,13 @@ def undo(conn: sqlite3.Connection, answered: Answered) -> None:
                 b.lapses >= scheduler.LEECH_LAPSES, answered.rowid,
             ),
         )  # fmt: skip
+        deck_id, day, rating, duration, state_before, due_before, last_before = conn.execute(
+            "SELECT c.deck_id, r.day, r.rating, r.duration_ms, r.state_before, r.due_before, r.last_review_before "
+            "FROM review_log r JOIN cards c ON c.id = r.card WHERE r.id = ?",
+            (answered.log_id,),
+        ).fetchone()
+        interval = None if due_before is None or last_before is None else due_before - last_before
+        _tally(conn, deck_id, day, rating, state_before, interval, duration or 0, -1)
         conn.execute("DELETE FROM review_log WHERE id = ?", (answered.log_id,))
         conn.executemany("UPDATE cards SET buried_until = ? WHERE id = ?", [(v, i) for i, v in answered.buried])
 

@@ -150,7 +150,8 @@ class TechquizApp(App[int]):
         from techquiz.tui.screens.stats import StatsScreen
 
         if not isinstance(self.screen, StatsScreen):
-            self.push_screen(StatsScreen())
+            selected = getattr(self.screen, "selected_deck", None)  # home: highlighted; study: current card's
+            self.push_screen(StatsScreen(selected if isinstance(selected, Deck) else None))
 
     def action_help(self) -> None:
         from techquiz.tui.screens.help import HelpScreen

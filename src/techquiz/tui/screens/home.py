@@ -128,6 +128,12 @@ class HomeScreen(Screen[None]):
             return [d.id for d in self.tq.library.decks]
         return [key]
 
+    @property
+    def selected_deck(self) -> Deck | None:
+        """The highlighted deck (None on the "all decks" row), for the stats screen's `d`."""
+        decks = self._decks()
+        return decks[0] if len(decks) == 1 else None
+
     def _decks(self) -> list[Deck]:
         ids = self._selected()
         return [d for d in self.tq.library.decks if d.id in ids]

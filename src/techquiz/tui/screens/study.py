@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
 
 from techquiz.config import bundled_decks_dir
+from techquiz.deck.model import Deck
 from techquiz.srs import grading, scheduler
 from techquiz.srs.questions import study_question
 from techquiz.srs.scheduler import Rating
@@ -62,6 +63,11 @@ class StudyScreen(Screen[None]):
     @property
     def tq(self) -> TechquizApp:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def selected_deck(self) -> Deck | None:
+        """The deck of the card on screen, for the stats screen's `d`."""
+        return self.card.deck if self.card else None
 
     def compose(self) -> ComposeResult:
         yield Header()
