@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("TECHQUIZ_DATA_DIR", str(data))
     monkeypatch.setenv("TECHQUIZ_NOW", "2026-12-01T09:00:00+00:00")
     monkeypatch.setenv("TZ", "UTC")
+    time.tzset()  # "today" (04:00 local) must not depend on the machine's zone
     monkeypatch.delenv("TECHQUIZ_DECKS", raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))

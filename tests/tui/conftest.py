@@ -60,3 +60,30 @@ def make_app(tmp_path: Path) -> Callable[..., TechquizApp]:
         return TechquizApp(config, mode, refs, quiz_size, load_library(dirs), random.Random(4))
 
     return make
+
+
+def study_days(app: TechquizApp, days: int) -> None:
+    """Give the app's store `days` days of study before `NOW` (a fixed mix of ratings), and a quiz."""
+    from datetime import timedelta
+
+    from techquiz.srs.scheduler import Rating
+    from techquiz.srs.session import StudySession
+    from techquiz.store import db
+
+    random.seed(11)  # fsrs fuzzes intervals with the global generator: the snapshot needs the same dues
+    conn = db.connect(app.config.store_path)
+    ratings = [Rating.Good, Rating.Again, Rating.Easy, Rating.Good, Rating.Hard]
+    moment = [NOW - timedelta(days=days)]
+    for day in range(days):
+        session = StudySession(conn, list(app.library.decks), lambda: moment[0])
+        for i in range(3 + day % 4):
+            if session.current() is None:
+                break
+            session.answer(ratings[(day + i) % len(ratings)], 5000)
+            moment[0] += timedelta(minutes=1)
+        moment[0] = NOW - timedelta(days=days - day - 1)
+    conn.execute(
+        "INSERT INTO quiz_results (taken_at, day, decks, questions, correct) VALUES "
+        "(1795000000000, '2026-11-19', 'all-types', 5, 3), (1795900000000, '2026-11-30', 'all-types', 5, 4)"
+    )
+    conn.close()

@@ -10,7 +10,7 @@ import pytest
 
 from techquiz.tui.app import TechquizApp
 
-from .conftest import HOSTILE
+from .conftest import HOSTILE, study_days
 
 MakeApp = Callable[..., TechquizApp]
 SIZE = (80, 24)
@@ -70,3 +70,16 @@ def test_quiz_score(snap_compare: Any, make_app: MakeApp) -> None:
 
 def test_summary(snap_compare: Any, make_app: MakeApp) -> None:
     assert snap_compare(make_app(mode="study"), press=["space", "3", "space", "1", "q"], terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+def test_stats_screen(snap_compare: Any, make_app: MakeApp, size: tuple[int, int]) -> None:
+    app = make_app()
+    study_days(app, 12)
+
+    async def open_stats(pilot: Any) -> None:
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=open_stats, terminal_size=size)

@@ -13,7 +13,7 @@ from techquiz.tui.screens.study import StudyScreen
 from techquiz.tui.screens.summary import SummaryScreen
 from techquiz.tui.widgets.question import QuestionView
 
-from .conftest import ALL_TYPES, HOSTILE
+from .conftest import ALL_TYPES, HOSTILE, study_days
 
 MakeApp = Callable[..., TechquizApp]
 
@@ -386,3 +386,30 @@ async def test_theme_choice_is_remembered(make_app: MakeApp) -> None:
     again = make_app()
     async with again.run_test(size=(80, 24)):
         assert again.theme == "nord"
+
+
+async def test_stats_screen_shows_the_numbers_and_switches_to_one_deck(make_app: MakeApp) -> None:
+    other = "format: 1\nid: other\ntitle: Other\ncards:\n  - {id: x, front: q, back: a}\n"
+    app = make_app({"all.yaml": ALL_TYPES, "other.yaml": other})
+    study_days(app, 5)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")  # the highlighted deck: all-types, the first row
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StatsScreen) and screen.data is not None
+        summary = str(screen.query_one("#stats-summary").render())
+        assert summary.startswith("All decks") and "Streak  5 days" in summary
+        assert screen.data["cards"]["total"] == 9  # 8 sub-cards of all-types + 1 of other
+        assert "30 days" in str(screen.query_one("#retention").render())
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.data["cards"]["total"] == 8
+        assert str(screen.query_one("#stats-summary").render()).startswith("Every card type")
+        await pilot.press("d")  # and back to all decks
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.data["cards"]["total"] == 9
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)

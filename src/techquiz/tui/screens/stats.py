@@ -7,29 +7,27 @@ in a thread worker with its own connection, so a big collection never freezes th
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
-from textual_plotext import PlotextPlot
+from textual.widgets import Footer, Header, LoadingIndicator, Static
 
 from techquiz.deck.model import Deck
 from techquiz.stats import Heatmap, collect
 from techquiz.store import db
+from techquiz.tui.widgets.barchart import BarChart, Series
 from techquiz.tui.widgets.heatmap import HeatmapView
 
 if TYPE_CHECKING:
     from techquiz.tui.app import TechquizApp
 
-RATING_COLOURS = {"again": "red", "hard": "orange", "good": "green", "easy": "blue"}
+RATING_COLOURS = {"again": "error", "hard": "warning", "good": "success", "easy": "primary"}  # as Anki's buttons
 
 
 def _pct(value: float | None) -> str:
@@ -40,13 +38,6 @@ def _panel(title: str, *children: Any, classes: str = "panel") -> Vertical:
     panel = Vertical(*children, classes=classes)
     panel.border_title = title
     return panel
-
-
-def _counts_axis(plt: Any, values: list[int]) -> None:
-    """Whole-number ticks on a count axis (plotext would label 1 card as 0.67, 1.00, 1.33)."""
-    top = max(values, default=0) or 1
-    step = max(1, math.ceil(top / 4))
-    plt.yticks(list(range(0, top + step, step)))
 
 
 def _pair(left: Vertical, right: Vertical) -> Container:
@@ -118,7 +109,6 @@ class StatsScreen(Screen[None]):
         container = self.query_one("#stats", VerticalScroll)
         await container.remove_children()
         await container.mount_all(self._widgets(data))
-        self._plot_all(data)
         self.query_one("#stats-loading").display = False
         container.display = True
 
@@ -131,19 +121,19 @@ class StatsScreen(Screen[None]):
             Static(self._summary(data, scope), id="stats-summary"),
             _panel("Reviews per day, last 26 weeks", HeatmapView(heat, id="heatmap"), classes="panel heat"),
             _pair(
-                _panel("Due in the next 30 days", PlotextPlot(id="plot-forecast")),
-                _panel("Reviews per day by rating, last 30 days", PlotextPlot(id="plot-ratings")),
+                _panel("Due in the next 30 days", self._forecast(data)),
+                _panel("Reviews per day by rating, last 30 days", self._ratings(data)),
             ),
             _pair(
                 _panel("True retention", Static(self._retention(data), id="retention"), classes="panel text"),
                 _panel("Cards", Static(self._card_counts(data), id="card-counts"), classes="panel text"),
             ),
             _pair(
-                _panel("Stability (days until recall drops to 90%)", PlotextPlot(id="plot-stability")),
-                _panel("Difficulty (1 easy - 10 hard)", PlotextPlot(id="plot-difficulty")),
+                _panel("Stability (days until recall drops to 90%)", self._distribution(data, "stability")),
+                _panel("Difficulty (1 easy - 10 hard)", self._distribution(data, "difficulty")),
             ),
             _pair(
-                _panel("Retrievability now (chance of recall)", PlotextPlot(id="plot-retrievability")),
+                _panel("Retrievability now (chance of recall)", self._distribution(data, "retrievability")),
                 _panel("Quiz scores", self._quiz_widget(data)),
             ),
             _panel("Hardest cards (most lapses)", self._hardest(data), classes="panel table"),
@@ -194,63 +184,49 @@ class StatsScreen(Screen[None]):
         return Content.assemble(*parts)
 
     @staticmethod
+    def _forecast(data: dict[str, Any]) -> BarChart:
+        due = [f["due"] for f in data["forecast"]]
+        labels = ["today"] + [f"+{i}d" for i in range(1, len(due))]
+        return BarChart(labels, [Series("due", due, "accent")], ticks=[0, 7, 14, 21, 28], id="chart-forecast")
+
+    @staticmethod
+    def _ratings(data: dict[str, Any]) -> BarChart:
+        recent = data["recent_days"]
+        labels = [f"{i - len(recent) + 1}d" for i in range(len(recent) - 1)] + ["today"]
+        series = [Series(k.capitalize(), [d[k] for d in recent], colour) for k, colour in RATING_COLOURS.items()]
+        return BarChart(labels, series, ticks=[0, 7, 14, 21, len(recent) - 1], id="chart-ratings")
+
+    @staticmethod
+    def _distribution(data: dict[str, Any], name: str) -> BarChart:
+        buckets = data["distributions"][name]
+        values = [b["cards"] for b in buckets]
+        return BarChart([b["label"] for b in buckets], [Series("cards", values, "primary")], id=f"chart-{name}")
+
+    @staticmethod
     def _quiz_widget(data: dict[str, Any]) -> Any:
         if not data["quizzes"]:
             return Static(Content("No quizzes yet: press t on the home screen to take one."), classes="empty")
-        return PlotextPlot(id="plot-quizzes")
+        quizzes = data["quizzes"][-20:]
+        scores = [round(100 * (q["score"] or 0)) for q in quizzes]
+        labels = [q["date"][5:] for q in quizzes]
+        every = max(1, len(quizzes) // 4)
+        return BarChart(
+            labels, [Series("score", scores, "success")], ticks=list(range(0, len(quizzes), every)), percent=True,
+            id="chart-quizzes",
+        )  # fmt: skip
 
     @staticmethod
-    def _hardest(data: dict[str, Any]) -> Any:
+    def _hardest(data: dict[str, Any]) -> Static:
         if not data["hardest"]:
             return Static(Content("No lapses yet: no card has been forgotten after it was learned."), classes="empty")
-        table: DataTable[Any] = DataTable(id="hardest", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Lapses", "Deck", "Card")
+        width = max(len(card["deck"]) for card in data["hardest"])
+        parts: list[Content | str | tuple[str, str]] = [(f"{'lapses':>6}  {'deck':<{width}}  card", "bold")]
         for card in data["hardest"]:
-            mark = " (leech)" if card["leech"] else ""
-            # Deck text is untrusted: rich Text cells are never parsed as markup.
-            table.add_row(Text(f"{card['lapses']}{mark}"), Text(card["deck"]), Text(card["text"] or card["card"]))
-        return table
-
-    # ---- plots --------------------------------------------------------------------------------
-    def _plot(self, selector: str) -> Any:
-        # plotext's annotations are narrower than what it accepts (lists of colours, `labels=`).
-        return self.query_one(selector, PlotextPlot).plt
-
-    def _plot_all(self, data: dict[str, Any]) -> None:
-        forecast = data["forecast"]
-        plt = self._plot("#plot-forecast")
-        plt.bar(list(range(len(forecast))), [f["due"] for f in forecast], marker="hd")
-        _counts_axis(plt, [f["due"] for f in forecast])
-        plt.xticks([0, 7, 14, 21, 29], ["today", "+7d", "+14d", "+21d", "+29d"])
-        recent = data["recent_days"]
-        plt = self._plot("#plot-ratings")
-        days = list(range(-len(recent) + 1, 1))
-        plt.stacked_bar(
-            days,
-            [[d[k] for d in recent] for k in RATING_COLOURS],
-            labels=[k.capitalize() for k in RATING_COLOURS],
-            color=list(RATING_COLOURS.values()),
-            marker="hd",
-        )
-        plt.xticks([-29, -21, -14, -7, 0], ["-29d", "-21d", "-14d", "-7d", "today"])
-        _counts_axis(plt, [d["reviews"] for d in recent])
-        for name in ("stability", "difficulty", "retrievability"):
-            buckets = data["distributions"][name]
-            plt = self._plot(f"#plot-{name}")
-            plt.bar([b["label"] for b in buckets], [b["cards"] for b in buckets], marker="hd")
-            _counts_axis(plt, [b["cards"] for b in buckets])
-        if data["quizzes"]:
-            quizzes = data["quizzes"][-30:]
-            plt = self._plot("#plot-quizzes")
-            scores = [round(100 * (q["score"] or 0)) for q in quizzes]
-            numbers = list(range(1, len(scores) + 1))
-            plt.plot(numbers, scores, marker="braille")
-            plt.scatter(numbers, scores)
-            plt.ylim(0, 100)
-            plt.yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
-            plt.xticks(
-                numbers[:: max(1, len(numbers) // 6)], [q["date"][5:] for q in quizzes][:: max(1, len(numbers) // 6)]
-            )
+            mark = ("leech ", "bold $error") if card["leech"] else "      "
+            # Deck text is untrusted: Content(...) is plain text, never parsed as markup.
+            parts += ["\n", f"{card['lapses']:>6}  ", (f"{card['deck']:<{width}}", "dim"), "  ", mark]
+            parts.append(Content(card["text"] or card["card"]))
+        return Static(Content.assemble(*parts), id="hardest")
 
     def action_back(self) -> None:
         self.app.pop_screen()
