@@ -62,8 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", parents=[common], help="check deck files or folders")
     p.add_argument("paths", nargs="+", metavar="PATH", help="deck files or folders of decks")
+    p.add_argument(
+        "--add-ids",
+        action="store_true",
+        help="write an id into every card that lacks one (comments and layout kept; progress carried over)",
+    )
 
     sub.add_parser("schema", parents=[common], help="print the JSON Schema of the deck format")
+
+    p = sub.add_parser("new", parents=[common], help="write a commented starter deck to PATH (never overwrites)")
+    p.add_argument("path", metavar="PATH", help="the deck file to create, e.g. my-deck.yaml")
+
+    p = sub.add_parser("draft", parents=[common], help="draft a deck (cloze and typed cards) from a plain-text article")
+    p.add_argument("article", metavar="ARTICLE.txt", help="the article, as plain text")
+    p.add_argument("-o", "--output", metavar="OUT", help="the deck file to write (default: ARTICLE.yaml beside it)")
 
     p = sub.add_parser("restore", parents=[common], help="restore the progress store from a backup")
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")
@@ -93,11 +105,17 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, config:
     from techquiz import commands
 
     command = args.command
+    if command == "validate" and args.add_ids:
+        return commands.add_ids(config, [Path(p) for p in args.paths])
     if command == "validate":
         return commands.validate([Path(p) for p in args.paths])
     if command == "schema":
         print(json.dumps(commands.schema(), indent=2))
         return EXIT_OK
+    if command == "new":
+        return commands.new(config, Path(args.path))
+    if command == "draft":
+        return commands.draft(config, Path(args.article), Path(args.output) if args.output else None)
     if command == "restore":
         return commands.restore(config, Path(args.backup) if args.backup else None)
     if command == "decks":

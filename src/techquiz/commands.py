@@ -40,6 +40,73 @@ def validate(paths: list[Path]) -> int:
     return 0
 
 
+def add_ids(config: Config, paths: list[Path]) -> int:
+    from techquiz.authoring.ids import add_ids as write_ids
+    from techquiz.authoring.ids import carry_progress
+    from techquiz.deck.loader import load_deck
+    from techquiz.store import db
+
+    for path in paths:
+        if not path.is_file():
+            raise UserError(f"{path}: --add-ids takes deck files, not folders or missing paths")
+    for path in paths:
+        added = write_ids(path)
+        if not added:
+            print(f"{path}: every card already has an id")
+            continue
+        for item in added:
+            print(f"{path}:{item.line}: added id: {item.new}")
+        deck = load_deck(path).deck
+        if deck is not None and config.store_path.exists():
+            conn = db.connect(config.store_path)
+            try:
+                moved = carry_progress(conn, deck, added)
+            finally:
+                conn.close()
+            if moved:
+                print(f"{path}: progress of {moved} card(s) kept under their new ids")
+        print(f"{path}: {len(added)} id(s) added")
+    return 0
+
+
+def new(config: Config, path: Path) -> int:
+    from techquiz.authoring.starter import new_deck
+
+    new_deck(path, config)
+    print(f"Wrote {path}: a starter deck with one card of each type.")
+    print(f"Edit it, then: techquiz validate {path} && techquiz study {path}")
+    return 0
+
+
+def draft(config: Config, article_path: Path, output: Path | None) -> int:
+    from techquiz.authoring.draft import deck_text, draft_cards, read_article
+    from techquiz.authoring.starter import schema_line, write_exclusively
+    from techquiz.deck.loader import load_deck, read_deck_text
+    from techquiz.deck.text import strip_controls
+
+    if not article_path.is_file():
+        raise UserError(f"{article_path}: no such file")
+    raw, problem = read_deck_text(article_path)  # the same size limit and UTF-8 check as a deck
+    if raw is None:
+        raise UserError(str(problem))
+    text, _ = strip_controls(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    article = read_article(text)
+    cards = draft_cards(article)
+    if not cards:
+        raise UserError(f"{article_path}: found no sentences with figures, years or names to ask about")
+    out = output or article_path.with_suffix(".yaml")
+    deck = deck_text(article, cards, article_path, schema_line(config))
+    check = load_deck(out, deck)
+    if check.deck is None:  # a bug in draft, never the article's fault: say so rather than write junk
+        raise RuntimeError("draft produced an invalid deck: " + "; ".join(str(p) for p in check.errors[:3]))
+    write_exclusively(out, deck)
+    kinds = {kind: sum(1 for c in cards if c.type == kind) for kind in ("cloze", "typed")}
+    print(f"Wrote {out}: {len(cards)} cards ({kinds['cloze']} cloze, {kinds['typed']} typed) "
+          f"from {len(article.sentences)} sentences.")  # fmt: skip
+    print(f"Read it through and edit it, then: techquiz validate {out} && techquiz study {out}")
+    return 0
+
+
 def schema() -> dict[str, Any]:
     return json_schema()
 
