@@ -4,6 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.widgets import DataTable
 
 from techquiz.tui.app import TechquizApp
 from techquiz.tui.screens.home import HomeScreen
@@ -413,3 +414,35 @@ async def test_stats_screen_shows_the_numbers_and_switches_to_one_deck(make_app:
         assert screen.data["cards"]["total"] == 9
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_saving_a_deck_file_reloads_it_live(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app(mode="study")
+    deck_file = tmp_path / "decks" / "all.yaml"
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.card is not None and screen.card.card.id == "basic"
+
+        async def save(text: str) -> None:
+            deck_file.write_text(text, encoding="utf-8")
+            app._watch_decks()  # what the 1-second timer does
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+        # An edit: the card on screen shows its new text and the session goes on.
+        await save(ALL_TYPES.replace("capital of France", "capital city of France"))
+        assert "capital city of France" in str(screen.query_one("#prompt").render())
+        # An invalid save: the errors are shown, the last good version stays in use.
+        await save(ALL_TYPES.replace("back: Paris", "bak: Paris"))
+        assert any("still using its last good version" in n.message for n in app._notifications)
+        assert "capital city of France" in str(screen.query_one("#prompt").render())
+        assert app.library.find("all-types") is not None and not app.library.broken
+        # A new card: the home screen counts it.
+        await save(ALL_TYPES + "  - {id: extra, front: New?, back: Yes}\n")
+        await pilot.press("q", "enter")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one("#decks", DataTable)
+        new_cell = table.get_row("all-types")[1]
+        assert str(new_cell) == "9"  # the 8 sub-cards it had, and the new one

@@ -52,10 +52,7 @@ def _is_bundled(path: Path) -> bool:
 
 
 def load_library(folders: Iterable[Path], files: Iterable[Path] = ()) -> Library:
-    """Load the decks of every folder and every named file; the first deck with an id wins.
-
-    Except a bundled deck: the user's own copy of it (same id; `e` makes one) takes its place.
-    """
+    """Load the decks of every folder and every named file (see `assemble` for which deck wins)."""
     paths: list[Path] = []
     seen: set[Path] = set()
     for path in [*(f for folder in folders for f in deck_files(folder)), *files]:
@@ -63,12 +60,17 @@ def load_library(folders: Iterable[Path], files: Iterable[Path] = ()) -> Library
         if resolved not in seen:
             seen.add(resolved)
             paths.append(path)
+    return assemble(load_deck(path) for path in paths)
+
+
+def assemble(loaded: Iterable[LoadResult]) -> Library:
+    """A library from loaded files: the first deck with an id wins, except a bundled deck, which
+    the user's own copy of it (same id; `e` makes one) replaces."""
     decks: list[Deck] = []
     results: list[LoadResult] = []
     by_id: dict[str, Deck] = {}
-    for path in paths:
-        result = load_deck(path)
-        deck = result.deck
+    for result in loaded:
+        deck, path = result.deck, result.path
         if deck is not None and deck.id in by_id and _is_bundled(by_id[deck.id].path) and not _is_bundled(path):
             decks[decks.index(by_id[deck.id])] = deck
             by_id[deck.id] = deck
@@ -82,3 +84,34 @@ def load_library(folders: Iterable[Path], files: Iterable[Path] = ()) -> Library
             decks.append(deck)
         results.append(result)
     return Library(tuple(decks), tuple(results))
+
+
+Stamp = tuple[int, int]  # (mtime in ns, size)
+
+
+class DeckWatcher:
+    """Which deck files were saved, added or deleted since the last look: a stat per file, so it
+    is cheap enough to run every second while the app is open."""
+
+    def __init__(self, folders: Iterable[Path], files: Iterable[Path] = ()) -> None:
+        self.folders = tuple(folders)
+        self.files = tuple(files)
+        self.stamps = self._scan()
+
+    def _scan(self) -> dict[Path, Stamp]:
+        stamps: dict[Path, Stamp] = {}
+        for path in [*(f for folder in self.folders for f in deck_files(folder)), *self.files]:
+            try:
+                info = path.stat()
+            except OSError:
+                continue  # deleted between the listing and the stat: reported as gone
+            stamps[path.resolve()] = (info.st_mtime_ns, info.st_size)
+        return stamps
+
+    def changes(self) -> tuple[list[Path], list[Path]]:
+        """(saved or new files, deleted files) since the last call."""
+        now = self._scan()
+        changed = [p for p, stamp in now.items() if self.stamps.get(p) != stamp]
+        gone = [p for p in self.stamps if p not in now]
+        self.stamps = now
+        return changed, gone

@@ -9,18 +9,21 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from techquiz.config import APP_NAME, Config
-from techquiz.deck.discovery import Library, load_library
+from techquiz.deck.discovery import DeckWatcher, Library, assemble, load_library
+from techquiz.deck.loader import LoadResult, load_deck
 from techquiz.deck.model import Deck
 from techquiz.srs.session import StudySession
 from techquiz.store import db, progress
 from techquiz.store.backup import BackupPolicy
 
 StartMode = Literal["home", "study", "quiz"]
+WATCH_SECONDS = 1.0  # how often deck files are checked for saves (a stat per file)
 
 
 def settings_path() -> Path:
@@ -51,6 +54,9 @@ class TechquizApp(App[int]):
         self.deck_refs = deck_refs
         self.quiz_size = quiz_size
         self.library = library or load_library(config.deck_dirs)
+        # Every file as last loaded, the last good version kept for files saved with errors.
+        self.loaded: dict[Path, LoadResult] = {r.path.resolve(): r for r in self.library.results}
+        self.watcher = DeckWatcher(config.deck_dirs, [r.path for r in self.library.results])
         self.conn = db.connect(config.store_path)
         self.sync_warnings = progress.sync_decks(self.conn, self.library.decks)
         self.backups = BackupPolicy(config.backup_dir)
@@ -83,6 +89,7 @@ class TechquizApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
+        self.set_interval(WATCH_SECONDS, self._watch_decks)
         for warning in self.sync_warnings:
             self.notify(warning, severity="warning", markup=False, timeout=8)
         if self.start_mode == "study":
@@ -99,6 +106,9 @@ class TechquizApp(App[int]):
         # Every file seen before, broken ones included, so a deck named on the command line stays
         # and a fixed deck comes back.
         self.library = load_library(self.config.deck_dirs, [r.path for r in self.library.results])
+        self.loaded = {r.path.resolve(): r for r in self.library.results}
+        self.watcher.files = tuple(r.path for r in self.library.results)
+        self.watcher.changes()  # what was just read is not a change to reload again
         for warning in progress.sync_decks(self.conn, self.library.decks):
             self.notify(warning, severity="warning", markup=False, timeout=8)
         self._refresh_home()
@@ -109,6 +119,50 @@ class TechquizApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.refresh_decks()
+
+    # ---- live reload --------------------------------------------------------------------------
+    def _watch_decks(self) -> None:
+        changed, gone = self.watcher.changes()
+        if changed or gone:
+            self._load_changed(changed, gone)
+
+    @work(thread=True, group="deck-reload")
+    def _load_changed(self, changed: list[Path], gone: list[Path]) -> None:
+        # Parsing is the slow part (a big deck takes a while): off the UI thread.
+        results = [load_deck(path) for path in changed]
+        self.call_from_thread(self._apply_reload, results, gone)
+
+    def _apply_reload(self, results: list[LoadResult], gone: list[Path]) -> None:
+        from techquiz.tui.screens.study import StudyScreen
+
+        reloaded = []
+        for result in results:
+            key = result.path.resolve()
+            old = self.loaded.get(key)
+            if result.deck is None and old is not None and old.deck is not None:
+                lines = "\n".join(str(p) for p in result.errors[:5])
+                self.notify(f"{result.path.name} has errors; still using its last good version.\n{lines}",
+                            severity="error", markup=False, timeout=12)  # fmt: skip
+                continue
+            self.loaded[key] = result
+            if result.deck is not None:
+                reloaded.append(result.deck)
+        for path in gone:
+            if self.loaded.pop(path, None) is not None:
+                self.notify(f"{path.name} was deleted; its progress is kept", markup=False)
+        self.library = assemble(self.loaded.values())
+        current = {deck.id: deck for deck in self.library.decks}
+        reloaded = [deck for deck in reloaded if current.get(deck.id) is deck]  # not a clashing copy
+        for warning in progress.sync_decks(self.conn, reloaded):
+            self.notify(warning, severity="warning", markup=False, timeout=8)
+        for screen in self.screen_stack:
+            if isinstance(screen, StudyScreen):
+                for deck in reloaded:
+                    screen.deck_reloaded(deck)
+        self._refresh_home()
+        if reloaded:
+            names = ", ".join(deck.title for deck in reloaded)
+            self.notify(f"Reloaded {names}", markup=False, timeout=3)
 
     # ---- navigation ---------------------------------------------------------------------------
     def start_study(self, decks: list[Deck]) -> None:

@@ -207,6 +207,14 @@ class StudyScreen(Screen[None]):
         self.notify(f"Editing your own copy of this bundled deck: {copy}", markup=False, timeout=6)
         return copy
 
+    def deck_reloaded(self, deck: Deck) -> None:
+        """A deck file was saved: carry on with its new text (the card on screen too, if unanswered)."""
+        if deck.id not in self.session.decks:
+            return
+        self.session.reload_deck(deck)
+        if not self.answered:
+            self.show_card()
+
     def action_suspend(self) -> None:
         card = self.session.suspend()
         if card is not None:
