@@ -136,6 +136,7 @@ _EVENT = re.compile(
     r"\b(launched|founded|established|initiated|created|signed|built|opened|started|began|introduced|announced|"
     r"released|discovered|invented|published|adopted|formed|completed|ratified|proclaimed|abolished|elected)\b"
 )
+_OWN_VERB = re.compile(r",\s*(?:or\s+[A-Z][A-Z0-9&]+s?,\s*)?|\s+(?:was|were|had been|has been|is|are)\s+")
 # Words capitalised only because they start the sentence, or too common to be a name on their own.
 _NOT_NAME_START = frozenset(
     (
@@ -252,12 +253,18 @@ def _event_questions(sentence: str) -> list[tuple[str, str]]:
         after = sentence[name.end : name.end + 90]
         verb = _EVENT.search(after)
         year = re.search(rf"\bin ({_YEAR})\b", after)
-        if verb and year and verb.start() < year.start() and "." not in after[: year.end()]:
+        # The verb must be the name's own: "X, launched", "X, or ABC, launched", "X was signed";
+        # not "X, who had completed Y in 1869" (that was Y).
+        if not (verb and year and verb.start() < year.start() and _OWN_VERB.fullmatch(after[: verb.start()])):
+            continue
+        if "." not in after[: year.end()]:
             article = "the " if sentence[max(0, name.start - 4) : name.start].lower() == "the " else ""
-            out.append((f"When was {article}{name.text} {verb[1]}?", year[1]))
+            be = "were" if re.search(r"[^s]s$", name.text) else "was"
+            out.append((f"When {be} {article}{name.text} {verb[1]}?", year[1]))
     lead = re.match(rf"In ({_YEAR}), (the )?(.+?) (?:was|were) (\w+)", sentence)
     if lead and _EVENT.fullmatch(lead[4]) and _NAME.fullmatch(lead[3]):
-        out.append((f"When was {lead[2] or ''}{lead[3]} {lead[4]}?", lead[1]))
+        be = "were" if re.search(r"[^s]s$", lead[3]) else "was"
+        out.append((f"When {be} {lead[2] or ''}{lead[3]} {lead[4]}?", lead[1]))
     return out
 
 
