@@ -114,7 +114,7 @@ def schema() -> dict[str, Any]:
 def decks(config: Config, as_json: bool) -> int:
     from techquiz.store.overview import deck_overview
 
-    library = load_library(config.deck_dirs)
+    library = load_library(config.deck_dirs, cache=config.deck_cache())
     rows = deck_overview(config, library)
     broken = [{"path": str(r.path), "errors": [str(p) for p in r.errors]} for r in library.broken]
     if as_json:
@@ -149,7 +149,7 @@ def restore(config: Config, chosen: Path | None) -> int:
 def _library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
     """The library with any deck files named on the command line, and the decks the refs name."""
     files = [Path(r) for r in refs if Path(r).suffix in (".yaml", ".yml") or Path(r).is_file()]
-    library = load_library(config.deck_dirs, files)
+    library = load_library(config.deck_dirs, files, config.deck_cache())
     chosen: list[Deck] = []
     for ref in refs:
         deck = library.find(ref)

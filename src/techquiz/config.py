@@ -11,8 +11,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from techquiz.deck.cache import DeckCache
 
 APP_NAME = "techquiz"
 DAY_START_HOUR = 4
@@ -58,6 +62,15 @@ class Config:
     @property
     def backup_dir(self) -> Path:
         return self.data_dir / "backups"
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(platformdirs.user_cache_dir(APP_NAME))
+
+    def deck_cache(self) -> DeckCache:
+        from techquiz.deck.cache import DeckCache
+
+        return DeckCache(self.cache_dir / "decks")
 
     @property
     def user_decks_dir(self) -> Path:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from techquiz.config import bundled_decks_dir
+from techquiz.deck.cache import DeckCache
 from techquiz.deck.loader import LoadResult, Problem, load_deck
 from techquiz.deck.model import Deck
 
@@ -51,8 +52,9 @@ def _is_bundled(path: Path) -> bool:
     return path.resolve().is_relative_to(bundled_decks_dir().resolve())
 
 
-def load_library(folders: Iterable[Path], files: Iterable[Path] = ()) -> Library:
-    """Load the decks of every folder and every named file (see `assemble` for which deck wins)."""
+def load_library(folders: Iterable[Path], files: Iterable[Path] = (), cache: DeckCache | None = None) -> Library:
+    """Load the decks of every folder and every named file (see `assemble` for which deck wins),
+    through the parsed-deck cache when one is given."""
     paths: list[Path] = []
     seen: set[Path] = set()
     for path in [*(f for folder in folders for f in deck_files(folder)), *files]:
@@ -60,7 +62,8 @@ def load_library(folders: Iterable[Path], files: Iterable[Path] = ()) -> Library
         if resolved not in seen:
             seen.add(resolved)
             paths.append(path)
-    return assemble(load_deck(path) for path in paths)
+    load = cache.load if cache is not None else load_deck
+    return assemble(load(path) for path in paths)
 
 
 def assemble(loaded: Iterable[LoadResult]) -> Library:
@@ -72,7 +75,8 @@ def assemble(loaded: Iterable[LoadResult]) -> Library:
     for result in loaded:
         deck, path = result.deck, result.path
         if deck is not None and deck.id in by_id and _is_bundled(by_id[deck.id].path) and not _is_bundled(path):
-            decks[decks.index(by_id[deck.id])] = deck
+            shadowed = by_id[deck.id]
+            decks = [deck if d is shadowed else d for d in decks]
             by_id[deck.id] = deck
         elif deck is not None and deck.id in by_id:
             first = by_id[deck.id]

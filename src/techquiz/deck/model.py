@@ -7,6 +7,7 @@ Progress is keyed by `CardKey(deck, card, sub)`, so editing a card's text keeps 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -202,3 +203,15 @@ class Deck:
         # Computed once per loaded deck: cloze numbers come from a regex over each card's text, and
         # counts, sync, sessions and stats all ask for the sub-cards.
         return tuple((CardKey(self.id, card.id, sub), card) for card in self.cards for sub in card.subs())
+
+    @cached_property
+    def subcard_count(self) -> int:
+        return len(self.subcards())
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What the store must match: every sub-card's id and type (text edits do not change it)."""
+        digest = hashlib.sha1()
+        for key, card in self.subcards():
+            digest.update(f"{key.card}\t{key.sub}\t{card.type_name}\n".encode())
+        return digest.hexdigest()

@@ -38,7 +38,7 @@ def deck_counts(conn: sqlite3.Connection, library: Library, now: datetime) -> li
                 "id": deck.id,
                 "title": deck.title,
                 "path": str(deck.path),
-                "cards": len(deck.subcards()),
+                "cards": deck.subcard_count,
                 "new": min(new or 0, max(new_limit - new_done, 0)),
                 "learning": learning or 0,
                 "due_today": min(due or 0, max(review_limit - reviews_done, 0)),

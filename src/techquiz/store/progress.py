@@ -6,7 +6,6 @@ transaction, so two techquiz processes answering on one store never lose each ot
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,20 +43,13 @@ class StoredCard:
     state: CardState
 
 
-def _fingerprint(deck: Deck) -> str:
-    digest = hashlib.sha1()
-    for key, card in deck.subcards():
-        digest.update(f"{key.card}\t{key.sub}\t{card.type_name}\n".encode())
-    return digest.hexdigest()
-
-
 def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
     """Bring the store in line with the deck file. Returns warnings for the user.
 
     New cards appear as new; a card removed from the file keeps its row and history (in_deck = 0)
     and gets them back if it returns; a card whose type changed starts over, its history kept.
     """
-    fingerprint = _fingerprint(deck)
+    fingerprint = deck.fingerprint
     stored = conn.execute("SELECT fingerprint FROM deck_sync WHERE deck_id = ?", (deck.id,)).fetchone()
     if stored is not None and stored[0] == fingerprint:
         return []  # unchanged since the last sync: no work that grows with the deck

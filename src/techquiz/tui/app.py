@@ -16,7 +16,7 @@ from textual.screen import Screen
 
 from techquiz.config import APP_NAME, Config
 from techquiz.deck.discovery import DeckWatcher, Library, assemble, load_library
-from techquiz.deck.loader import LoadResult, load_deck
+from techquiz.deck.loader import LoadResult
 from techquiz.deck.model import Deck
 from techquiz.srs.session import StudySession
 from techquiz.store import db, progress
@@ -53,7 +53,8 @@ class TechquizApp(App[int]):
         self.start_mode = mode
         self.deck_refs = deck_refs
         self.quiz_size = quiz_size
-        self.library = library or load_library(config.deck_dirs)
+        self.deck_cache = config.deck_cache()
+        self.library = library or load_library(config.deck_dirs, cache=self.deck_cache)
         # Every file as last loaded, the last good version kept for files saved with errors.
         self.loaded: dict[Path, LoadResult] = {r.path.resolve(): r for r in self.library.results}
         self.watcher = DeckWatcher(config.deck_dirs, [r.path for r in self.library.results])
@@ -105,7 +106,7 @@ class TechquizApp(App[int]):
     def reload_library(self) -> None:
         # Every file seen before, broken ones included, so a deck named on the command line stays
         # and a fixed deck comes back.
-        self.library = load_library(self.config.deck_dirs, [r.path for r in self.library.results])
+        self.library = load_library(self.config.deck_dirs, [r.path for r in self.library.results], self.deck_cache)
         self.loaded = {r.path.resolve(): r for r in self.library.results}
         self.watcher.files = tuple(r.path for r in self.library.results)
         self.watcher.changes()  # what was just read is not a change to reload again
@@ -129,7 +130,7 @@ class TechquizApp(App[int]):
     @work(thread=True, group="deck-reload")
     def _load_changed(self, changed: list[Path], gone: list[Path]) -> None:
         # Parsing is the slow part (a big deck takes a while): off the UI thread.
-        results = [load_deck(path) for path in changed]
+        results = [self.deck_cache.load(path) for path in changed]
         self.call_from_thread(self._apply_reload, results, gone)
 
     def _apply_reload(self, results: list[LoadResult], gone: list[Path]) -> None:

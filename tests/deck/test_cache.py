@@ -1,0 +1,103 @@
+"""The parsed-deck cache: an unchanged deck is never parsed again; any change is."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from techquiz.deck import cache as cache_module
+from techquiz.deck.cache import CachedDeck, DeckCache
+from techquiz.deck.loader import load_deck
+
+DECK = """\
+format: 1
+id: c
+title: Cached
+cards:
+  - {id: a, front: q, back: b}
+  - {id: z, type: cloze, text: "{{c1::one}} and {{c2::two}}"}
+  - {front: no id, back: warned}
+"""
+
+
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed although unchanged")
+
+    monkeypatch.setattr(cache_module, "load_deck", fail)
+
+
+def test_unchanged_deck_comes_from_the_cache_with_its_cards_on_first_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(DECK, encoding="utf-8")
+    cache = DeckCache(tmp_path / "cache")
+    first = cache.load(path)
+    parsed = load_deck(path)
+    assert first.deck is not None and parsed.deck is not None
+    no_parsing(monkeypatch)
+    again = cache.load(path)
+    deck = again.deck
+    assert isinstance(deck, CachedDeck)
+    assert again.problems == parsed.problems  # the warning about the card without an id too
+    assert (deck.id, deck.title, deck.settings, deck.path) == ("c", "Cached", parsed.deck.settings, path)
+    assert deck.subcard_count == 4 and deck.fingerprint == parsed.deck.fingerprint
+    assert "cards" not in deck.__dict__  # nothing built yet for the home screen
+    assert deck.cards == parsed.deck.cards and deck.subcards() == parsed.deck.subcards()
+
+
+def test_a_touched_file_is_checked_by_content_and_an_edited_one_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(DECK, encoding="utf-8")
+    cache = DeckCache(tmp_path / "cache")
+    cache.load(path)
+    os.utime(path, ns=(10**18, 10**18))  # new mtime, same content
+    with monkeypatch.context() as patch:
+        no_parsing(patch)
+        assert cache.load(path).deck is not None
+    path.write_text(DECK.replace("front: q", "front: edited question"), encoding="utf-8")
+    deck = cache.load(path).deck
+    assert deck is not None and deck.cards[0].prompt() == "edited question"
+
+
+def test_invalid_decks_are_cached_with_their_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("format: 1\nid: bad\ntitle: Bad\ncards:\n  - {id: a, front: q}\n", encoding="utf-8")
+    cache = DeckCache(tmp_path / "cache")
+    first = cache.load(path)
+    no_parsing(monkeypatch)
+    again = cache.load(path)
+    assert again.deck is None and again.problems == first.problems and "missing field 'back'" in str(again.errors[0])
+
+
+def test_a_broken_or_foreign_entry_is_a_miss_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(DECK, encoding="utf-8")
+    cache = DeckCache(tmp_path / "cache")
+    cache.load(path)
+    (entry,) = (tmp_path / "cache").iterdir()
+    entry.write_bytes(entry.read_bytes()[:100])  # a half-written entry
+    assert cache.load(path).deck is not None
+    entry.write_bytes(b"not a pickle at all")
+    assert cache.load(path).deck is not None
+    blocked = DeckCache(tmp_path / "a-file" / "cache")  # a cache that cannot be written only costs speed
+    (tmp_path / "a-file").write_text("")
+    deck = blocked.load(path).deck
+    assert deck is not None and len(deck.cards) == 3
+
+
+def test_a_new_techquiz_version_does_not_read_old_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(DECK, encoding="utf-8")
+    cache = DeckCache(tmp_path / "cache")
+    cache.load(path)
+    monkeypatch.setattr(cache_module, "FORMAT", cache_module.FORMAT + 1)
+    calls = []
+    real = cache_module.load_deck
+    monkeypatch.setattr(cache_module, "load_deck", lambda *a: calls.append(a) or real(*a))
+    assert cache.load(path).deck is not None and len(calls) == 1
