@@ -1,7 +1,9 @@
 """Time to the first painted home screen, in a real terminal (tmux), against a bare Textual app.
 
 Each run starts the program in a fresh tmux window of 80x24 and polls the screen every 5 ms until
-its text appears. Median of N runs each. Budget: techquiz within 1.5x of the bare app.
+its text appears (for techquiz: the home screen's deck counts). Median of N runs each, for the
+bundled decks and for the bundled decks plus a 20,000-card deck, both warm (the first start, which
+parses into the deck cache, is shown but not counted). Budget: techquiz within 1.5x of the bare app.
 Run: python benchmarks/startup.py [--runs N]   (needs tmux)
 """
 
@@ -12,8 +14,9 @@ import statistics
 import subprocess
 import tempfile
 import time
+from pathlib import Path
 
-from common import PY, ROOT, record
+from common import PY, ROOT, record, write_big_deck
 
 SESSION = "tq-bench"
 
@@ -38,26 +41,38 @@ def time_to_screen(command: str, marker: str, timeout: float = 30.0) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--cards", type=int, default=20_000, help="size of the big deck of the second scenario")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as data:
-        ours_cmd = f"TECHQUIZ_DATA_DIR={data} {PY} -m techquiz"
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        big = root / "big-decks"
+        big.mkdir()
+        write_big_deck(big / "big.yaml", args.cards)
+        env = f"XDG_CACHE_HOME={root / 'cache'} TECHQUIZ_DATA_DIR={root / 'data'}"
+        scenarios = [
+            ("bundled decks", f"{env} {PY} -m techquiz"),
+            (f"bundled + {args.cards:,}-card deck", f"{env} TECHQUIZ_DECKS={big} {PY} -m techquiz"),
+        ]
         bare_cmd = f"{PY} {ROOT / 'benchmarks' / 'bare_app.py'}"
-        time_to_screen(ours_cmd, "card(s) to study")  # first run creates the store; not counted
-        bare, ours = [], []
-        for _ in range(args.runs):  # interleaved, so machine noise hits both alike
-            bare.append(time_to_screen(bare_cmd, "bare app ready"))
-            ours.append(time_to_screen(ours_cmd, "card(s) to study"))
-    floor, measured = statistics.median(bare), statistics.median(ours)
-    ratio = measured / floor
-    print(f"bare Textual app {floor * 1000:.0f} ms, techquiz home {measured * 1000:.0f} ms, ratio {ratio:.2f}")
-    record(
-        "first painted home screen (bundled decks, warm)",
-        f"{measured * 1000:.0f} ms",
-        f"{floor * 1000:.0f} ms (bare Textual app)",
-        ratio,
-        "<= 1.5x",
-        ratio <= 1.5,
-    )
+        for name, command in scenarios:
+            # The first start creates the store and parses the decks into the cache: not counted.
+            cold = time_to_screen(command, "card(s) to study", timeout=120)
+            bare, ours = [], []
+            for _ in range(args.runs):  # interleaved, so machine noise hits both alike
+                bare.append(time_to_screen(bare_cmd, "bare app ready"))
+                ours.append(time_to_screen(command, "card(s) to study"))
+            floor, measured = statistics.median(bare), statistics.median(ours)
+            ratio = measured / floor
+            print(f"{name}: first start {cold * 1000:.0f} ms; warm: bare Textual app {floor * 1000:.0f} ms, "
+                  f"techquiz home {measured * 1000:.0f} ms, ratio {ratio:.2f}")  # fmt: skip
+            record(
+                f"first painted home screen ({name}, warm)",
+                f"{measured * 1000:.0f} ms",
+                f"{floor * 1000:.0f} ms (bare Textual app)",
+                ratio,
+                "<= 1.5x",
+                ratio <= 1.5,
+            )
 
 
 if __name__ == "__main__":

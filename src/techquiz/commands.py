@@ -10,7 +10,6 @@ from typing import Any
 from techquiz.config import Config
 from techquiz.deck.discovery import Library, deck_files, load_library
 from techquiz.deck.model import Deck
-from techquiz.deck.schema import json_schema
 from techquiz.errors import UserError
 
 
@@ -81,7 +80,8 @@ def new(config: Config, path: Path) -> int:
 def draft(config: Config, article_path: Path, output: Path | None) -> int:
     from techquiz.authoring.draft import deck_text, draft_cards, read_article
     from techquiz.authoring.starter import schema_line, write_exclusively
-    from techquiz.deck.loader import load_deck, read_deck_text
+    from techquiz.deck.loader import load_deck
+    from techquiz.deck.result import read_deck_text
     from techquiz.deck.text import strip_controls
 
     if not article_path.is_file():
@@ -108,6 +108,8 @@ def draft(config: Config, article_path: Path, output: Path | None) -> int:
 
 
 def schema() -> dict[str, Any]:
+    from techquiz.deck.schema import json_schema
+
     return json_schema()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from techquiz.deck import cache as cache_module
+from techquiz.deck import loader
 from techquiz.deck.cache import CachedDeck, DeckCache
 from techquiz.deck.loader import load_deck
 
@@ -26,7 +27,7 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed although unchanged")
 
-    monkeypatch.setattr(cache_module, "load_deck", fail)
+    monkeypatch.setattr(loader, "load_deck", fail)
 
 
 def test_unchanged_deck_comes_from_the_cache_with_its_cards_on_first_use(
@@ -98,6 +99,6 @@ def test_a_new_techquiz_version_does_not_read_old_entries(tmp_path: Path, monkey
     cache.load(path)
     monkeypatch.setattr(cache_module, "FORMAT", cache_module.FORMAT + 1)
     calls = []
-    real = cache_module.load_deck
-    monkeypatch.setattr(cache_module, "load_deck", lambda *a: calls.append(a) or real(*a))
+    real = loader.load_deck
+    monkeypatch.setattr(loader, "load_deck", lambda *a: calls.append(a) or real(*a))
     assert cache.load(path).deck is not None and len(calls) == 1

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from techquiz.deck.loader import load_deck, read_deck_text
+from techquiz.deck.loader import load_deck
 from techquiz.deck.model import Deck
+from techquiz.deck.result import read_deck_text
 from techquiz.errors import UserError
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -27,11 +27,18 @@ from pathlib import Path
 from typing import Any
 
 from techquiz import __version__
-from techquiz.deck.loader import LoadResult, Problem, load_deck, read_deck_text
 from techquiz.deck.model import Deck
+from techquiz.deck.result import LoadResult, Problem, read_deck_text
 
 FORMAT = 1  # bump when the entry layout changes; a techquiz version change also invalidates entries
 _DECK_FIELDS = tuple(f.name for f in fields(Deck) if f.name != "cards")
+
+
+def _parse(path: Path, text: str | None = None) -> LoadResult:
+    # Imported here: a warm start, where every deck comes from the cache, never loads the YAML parser.
+    from techquiz.deck import loader
+
+    return loader.load_deck(path, text)
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,7 @@ class DeckCache:
         try:
             info = path.stat()
         except OSError:
-            return load_deck(path)  # reports the missing or unreadable file
+            return _parse(path)  # reports the missing or unreadable file
         entry = self._entry(path)
         header = self._read_header(entry)
         if header is not None and (header.size, header.mtime_ns) == (info.st_size, info.st_mtime_ns):
@@ -115,7 +122,7 @@ class DeckCache:
                 result = LoadResult(path, deck, header.problems)
                 self._write(entry, path, info, digest, result)
                 return self._result(path, entry, header)
-        result = load_deck(path, data)
+        result = _parse(path, data)
         self._write(entry, path, info, digest, result)
         return result
 
@@ -126,7 +133,7 @@ class DeckCache:
         def load() -> Deck:
             deck = self._read_deck(entry)
             if deck is None:  # the entry went away or broke since its header was read: parse again
-                deck = load_deck(path).deck
+                deck = _parse(path).deck
                 if deck is None:
                     raise RuntimeError(f"{path} changed while in use; reload the decks")
             return deck

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from techquiz.config import bundled_decks_dir
 from techquiz.deck.cache import DeckCache
-from techquiz.deck.loader import LoadResult, Problem, load_deck
 from techquiz.deck.model import Deck
+from techquiz.deck.result import LoadResult, Problem
 
 DECK_SUFFIXES = (".yaml", ".yml")
 
@@ -62,8 +62,11 @@ def load_library(folders: Iterable[Path], files: Iterable[Path] = (), cache: Dec
         if resolved not in seen:
             seen.add(resolved)
             paths.append(path)
-    load = cache.load if cache is not None else load_deck
-    return assemble(load(path) for path in paths)
+    if cache is not None:
+        return assemble(cache.load(path) for path in paths)
+    from techquiz.deck.loader import load_deck  # the YAML parser: only when something is parsed
+
+    return assemble(load_deck(path) for path in paths)
 
 
 def assemble(loaded: Iterable[LoadResult]) -> Library:

@@ -6,7 +6,7 @@ import json
 import random
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import platformdirs
 from textual import work
@@ -16,11 +16,13 @@ from textual.screen import Screen
 
 from techquiz.config import APP_NAME, Config
 from techquiz.deck.discovery import DeckWatcher, Library, assemble, load_library
-from techquiz.deck.loader import LoadResult
 from techquiz.deck.model import Deck
-from techquiz.srs.session import StudySession
+from techquiz.deck.result import LoadResult
 from techquiz.store import db, progress
 from techquiz.store.backup import BackupPolicy
+
+if TYPE_CHECKING:  # the session (and the scheduler) load when study starts, not before the home screen
+    from techquiz.srs.session import StudySession
 
 StartMode = Literal["home", "study", "quiz"]
 WATCH_SECONDS = 1.0  # how often deck files are checked for saves (a stat per file)
@@ -167,6 +169,7 @@ class TechquizApp(App[int]):
 
     # ---- navigation ---------------------------------------------------------------------------
     def start_study(self, decks: list[Deck]) -> None:
+        from techquiz.srs.session import StudySession
         from techquiz.tui.screens.study import StudyScreen
 
         if not decks:
