@@ -1,5 +1,8 @@
 """The deck model: what a loaded deck file holds, as frozen dataclasses with source positions.
 
+Cards, keys and positions use __slots__: a big deck has tens of thousands of each, and a
+per-instance __dict__ would double their memory.
+
 A deck file lists *cards*; a card is studied as one or more *sub-cards* (Anki's note/card split): a
 cloze card gives one sub-card per deletion number, a basic card with `reverse: true` gives two.
 Progress is keyed by `CardKey(deck, card, sub)`, so editing a card's text keeps its progress.
@@ -16,7 +19,7 @@ from typing import ClassVar
 from techquiz.deck import cloze
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, slots=True, order=True)
 class CardKey:
     deck: str
     card: str
@@ -26,7 +29,7 @@ class CardKey:
         return f"{self.deck}/{self.card}" + (f"#{self.sub}" if self.sub else "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     path: Path
     line: int  # 1-based
@@ -36,7 +39,7 @@ class Position:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Card:
     """Fields every card type has."""
 
@@ -62,7 +65,7 @@ class Card:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BasicCard(Card):
     type_name: ClassVar[str] = "basic"
     front: str = ""
@@ -79,7 +82,7 @@ class BasicCard(Card):
         return self.front if sub == "reverse" else self.back
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClozeCard(Card):
     type_name: ClassVar[str] = "cloze"
     text: str = ""
@@ -97,7 +100,7 @@ class ClozeCard(Card):
         return ", ".join(cloze.answers(self.text, self.number(sub)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChoiceCard(Card):
     type_name: ClassVar[str] = "choice"
     question: str = ""
@@ -112,7 +115,7 @@ class ChoiceCard(Card):
         return ", ".join(self.answers)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TypedCard(Card):
     type_name: ClassVar[str] = "typed"
     question: str = ""
@@ -126,7 +129,7 @@ class TypedCard(Card):
         return self.answer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrueFalseCard(Card):
     type_name: ClassVar[str] = "truefalse"
     statement: str = ""
@@ -139,7 +142,7 @@ class TrueFalseCard(Card):
         return "True" if self.answer else "False"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrderCard(Card):
     type_name: ClassVar[str] = "order"
     question: str = ""
@@ -161,7 +164,7 @@ DEFAULT_NEW_PER_DAY = 20
 DEFAULT_REVIEWS_PER_DAY = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Settings:
     new_per_day: int | None = None
     reviews_per_day: int | None = None
