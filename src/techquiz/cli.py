@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,6 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except sqlite3.DatabaseError as exc:  # damage found while reading, past the open-time check
+        from techquiz.store.db import corrupt_message
+
+        store = Config.from_env(data_dir=getattr(args, "data_dir", None)).store_path
+        print(f"techquiz: {corrupt_message(store, str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
     except Exception as exc:  # the promise: never a traceback, always somewhere to look
         from techquiz.crashlog import write_crash_log
 

@@ -234,13 +234,17 @@ def _stats_report(data: dict[str, Any]) -> str:
 
 def tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:
     library, chosen = _library_for(config, refs)
+    from techquiz.store.db import StoreError
     from techquiz.tui.app import TechquizApp
 
     app = TechquizApp(config, mode, tuple(d.id for d in chosen) if refs else (), quiz_size, library)  # type: ignore[arg-type]
     app.run()
     if app.crash is not None:
         error, log = app.crash
-        print(f"techquiz: unexpected error: {error!r}. Your answers so far are saved. Details are in {log}",
-              file=sys.stderr)  # fmt: skip
+        if isinstance(error, StoreError):  # expected failures (disk full, damaged store): their own line
+            print(f"techquiz: {error}", file=sys.stderr)
+        else:
+            print(f"techquiz: unexpected error: {error!r}. Your answers so far are saved. Details are in {log}",
+                  file=sys.stderr)  # fmt: skip
         return 1
     return app.return_code or 0

@@ -92,6 +92,7 @@ GROUP BY c.deck_id, r.day
 # and undo, so that stats read a few thousand rows instead of scanning millions of log rows.
 # Mature means the interval before the review was at least 21 days (Anki's threshold).
 # The queue index grows to cover the per-deck counts of the home screen (an index-only scan).
+# deck_sync remembers each deck's file, so a changed deck id can be explained.
 _V3 = (
     """
 CREATE TABLE review_days (
@@ -115,6 +116,7 @@ INSERT INTO review_days
     + REVIEW_DAYS_FROM_LOG
     + """;
 CREATE INDEX cards_lapses ON cards (lapses) WHERE lapses > 0;
+ALTER TABLE deck_sync ADD COLUMN path TEXT;     -- the deck file last synced under this id
 DROP INDEX cards_queue;
 CREATE INDEX cards_queue ON cards (deck_id, state, due, in_deck, suspended, buried_until);
 """
@@ -131,7 +133,7 @@ class CorruptStoreError(StoreError):
     pass
 
 
-def _corrupt_message(path: Path, detail: str) -> str:
+def corrupt_message(path: Path, detail: str) -> str:
     newest = backup.newest_backup(backup.backup_dir_for(path))
     if newest is None:
         advice = "No backup exists yet; the file has been left as it is."
@@ -156,7 +158,7 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
                 conn.close()
-                raise CorruptStoreError(_corrupt_message(path, f"integrity check: {result}"))
+                raise CorruptStoreError(corrupt_message(path, f"integrity check: {result}"))
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             conn.close()
@@ -177,7 +179,7 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
             raise StoreError(f"the progress store {path} is busy in another techquiz; try again") from exc
         if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc).replace(" ", "").lower():
             raise StoreError(f"the progress store {path} is read-only: {exc}") from exc
-        raise CorruptStoreError(_corrupt_message(path, str(exc))) from exc
+        raise CorruptStoreError(corrupt_message(path, str(exc))) from exc
     return conn
 
 
@@ -208,12 +210,33 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 
 def transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]) -> object:
-    """Run `work` in one IMMEDIATE transaction (the write lock taken up front, so no deadlock)."""
-    conn.execute("BEGIN IMMEDIATE")
+    """Run `work` in one IMMEDIATE transaction (the write lock taken up front, so no deadlock).
+
+    All of it is written or none of it. A store that cannot be written (disk full, read-only,
+    locked past the busy timeout) raises StoreError with one line for the user.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StoreError(_write_failure(exc)) from exc
     try:
         result = work(conn)
         conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError):
+            raise StoreError(_write_failure(exc)) from exc
         raise
     return result
+
+
+def _write_failure(exc: sqlite3.OperationalError) -> str:
+    text = str(exc).lower()
+    if "full" in text:
+        return "the disk is full: this answer was not saved (free some space and answer again)"
+    if "readonly" in text or "read-only" in text:
+        return "the progress store is read-only: this answer was not saved (check the data folder's permissions)"
+    if "locked" in text or "busy" in text:
+        return "the progress store is busy in another techquiz: this answer was not saved; try again"
+    return f"the progress store could not be written ({exc}): this answer was not saved"

@@ -50,12 +50,22 @@ def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
     and gets them back if it returns; a card whose type changed starts over, its history kept.
     """
     fingerprint = deck.fingerprint
-    stored = conn.execute("SELECT fingerprint FROM deck_sync WHERE deck_id = ?", (deck.id,)).fetchone()
-    if stored is not None and stored[0] == fingerprint:
+    path = str(deck.path.resolve())
+    stored = conn.execute("SELECT fingerprint, path FROM deck_sync WHERE deck_id = ?", (deck.id,)).fetchone()
+    if stored is not None and tuple(stored) == (fingerprint, path):
         return []  # unchanged since the last sync: no work that grows with the deck
 
     def work(conn: sqlite3.Connection) -> list[str]:
         warnings: list[str] = []
+        # This file held another deck id before: its progress stays under that id, unseen. Say so once.
+        for (old_id,) in conn.execute(
+            "SELECT deck_id FROM deck_sync WHERE path = ? AND deck_id != ?", (path, deck.id)
+        ).fetchall():
+            warnings.append(
+                f"{deck.id_position}: the deck id changed from '{old_id}' to '{deck.id}', so its cards start "
+                f"as new; the progress made under '{old_id}' is kept and comes back if you change the id back"
+            )
+            conn.execute("UPDATE deck_sync SET path = NULL WHERE deck_id = ?", (old_id,))
         existing = {
             (card_id, sub): (rowid, card_type, in_deck)
             for rowid, card_id, sub, card_type, in_deck in conn.execute(
@@ -91,9 +101,9 @@ def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
             retyped,
         )
         conn.execute(
-            "INSERT INTO deck_sync (deck_id, fingerprint) VALUES (?, ?) "
-            "ON CONFLICT (deck_id) DO UPDATE SET fingerprint = excluded.fingerprint",
-            (deck.id, fingerprint),
+            "INSERT INTO deck_sync (deck_id, fingerprint, path) VALUES (?, ?, ?) "
+            "ON CONFLICT (deck_id) DO UPDATE SET fingerprint = excluded.fingerprint, path = excluded.path",
+            (deck.id, fingerprint, path),
         )
         return warnings
 

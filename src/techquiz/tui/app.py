@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -250,7 +251,11 @@ class TechquizApp(App[int]):
             return
         from techquiz.crashlog import write_crash_log
 
-        self.crash = (error, write_crash_log(error))
+        log = write_crash_log(error)
+        if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError):
+            # Damage the open-time check did not reach: the same advice as at open (restore a backup).
+            error = db.CorruptStoreError(db.corrupt_message(self.config.store_path, str(error)))
+        self.crash = (error, log)
         self._return_code = 1
         self._close_messages_no_wait()
 

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 from techquiz.config import study_day
 from techquiz.deck.model import Deck
 from techquiz.srs.questions import Question, quiz_question
-from techquiz.store.db import transaction
+from techquiz.store.db import StoreError, transaction
 from techquiz.store.timeutil import to_ms
 from techquiz.tui.widgets.question import QuestionView
 from techquiz.tui.widgets.status import status_bar
@@ -130,13 +130,16 @@ class QuizScreen(Screen[None]):
 
     def _save(self) -> None:
         now = self.tq.config.now()
-        transaction(
-            self.tq.conn,
-            lambda c: c.execute(
-                "INSERT INTO quiz_results (taken_at, day, decks, questions, correct) VALUES (?, ?, ?, ?, ?)",
-                (to_ms(now), study_day(now).isoformat(), ",".join(self.deck_ids), len(self.questions), self.right),
-            ),
-        )
+        try:
+            transaction(
+                self.tq.conn,
+                lambda c: c.execute(
+                    "INSERT INTO quiz_results (taken_at, day, decks, questions, correct) VALUES (?, ?, ?, ?, ?)",
+                    (to_ms(now), study_day(now).isoformat(), ",".join(self.deck_ids), len(self.questions), self.right),
+                ),
+            )
+        except StoreError as exc:  # the score is still shown; only its place in the stats is lost
+            self.notify(f"The quiz result was not saved: {exc}", severity="error", markup=False, timeout=10)
 
 
 class QuizScoreScreen(Screen[None]):

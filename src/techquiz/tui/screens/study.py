@@ -24,6 +24,8 @@ from techquiz.srs import grading, scheduler
 from techquiz.srs.questions import study_question
 from techquiz.srs.scheduler import Rating
 from techquiz.srs.session import StudyCard, StudySession
+from techquiz.store.db import StoreError
+from techquiz.store.progress import UndoError
 from techquiz.tui.widgets.question import QuestionView
 from techquiz.tui.widgets.status import status_bar
 
@@ -176,7 +178,11 @@ class StudyScreen(Screen[None]):
         if not self.answered or self.card is None:
             return
         duration = int((time.monotonic() - self.shown_at) * 1000)
-        self.session.answer(Rating(rating), duration)  # committed before the next card shows
+        try:
+            self.session.answer(Rating(rating), duration)  # committed before the next card shows
+        except StoreError as exc:  # not saved: the card stays, so the answer can be given again
+            self.notify(str(exc), severity="error", markup=False, timeout=10)
+            return
         self.answered_count += 1
         self.show_card()
 
@@ -186,7 +192,12 @@ class StudyScreen(Screen[None]):
         self.action_grade(int(event.button.id.rsplit("-", 1)[1]))
 
     def action_undo(self) -> None:
-        if self.session.undo() is not None:
+        try:
+            undone = self.session.undo()
+        except (StoreError, UndoError) as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=8)
+            return
+        if undone is not None:
             self.answered_count = max(self.answered_count - 1, 0)
             self.notify("Undid the last answer", timeout=2)
         self.show_card()
@@ -216,7 +227,11 @@ class StudyScreen(Screen[None]):
             self.show_card()
 
     def action_suspend(self) -> None:
-        card = self.session.suspend()
+        try:
+            card = self.session.suspend()
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=8)
+            return
         if card is not None:
             self.notify("Suspended: it stays out of study until you unsuspend it (u undoes)", timeout=4)
         self.show_card()
