@@ -180,8 +180,14 @@ def parse(text: str) -> tuple[Node | None, list[YamlProblem]]:
             what += " (put text that contains ': ' in quotes)"
         problems.append(YamlProblem(line, column, f"YAML syntax error: {what}"))
         return None, problems
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        problems.append(YamlProblem(line, column, f"character U+{ord(char):04X} is not allowed in a YAML file"))
+        return None, problems
     except yaml.YAMLError as exc:
-        problems.append(YamlProblem(1, 1, f"YAML error: {exc}"))
+        problems.append(YamlProblem(1, 1, "YAML error: " + " ".join(str(exc).split())))  # one line
         return None, problems
     except UnicodeEncodeError as exc:  # lone surrogates: only possible in text handed in, not in a file
         problems.append(YamlProblem(1, 1, f"the text is not valid Unicode ({exc.reason})"))

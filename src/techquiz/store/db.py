@@ -142,12 +142,50 @@ def corrupt_message(path: Path, detail: str) -> str:
     return f"the progress store {path} is damaged ({detail}). {advice}"
 
 
+def _stray_wal(path: Path) -> str | None:
+    """Why the store's -wal file cannot be its own, or None.
+
+    SQLite replays whatever -wal file lies beside a database; one copied in from another store
+    would overwrite this one's pages at the next checkpoint. Our own log only ever moves the
+    schema forward, so a log whose page 1 has another page size, or an older schema version
+    (user_version) than the file itself, is not this store's.
+    """
+    wal = Path(f"{path}-wal")
+    try:
+        with path.open("rb") as f:
+            head = f.read(100)
+        log = wal.read_bytes() if wal.stat().st_size > 32 else b""
+    except OSError:
+        return None
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\0") or not log:
+        return None
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if int.from_bytes(log[0:4], "big") not in (0x377F0682, 0x377F0683):
+        return "its write-ahead log (-wal) is not a SQLite log"
+    if int.from_bytes(log[8:12], "big") != page_size:
+        return "its write-ahead log (-wal) was written for another database"
+    salts = log[16:24]
+    user_version = int.from_bytes(head[60:64], "big")
+    frame = 24 + page_size
+    for offset in range(32, len(log) - frame + 1, frame):
+        page_number = int.from_bytes(log[offset : offset + 4], "big")
+        if log[offset + 8 : offset + 16] != salts:
+            break  # frames of an older log generation: not replayed
+        if page_number == 1 and int.from_bytes(log[offset + 24 + 60 : offset + 24 + 64], "big") < user_version:
+            return "its write-ahead log (-wal) belongs to another database"
+    return None
+
+
 def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the store. Raises StoreError with a user-facing line."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the data folder {path.parent}: {exc.strerror}") from exc
+    stray = _stray_wal(path)
+    if stray is not None:  # checked before SQLite opens the file and replays the log into it
+        raise CorruptStoreError(corrupt_message(path, stray))
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:

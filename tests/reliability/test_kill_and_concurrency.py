@@ -13,7 +13,7 @@ WORKER = Path(__file__).with_name("worker.py")
 
 
 def _start(data: Path, deck: Path, count: int) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
     return subprocess.Popen(
         [sys.executable, str(WORKER), str(data), str(deck), str(count)],
         stdout=subprocess.PIPE,
@@ -66,3 +66,28 @@ def test_two_and_four_processes_answer_at_once(tmp_path: Path) -> None:
             assert proc.returncode == 0, err
             assert out.splitlines()[-1] == "ack 40"
         assert _reviews(db_path) - before == 40 * workers
+
+
+def test_sigkill_at_random_moments_leaves_a_clean_consistent_store(tmp_path: Path) -> None:
+    """Not only between answers: at any moment (opening, syncing, mid-transaction)."""
+    import random
+    import time
+
+    from techquiz.store import db
+
+    basic_deck(tmp_path / "d.yaml", cards=500, new_per_day=500)
+    data = tmp_path / "data"
+    db_path = data / "progress.sqlite3"
+    rng = random.Random(42)
+    for _ in range(6):
+        base = _reviews(db_path)
+        proc = _start(data, tmp_path / "d.yaml", 100_000)
+        time.sleep(rng.uniform(0.05, 1.5))
+        proc.send_signal(signal.SIGKILL)
+        out, _ = proc.communicate()
+        acked = max((int(line.split()[1]) for line in out.splitlines() if line.startswith("ack")), default=0)
+        conn = db.connect(db_path)  # opens cleanly: integrity check, no migration half done
+        assert _reviews(db_path) - base >= acked
+        tally = conn.execute("SELECT * FROM review_days WHERE reviews > 0 ORDER BY deck_id, day").fetchall()
+        assert tally == conn.execute(db.REVIEW_DAYS_FROM_LOG + " ORDER BY c.deck_id, r.day").fetchall()
+        conn.close()
