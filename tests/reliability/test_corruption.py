@@ -115,3 +115,27 @@ def test_the_cli_says_what_to_do_and_restore_brings_the_progress_back(
     kept = [p for p in path.parent.iterdir() if p.name.startswith("progress.sqlite3.replaced-")]
     assert kept and kept[0].read_bytes()[:16] == b"not a database!!"
     assert main(["stats", "--json"]) == 0
+
+
+async def test_the_app_checks_the_store_in_the_background_and_stops_on_damage(tmp_path: Path) -> None:
+    from techquiz.config import Config
+    from techquiz.deck.discovery import load_library
+    from techquiz.tui.app import TechquizApp
+
+    path = _studied_store(tmp_path)
+    conn = sqlite3.connect(path)
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    review_log = sqlite3.connect(path).execute("SELECT rootpage FROM sqlite_master WHERE name = 'review_log'")
+    first = (review_log.fetchone()[0] - 1) * page
+    for offset in range(first + 8, first + page, 97):  # the review log's page: the app still starts
+        data[offset] = 0xFF
+    path.write_bytes(bytes(data))
+    config = Config(path.parent, (tmp_path,), Clock())
+    app = TechquizApp(config, library=load_library([tmp_path]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.crash is not None and isinstance(app.crash[0], db.CorruptStoreError)
+    assert "techquiz restore" in str(app.crash[0])  # cli prints it as the one line and exits 1

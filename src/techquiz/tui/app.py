@@ -61,7 +61,8 @@ class TechquizApp(App[int]):
         # Every file as last loaded, the last good version kept for files saved with errors.
         self.loaded: dict[Path, LoadResult] = {r.path.resolve(): r for r in self.library.results}
         self.watcher = DeckWatcher(config.deck_dirs, [r.path for r in self.library.results])
-        self.conn = db.connect(config.store_path)
+        # The integrity check reads the whole store: it runs in a worker once the home screen shows.
+        self.conn = db.connect(config.store_path, check=False)
         self.sync_warnings = progress.sync_decks(self.conn, self.library.decks)
         self.backups = BackupPolicy(config.backup_dir)
         self.crash: tuple[Exception, Path] | None = None
@@ -94,6 +95,7 @@ class TechquizApp(App[int]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
         self.set_interval(WATCH_SECONDS, self._watch_decks)
+        self._check_store()
         for warning in self.sync_warnings:
             self.notify(warning, severity="warning", markup=False, timeout=8)
         if self.start_mode == "study":
@@ -123,6 +125,26 @@ class TechquizApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.refresh_decks()
+
+    @work(thread=True, group="integrity")
+    def _check_store(self) -> None:
+        conn = sqlite3.connect(self.config.store_path, timeout=db.BUSY_TIMEOUT_MS / 1000)
+        try:
+            problem = db.integrity_problem(conn)
+        except sqlite3.DatabaseError as exc:
+            problem = str(exc)
+        finally:
+            conn.close()
+        if problem is not None:
+            self.call_from_thread(self._store_damaged, problem)
+
+    def _store_damaged(self, problem: str) -> None:
+        # Stop before another write lands on a damaged file; the answers given so far are in it.
+        from techquiz.crashlog import write_crash_log
+
+        error = db.CorruptStoreError(db.corrupt_message(self.config.store_path, problem))
+        self.crash = (error, write_crash_log(error))
+        self.exit(1)
 
     # ---- live reload --------------------------------------------------------------------------
     def _watch_decks(self) -> None:
