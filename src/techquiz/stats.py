@@ -256,14 +256,15 @@ def _forecast(conn: sqlite3.Connection, deck_ids: Sequence[str], today: date) ->
 
 
 def _hardest(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str]) -> list[dict[str, Any]]:
-    cards = {key: card for deck in library.decks if deck.id in set(deck_ids) for key, card in deck.subcards()}
+    decks = {deck.id: deck for deck in library.decks if deck.id in set(deck_ids)}
     out = []
     for deck_id, card_id, sub, lapses, leech, suspended in conn.execute(
         "SELECT deck_id, card_id, sub, lapses, leech, suspended FROM cards INDEXED BY cards_lapses "
         f"WHERE lapses > 0 AND in_deck = 1 AND deck_id {_in(deck_ids)} ORDER BY lapses DESC, id DESC LIMIT {HARDEST}",
         list(deck_ids),
     ):
-        card = cards.get(CardKey(deck_id, card_id, sub))
+        deck = decks.get(deck_id)
+        card = deck.card_for(CardKey(deck_id, card_id, sub)) if deck is not None else None
         out.append(
             {
                 "deck": deck_id,

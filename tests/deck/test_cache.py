@@ -76,20 +76,43 @@ def test_invalid_decks_are_cached_with_their_problems(tmp_path: Path, monkeypatc
     assert again.deck is None and again.problems == first.problems and "missing field 'back'" in str(again.errors[0])
 
 
-def test_a_broken_or_foreign_entry_is_a_miss_not_an_error(tmp_path: Path) -> None:
+def test_a_damaged_or_unwritable_cache_is_a_miss_not_an_error(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text(DECK, encoding="utf-8")
     cache = DeckCache(tmp_path / "cache")
     cache.load(path)
-    (entry,) = (tmp_path / "cache").iterdir()
-    entry.write_bytes(entry.read_bytes()[:100])  # a half-written entry
-    assert cache.load(path).deck is not None
-    entry.write_bytes(b"not a pickle at all")
-    assert cache.load(path).deck is not None
-    blocked = DeckCache(tmp_path / "a-file" / "cache")  # a cache that cannot be written only costs speed
+    (tmp_path / "cache" / "decks.sqlite3").write_bytes(b"not a database at all" * 100)
+    fresh = DeckCache(tmp_path / "cache")  # a new start: the damaged file is thrown away and rebuilt
+    assert fresh.load(path).deck is not None
+    assert isinstance(DeckCache(tmp_path / "cache").load(path).deck, CachedDeck)
     (tmp_path / "a-file").write_text("")
+    blocked = DeckCache(tmp_path / "a-file" / "cache")  # a cache that cannot be written only costs speed
     deck = blocked.load(path).deck
     assert deck is not None and len(deck.cards) == 3
+
+
+def test_a_session_fetches_only_the_cards_it_shows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(DECK, encoding="utf-8")
+    DeckCache(tmp_path / "cache").load(path)
+    deck = DeckCache(tmp_path / "cache").load(path).deck
+    assert isinstance(deck, CachedDeck)
+    card = deck.card("z")
+    assert card is not None and card.subs() == ("c1", "c2")
+    assert deck.card("missing") is None
+    assert "cards" not in deck.__dict__  # the rest of the deck was never built
+
+
+def test_a_deck_whose_entry_was_replaced_reads_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(DECK, encoding="utf-8")
+    DeckCache(tmp_path / "cache").load(path)
+    old = DeckCache(tmp_path / "cache").load(path).deck
+    assert isinstance(old, CachedDeck)
+    path.write_text(DECK + "  - {id: new, front: q2, back: b2}\n", encoding="utf-8")
+    DeckCache(tmp_path / "cache").load(path)  # another techquiz re-caches the edited file
+    card = old.card("a")
+    assert card is not None and card.prompt() == "q"  # still answered, from the file itself
 
 
 def test_a_new_techquiz_version_does_not_read_old_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,16 +1,15 @@
 """The parsed-deck cache: an unchanged deck file is never parsed twice.
 
-One entry per deck file, in the user cache folder, keyed by the file's path, size, mtime and a hash
-of its content: the size and mtime decide at the cost of one stat; when they differ (a `touch`, a
-checkout) the content hash decides whether the file really changed. An entry holds two pickles:
+One SQLite file in the user cache folder holds, for each deck file, an entry keyed by the file's
+path, size, mtime and a hash of its content: the size and mtime decide at the cost of one stat;
+when they differ (a `touch`, a checkout) the content hash decides whether the file really changed.
+An entry holds the file's problems and the deck's summary (fields, sub-card count, store
+fingerprint) — all the home screen and the store sync need — and each card as its own pickled row.
+So a `CachedDeck` builds no card objects until asked, and then only the ones asked for: a study
+session on a 100,000-card deck holds the few dozen cards it shows, not the deck.
 
-- a small header: the key, the file's problems, and the deck's summary (id, title, settings,
-  sub-card count, store fingerprint) — all the home screen and the store sync need;
-- the parsed deck, read only when its cards are first used (`CachedDeck`), so starting the app
-  with a 20,000-card deck does not build 20,000 card objects before the home screen paints.
-
-Entries are written to a temporary file and renamed, so a crash or a second techquiz never leaves a
-half entry; an unreadable or outdated entry is a miss, never an error.
+Entries are replaced in one transaction, so a crash or a second techquiz never leaves half an
+entry; a damaged or outdated cache is a miss (and is rebuilt), never an error.
 """
 
 from __future__ import annotations
@@ -18,20 +17,31 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import os
 import pickle
-import tempfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from techquiz import __version__
-from techquiz.deck.model import Deck
-from techquiz.deck.result import LoadResult, Problem, read_deck_text
+from techquiz.deck.model import Card, Deck
+from techquiz.deck.result import LoadResult, read_deck_text
 
-FORMAT = 1  # bump when the entry layout changes; a techquiz version change also invalidates entries
+FORMAT = 2  # bump when the layout changes; a techquiz version change also invalidates entries
 _DECK_FIELDS = tuple(f.name for f in fields(Deck) if f.name != "cards")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    path TEXT PRIMARY KEY, generation INTEGER NOT NULL, version TEXT NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL, header BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cards (
+    generation INTEGER NOT NULL, position INTEGER NOT NULL, card_id TEXT NOT NULL, card BLOB NOT NULL,
+    PRIMARY KEY (generation, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cards_by_id ON cards (generation, card_id);
+"""
 
 
 def _parse(path: Path, text: str | None = None) -> LoadResult:
@@ -41,21 +51,10 @@ def _parse(path: Path, text: str | None = None) -> LoadResult:
     return loader.load_deck(path, text)
 
 
-@dataclass(frozen=True)
-class _Header:
-    version: str
-    path: str
-    size: int
-    mtime_ns: int
-    digest: str
-    problems: tuple[Problem, ...]
-    summary: dict[str, Any] | None  # the deck's fields but its cards, plus sub-card count and fingerprint
-
-
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
-    # Unpickling builds tens of thousands of small objects; the cyclic GC would scan them again
-    # and again while they are made (measured: 0.53 s -> 0.13 s for 20,000 cards).
+    # Unpickling builds many small objects; the cyclic GC would scan them again and again while
+    # they are made (measured on 20,000 cards: 0.53 s -> 0.13 s).
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -66,26 +65,42 @@ def _gc_paused() -> Iterator[None]:
 
 
 class CachedDeck(Deck):
-    """A deck from the cache: every field at once, its cards when first asked for."""
+    """A deck from the cache: every field at once; a card when asked for it; all cards only when
+    something needs them all (a quiz, a sync after the file changed)."""
 
-    def __init__(self, summary: dict[str, Any], load: Callable[[], Deck]) -> None:
+    def __init__(self, summary: dict[str, Any], cache: DeckCache, generation: int) -> None:
         for name in _DECK_FIELDS:
             object.__setattr__(self, name, summary[name])
         # Stored as instance values, so the cached_property of the same name is never computed.
         object.__setattr__(self, "subcard_count", summary["subcard_count"])
         object.__setattr__(self, "fingerprint", summary["fingerprint"])
-        object.__setattr__(self, "_load", load)
+        object.__setattr__(self, "_cache", cache)
+        object.__setattr__(self, "_generation", generation)
+        object.__setattr__(self, "_fetched", {})
 
     def __getattr__(self, name: str) -> Any:
-        # Only reached for what __init__ did not set: the cards and the sub-cards.
-        if name not in ("cards", "_subcards"):
+        # Only reached for what __init__ did not set: all the cards (and what is built from them).
+        if name != "cards":
             raise AttributeError(name)
-        deck = self.__dict__["_load"]()
-        object.__setattr__(self, "cards", deck.cards)
-        object.__setattr__(self, "_subcards", deck.subcards())
-        return self.__dict__[name]
+        cards = self._cache.all_cards(self._generation)
+        if cards is None:  # the entry was replaced since (the file changed): read the file itself
+            deck = _parse(self.path).deck
+            cards = deck.cards if deck is not None else ()
+        object.__setattr__(self, "cards", cards)
+        return cards
 
-    def __reduce__(self) -> Any:  # never pickle the loader: pickle the plain deck
+    def card(self, card_id: str) -> Card | None:
+        if "cards" in self.__dict__:
+            return super().card(card_id)
+        fetched: dict[str, Card | None] = self._fetched
+        if card_id not in fetched:
+            try:
+                fetched[card_id] = self._cache.one_card(self._generation, card_id)
+            except LookupError:
+                return super().card(card_id)  # loads every card (from the file if need be)
+        return fetched[card_id]
+
+    def __reduce__(self) -> Any:  # pickled as the plain deck it stands for
         return (Deck, tuple(getattr(self, f.name) for f in fields(Deck)))
 
     def __eq__(self, other: object) -> bool:
@@ -97,10 +112,32 @@ class CachedDeck(Deck):
 
 class DeckCache:
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
+        self.file = folder / "decks.sqlite3"
+        self._local = threading.local()  # one connection per thread (live reload parses in a worker)
 
-    def _entry(self, path: Path) -> Path:
-        return self.folder / (hashlib.sha1(str(path.resolve()).encode()).hexdigest() + ".pickle")
+    def _db(self) -> sqlite3.Connection | None:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        for attempt in range(2):
+            try:
+                self.file.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.file, timeout=10, isolation_level=None)
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")  # a cache: losing the last entry only costs a parse
+                conn.executescript(_SCHEMA)
+                self._local.conn = conn
+                return conn
+            except sqlite3.DatabaseError:
+                if conn is not None:
+                    conn.close()
+                if attempt == 0:  # a damaged cache is thrown away and rebuilt
+                    for suffix in ("", "-wal", "-shm"):
+                        with contextlib.suppress(OSError):
+                            Path(f"{self.file}{suffix}").unlink()
+            except OSError:
+                break
+        return None  # no cache: everything still works, only slower
 
     def load(self, path: Path) -> LoadResult:
         """The file's LoadResult: from the cache when the file is unchanged, else parsed (and cached)."""
@@ -108,79 +145,104 @@ class DeckCache:
             info = path.stat()
         except OSError:
             return _parse(path)  # reports the missing or unreadable file
-        entry = self._entry(path)
-        header = self._read_header(entry)
-        if header is not None and (header.size, header.mtime_ns) == (info.st_size, info.st_mtime_ns):
-            return self._result(path, entry, header)
-        data, problem = read_deck_text(path)
-        if data is None:
+        key = str(path.resolve())
+        conn = self._db()
+        row = None
+        if conn is not None:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                row = conn.execute(
+                    "SELECT generation, size, mtime_ns, digest, header FROM entries WHERE path = ? AND version = ?",
+                    (key, f"{__version__}/{FORMAT}"),
+                ).fetchone()
+        if row is not None and (row[1], row[2]) == (info.st_size, info.st_mtime_ns):
+            return self._result(path, row[0], row[4])
+        text, problem = read_deck_text(path)
+        if text is None:
             return LoadResult(path, None, (problem,) if problem else ())
-        digest = hashlib.blake2b(data.encode("utf-8"), digest_size=20).hexdigest()
-        if header is not None and header.digest == digest:  # touched, not changed
-            deck = self._read_deck(entry) if header.summary is not None else None
-            if header.summary is None or deck is not None:
-                result = LoadResult(path, deck, header.problems)
-                self._write(entry, path, info, digest, result)
-                return self._result(path, entry, header)
-        result = _parse(path, data)
-        self._write(entry, path, info, digest, result)
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
+        if row is not None and row[3] == digest and conn is not None:  # touched, not changed
+            with contextlib.suppress(sqlite3.DatabaseError):
+                conn.execute(
+                    "UPDATE entries SET size = ?, mtime_ns = ? WHERE path = ?", (info.st_size, info.st_mtime_ns, key)
+                )
+            return self._result(path, row[0], row[4])
+        result = _parse(path, text)
+        if conn is not None:
+            self._write(conn, key, info.st_size, info.st_mtime_ns, digest, result)
         return result
 
-    def _result(self, path: Path, entry: Path, header: _Header) -> LoadResult:
-        if header.summary is None:
-            return LoadResult(path, None, header.problems)
+    def _result(self, path: Path, generation: int, header: bytes) -> LoadResult:
+        with _gc_paused():
+            problems, summary = pickle.loads(header)
+        if summary is None:
+            return LoadResult(path, None, problems)
+        return LoadResult(path, CachedDeck({**summary, "path": path}, self, generation), problems)
 
-        def load() -> Deck:
-            deck = self._read_deck(entry)
-            if deck is None:  # the entry went away or broke since its header was read: parse again
-                deck = _parse(path).deck
-                if deck is None:
-                    raise RuntimeError(f"{path} changed while in use; reload the decks")
-            return deck
-
-        summary = {**header.summary, "path": path}
-        return LoadResult(path, CachedDeck(summary, load), header.problems)
-
-    def _read_header(self, entry: Path) -> _Header | None:
-        try:
-            with entry.open("rb") as f, _gc_paused():
-                header = pickle.load(f)
-        except Exception:  # a missing, partial or foreign entry is simply a miss
-            return None
-        if not isinstance(header, _Header) or header.version != f"{__version__}/{FORMAT}":
-            return None
-        return header
-
-    def _read_deck(self, entry: Path) -> Deck | None:
-        try:
-            with entry.open("rb") as f, _gc_paused():
-                pickle.load(f)  # the header
-                deck = pickle.load(f)
-        except Exception:
-            return None
-        return deck if isinstance(deck, Deck) else None
-
-    def _write(self, entry: Path, path: Path, info: os.stat_result, digest: str, result: LoadResult) -> None:
+    def _write(
+        self, conn: sqlite3.Connection, key: str, size: int, mtime_ns: int, digest: str, result: LoadResult
+    ) -> None:
         deck = result.deck
         summary = None
         if deck is not None:
             summary = {name: getattr(deck, name) for name in _DECK_FIELDS}
             summary |= {"subcard_count": deck.subcard_count, "fingerprint": deck.fingerprint}
-        header = _Header(
-            f"{__version__}/{FORMAT}", str(path.resolve()), info.st_size, info.st_mtime_ns, digest,
-            result.problems, summary,
-        )  # fmt: skip
+        header = pickle.dumps((result.problems, summary), protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as out:
-                pickle.dump(header, out, protocol=pickle.HIGHEST_PROTOCOL)
-                if deck is not None:
-                    deck.subcards()  # kept in the entry: no cloze parsing on the next start
-                    plain = Deck(**{f.name: getattr(deck, f.name) for f in fields(Deck)})
-                    object.__setattr__(plain, "_subcards", deck.subcards())
-                    pickle.dump(plain, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, entry)
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(temp)  # a cache that cannot be written only costs speed
+            conn.execute("BEGIN IMMEDIATE")
+            generation = conn.execute("SELECT COALESCE(MAX(generation), 0) + 1 FROM entries").fetchone()[0]
+            old = conn.execute("SELECT generation FROM entries WHERE path = ?", (key,)).fetchone()
+            if old is not None:
+                conn.execute("DELETE FROM cards WHERE generation = ?", old)
+            conn.execute(
+                "INSERT OR REPLACE INTO entries (path, generation, version, size, mtime_ns, digest, header) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key, generation, f"{__version__}/{FORMAT}", size, mtime_ns, digest, header),
+            )
+            if deck is not None:
+                conn.executemany(
+                    "INSERT INTO cards (generation, position, card_id, card) VALUES (?, ?, ?, ?)",
+                    (
+                        (generation, i, card.id, pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL))
+                        for i, card in enumerate(deck.cards)
+                    ),
+                )
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                conn.execute("ROLLBACK")  # a cache that cannot be written only costs speed
+
+    def one_card(self, generation: int, card_id: str) -> Card | None:
+        """The card, or None when the deck has no such card. LookupError when the cache cannot say
+        (unavailable, or this entry was replaced since): the caller then reads the file."""
+        conn = self._db()
+        if conn is None:
+            raise LookupError(card_id)
+        try:
+            row = conn.execute(
+                "SELECT card FROM cards WHERE generation = ? AND card_id = ?", (generation, card_id)
+            ).fetchone()
+            if (
+                row is None
+                and conn.execute("SELECT 1 FROM entries WHERE generation = ?", (generation,)).fetchone() is None
+            ):
+                raise LookupError(card_id)
+        except sqlite3.DatabaseError as exc:
+            raise LookupError(card_id) from exc
+        return pickle.loads(row[0]) if row is not None else None
+
+    def all_cards(self, generation: int) -> tuple[Card, ...] | None:
+        conn = self._db()
+        if conn is None:
+            return None
+        try:
+            if conn.execute("SELECT 1 FROM entries WHERE generation = ?", (generation,)).fetchone() is None:
+                return None
+            with _gc_paused():
+                return tuple(
+                    pickle.loads(blob)
+                    for (blob,) in conn.execute(
+                        "SELECT card FROM cards WHERE generation = ? ORDER BY position", (generation,)
+                    )
+                )
+        except sqlite3.DatabaseError:
+            return None

@@ -207,6 +207,19 @@ class Deck:
         # counts, sync, sessions and stats all ask for the sub-cards.
         return tuple((CardKey(self.id, card.id, sub), card) for card in self.cards for sub in card.subs())
 
+    def card(self, card_id: str) -> Card | None:
+        """One card by id (a cached deck fetches just that card, not the whole deck)."""
+        return self._by_id.get(card_id)
+
+    def card_for(self, key: CardKey) -> Card | None:
+        """The card a sub-card key names, if the deck still has it with that sub-card."""
+        card = self.card(key.card)
+        return card if card is not None and key.sub in card.subs() else None
+
+    @cached_property
+    def _by_id(self) -> dict[str, Card]:
+        return {card.id: card for card in self.cards}
+
     @cached_property
     def subcard_count(self) -> int:
         return len(self.subcards())

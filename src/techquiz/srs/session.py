@@ -91,10 +91,8 @@ class StudySession:
         self._undo: list[_Undoable] = []
         self._answers: list[Rating] = []
         self._started = time.monotonic()
-        self._cards: dict[CardKey, Card] = {}
         for deck in decks:
             self.warnings += progress.sync_deck(conn, deck)
-            self._cards.update(deck.subcards())
         self.today = study_day(clock())
         self.queue = self._build_queue()
         self._current: StudyCard | None = None
@@ -133,10 +131,12 @@ class StudySession:
         self._roll_over()
         if self._current is None:
             stored = self.queue.pop(self.clock())
-            while stored is not None and stored.key not in self._cards:
+            card = self._card(stored.key) if stored is not None else None
+            while stored is not None and card is None:
                 stored = self.queue.pop(self.clock())  # its deck was reloaded without it
-            if stored is not None:
-                self._current = StudyCard(stored, self._cards[stored.key], self.decks[stored.key.deck])
+                card = self._card(stored.key) if stored is not None else None
+            if stored is not None and card is not None:
+                self._current = StudyCard(stored, card, self.decks[stored.key.deck])
         return self._current
 
     def intervals(self) -> dict[Rating, timedelta]:
@@ -208,18 +208,18 @@ class StudySession:
         self._current = None
         return self.current()
 
+    def _card(self, key: CardKey) -> Card | None:
+        # Looked up when shown: a session on a 100,000-card deck holds only the cards it shows.
+        deck = self.decks.get(key.deck)
+        return deck.card_for(key) if deck is not None else None
+
     def reload_deck(self, deck: Deck) -> None:
         """Take an edited deck file: cards show their new text; removed cards leave the queue."""
         self.warnings += progress.sync_deck(self.conn, deck)
-        old = self.decks.get(deck.id)
-        if old is not None:
-            for key, _ in old.subcards():
-                self._cards.pop(key, None)
         self.decks[deck.id] = deck
-        self._cards.update(deck.subcards())
         current = self._current
         if current is not None and current.key.deck == deck.id:
-            card = self._cards.get(current.key)
+            card = deck.card_for(current.key)
             self._current = None if card is None else replace(current, card=card, deck=deck)
 
     def counts(self) -> Counts:
