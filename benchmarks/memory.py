@@ -66,11 +66,11 @@ def main() -> None:
         env = f"XDG_CACHE_HOME={root / 'cache'} TECHQUIZ_DATA_DIR={root / 'data'} TECHQUIZ_DECKS={root / 'decks'}"
         study = ["-m", "techquiz", "study", "big"]
         keys = ["space", "3", "space"]  # show, answer, show the next
-        cold = peak_kb(study, env, "Reveal", keys)
+        cold = peak_kb(study, env, "A big deck", keys)
         bare, ours = [], []
         for _ in range(args.runs):
             bare.append(peak_kb([str(ROOT / "benchmarks" / "bare_app.py")], "", "bare app ready", []))
-            ours.append(peak_kb(study, env, "Reveal", keys))
+            ours.append(peak_kb(study, env, "A big deck", keys))
     floor, measured = statistics.median(bare) / 1024, statistics.median(ours) / 1024
     ratio = measured / floor
     print(f"peak RSS: bare Textual app {floor:.0f} MB; techquiz studying 100k sub-cards {measured:.0f} MB "

@@ -97,6 +97,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        os.environ["XDG_CACHE_HOME"] = str(root / "cache")  # the deck cache, for the CLI children too
         decks = root / "decks"
         decks.mkdir()
         write_big_deck(decks / "big.yaml", args.cards)

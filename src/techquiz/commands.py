@@ -116,7 +116,7 @@ def schema() -> dict[str, Any]:
 def decks(config: Config, as_json: bool) -> int:
     from techquiz.store.overview import deck_overview
 
-    library = load_library(config.deck_dirs, cache=config.deck_cache())
+    library = load_library(config.deck_dirs, cache=config.deck_cache(_say_first_parse))
     rows = deck_overview(config, library)
     broken = [{"path": str(r.path), "errors": [str(p) for p in r.errors]} for r in library.broken]
     if as_json:
@@ -148,10 +148,16 @@ def restore(config: Config, chosen: Path | None) -> int:
     return 0
 
 
+def _say_first_parse(path: Path, size: int) -> None:
+    # Before the TUI takes the screen, so a first start with a big deck is not a silent wait.
+    print(f"techquiz: reading {path.name} ({size / 1e6:.1f} MB) for the first time; later starts use a cache",
+          file=sys.stderr, flush=True)  # fmt: skip
+
+
 def _library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
     """The library with any deck files named on the command line, and the decks the refs name."""
     files = [Path(r) for r in refs if Path(r).suffix in (".yaml", ".yml") or Path(r).is_file()]
-    library = load_library(config.deck_dirs, files, config.deck_cache())
+    library = load_library(config.deck_dirs, files, config.deck_cache(_say_first_parse))
     chosen: list[Deck] = []
     for ref in refs:
         deck = library.find(ref)

@@ -67,10 +67,10 @@ class Config:
     def cache_dir(self) -> Path:
         return Path(platformdirs.user_cache_dir(APP_NAME))
 
-    def deck_cache(self) -> DeckCache:
+    def deck_cache(self, on_slow_parse: Callable[[Path, int], None] | None = None) -> DeckCache:
         from techquiz.deck.cache import DeckCache
 
-        return DeckCache(self.cache_dir / "decks")
+        return DeckCache(self.cache_dir / "decks", on_slow_parse)
 
     @property
     def user_decks_dir(self) -> Path:

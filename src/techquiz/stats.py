@@ -169,14 +169,27 @@ def _stability_bucket_sql() -> str:
 KINDS = ("new", "learning", "review", "relearning", "suspended")  # by state; suspended first; review splits by age
 
 
+def _retrievability_bucket_sql() -> str:
+    """The retrievability decile without evaluating the curve: R >= k/10 exactly when elapsed days
+    over stability is at most ((k/10) ** (-1/DECAY) - 1) / FACTOR, so a CASE over nine precomputed
+    bounds gives the bucket and pow() runs once per card (for the sum), not twice."""
+    ratio = f"(MAX((:now - last_review) / {DAY_MS}, 0) / stability)"
+    cases = " ".join(
+        f"WHEN {ratio} <= {((k / 10) ** (-1 / RETRIEVABILITY_DECAY) - 1) / RETRIEVABILITY_FACTOR!r} THEN {k}"
+        for k in range(9, 0, -1)
+    )
+    return f"CASE {cases} ELSE 0 END"
+
+
 def _cards(conn: sqlite3.Connection, deck_ids: Sequence[str], now: datetime) -> dict[str, Any]:
     """One scan of the card table. Rows are grouped by a single integer key packing (kind, maturity,
     stability bucket, difficulty bucket, retrievability bucket), each part +1 so 0 means none:
     grouping on one integer is much cheaper than on five columns."""
     _ensure_pow(conn)
     studied = "state > 0 AND stability > 0 AND last_review IS NOT NULL"
+    marks = ",".join(f":d{i}" for i in range(len(deck_ids)))
     r = (
-        f"pow(1 + {RETRIEVABILITY_FACTOR!r} * MAX((? - last_review) / {DAY_MS}, 0) / stability, "
+        f"pow(1 + {RETRIEVABILITY_FACTOR!r} * MAX((:now - last_review) / {DAY_MS}, 0) / stability, "
         f"{-RETRIEVABILITY_DECAY!r})"
     )
     key = (
@@ -184,12 +197,12 @@ def _cards(conn: sqlite3.Connection, deck_ids: Sequence[str], now: datetime) -> 
         f"+ (state = 2 AND due - last_review >= {MATURE_DAYS * DAY_MS}) * 1000000 "
         f"+ COALESCE({_stability_bucket_sql()} + 1, 0) * 10000 "
         "+ COALESCE(MIN(MAX(CAST(difficulty AS INTEGER), 1), 10), 0) * 100 "
-        f"+ CASE WHEN {studied} THEN MIN(CAST({r} * 10 AS INTEGER), 9) + 1 ELSE 0 END"
+        f"+ CASE WHEN {studied} THEN {_retrievability_bucket_sql()} + 1 ELSE 0 END"
     )
     rows = conn.execute(
         f"SELECT {key} AS k, COUNT(*), SUM(CASE WHEN {studied} THEN {r} ELSE 0 END), SUM(leech) "
-        f"FROM cards NOT INDEXED WHERE in_deck = 1 AND deck_id {_in(deck_ids)} GROUP BY k",
-        [to_ms(now), to_ms(now), *deck_ids],
+        f"FROM cards NOT INDEXED WHERE in_deck = 1 AND deck_id IN ({marks}) GROUP BY k",
+        {"now": to_ms(now), **{f"d{i}": deck_id for i, deck_id in enumerate(deck_ids)}},
     )  # NOT INDEXED: a full scan beats 100,000 lookups through the queue index
     kinds = dict.fromkeys((*KINDS, "young", "mature"), 0)
     stability = [0] * len(STABILITY_BUCKETS)

@@ -125,3 +125,21 @@ def test_a_new_techquiz_version_does_not_read_old_entries(tmp_path: Path, monkey
     real = loader.load_deck
     monkeypatch.setattr(loader, "load_deck", lambda *a: calls.append(a) or real(*a))
     assert cache.load(path).deck is not None and len(calls) == 1
+
+
+def test_a_big_first_parse_is_announced_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from techquiz.cli import main
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    cards = "".join(
+        f"  - {{id: c{i}, front: 'question number {i} padded out a little', back: a{i}}}\n" for i in range(9000)
+    )
+    (folder / "big.yaml").write_text(HEAD_BIG + cards, encoding="utf-8")
+    assert main(["--decks", str(folder), "decks"]) == 0
+    assert "reading big.yaml (0.7 MB) for the first time; later starts use a cache" in capsys.readouterr().err
+    assert main(["--decks", str(folder), "decks"]) == 0
+    assert "first time" not in capsys.readouterr().err
+
+
+HEAD_BIG = "format: 1\nid: big\ntitle: Big\ncards:\n"

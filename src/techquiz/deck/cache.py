@@ -20,7 +20,7 @@ import hashlib
 import pickle
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -110,9 +110,13 @@ class CachedDeck(Deck):
         return id(self)
 
 
+SLOW_PARSE_BYTES = 500_000  # about 5,000 cards: a parse long enough to say what is happening
+
+
 class DeckCache:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, on_slow_parse: Callable[[Path, int], None] | None = None) -> None:
         self.file = folder / "decks.sqlite3"
+        self.on_slow_parse = on_slow_parse  # told (path, bytes) before a big file is parsed
         self._local = threading.local()  # one connection per thread (live reload parses in a worker)
 
     def _db(self) -> sqlite3.Connection | None:
@@ -166,6 +170,8 @@ class DeckCache:
                     "UPDATE entries SET size = ?, mtime_ns = ? WHERE path = ?", (info.st_size, info.st_mtime_ns, key)
                 )
             return self._result(path, row[0], row[4])
+        if self.on_slow_parse is not None and info.st_size >= SLOW_PARSE_BYTES:
+            self.on_slow_parse(path, info.st_size)
         result = _parse(path, text)
         if conn is not None:
             self._write(conn, key, info.st_size, info.st_mtime_ns, digest, result)
