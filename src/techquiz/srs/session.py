@@ -188,6 +188,12 @@ class StudySession:
     def can_undo(self) -> bool:
         return bool(self._undo)
 
+    def next_undo(self) -> str | None:
+        """What `u` would take back: "answer" or "suspend" (None when nothing)."""
+        if not self._undo:
+            return None
+        return "suspend" if self._undo[-1].answered is None else "answer"
+
     def undo(self) -> StudyCard | None:
         """Take back the last answer or suspend: the card's previous state returns and is shown again."""
         if not self._undo:

@@ -192,6 +192,7 @@ class StudyScreen(Screen[None]):
         self.action_grade(int(event.button.id.rsplit("-", 1)[1]))
 
     def action_undo(self) -> None:
+        what = self.session.next_undo()
         try:
             undone = self.session.undo()
         except (StoreError, UndoError) as exc:
@@ -199,7 +200,7 @@ class StudyScreen(Screen[None]):
             return
         if undone is not None:
             self.answered_count = max(self.answered_count - 1, 0)
-            self.notify("Undid the last answer", timeout=2)
+            self.notify(f"Undid the last {what}", timeout=2)
         self.show_card()
 
     def _editable_path(self, path: Path) -> Path | None:
