@@ -183,7 +183,7 @@ def test_synthetic_distributions_and_knowledge(synthetic: tuple[Any, Any]) -> No
     conn, library = synthetic
     data = collect(conn, library, ["d"], NOW)
     dist = data["distributions"]
-    assert [b["cards"] for b in dist["stability"]] == [1, 1, 1, 0, 0, 1, 1, 0, 1]  # 0.5, 1, 5, 30, 100, 400 d
+    assert [b["cards"] for b in dist["stability"]] == [1, 1, 0, 1, 0, 1, 0, 1, 0, 1]  # 0.5, 1, 5, 30, 100, 400 d
     assert {b["label"]: b["cards"] for b in dist["difficulty"] if b["cards"]} == {
         "1": 1, "3": 1, "5": 1, "7": 1, "9": 1, "10": 1,
     }  # fmt: skip
