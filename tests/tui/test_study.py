@@ -4,7 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from techquiz.tui.app import TechquizApp
 from techquiz.tui.screens.home import HomeScreen
@@ -446,3 +446,21 @@ async def test_saving_a_deck_file_reloads_it_live(make_app: MakeApp, tmp_path: P
         table = home.query_one("#decks", DataTable)
         new_cell = table.get_row("all-types")[1]
         assert str(new_cell) == "9"  # the 8 sub-cards it had, and the new one
+
+
+async def test_while_typing_an_answer_ctrl_z_undoes_and_the_footer_says_so(make_app: MakeApp) -> None:
+    typed = "format: 1\nid: t\ntitle: T\ncards:\n  - {id: a, front: q, back: b}\n"
+    typed += "  - {id: t, type: typed, question: How many?, answer: nine}\n"
+    app = make_app({"t.yaml": typed}, mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.card is not None and screen.card.card.id == "t"
+        footer = {b.binding.key for b in app.active_bindings.values() if b.enabled and b.binding.show}
+        assert {"ctrl+z", "escape"} <= footer and "u" not in footer
+        await pilot.press("u")  # a letter: part of the answer
+        assert screen.query_one("#typed", Input).value == "u"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.card is not None and screen.card.card.id == "a" and reviews(app) == 0

@@ -22,7 +22,7 @@ KEYS = [
         ("t / f", "true/false cards: answer true or false"),
         ("shift+up/down, K/J", "order: move the highlighted item; enter checks"),
         ("h", "show the card's hint"),
-        ("u", "undo the last answer (or suspend)"),
+        ("u", "undo the last answer (or suspend); ctrl+z while typing an answer"),
         ("@", "suspend the card (as in Anki); ctrl+p → Unsuspend to bring cards back"),
         ("e", "edit the card in $EDITOR at its line, reload"),
         ("q / escape", "end the session (summary, then back)"),

@@ -50,6 +50,10 @@ class StudyScreen(Screen[None]):
         Binding("s", "app.stats", "Stats"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "end", "End"),
+        # While an answer is typed, letters go into it (as in Anki): these keys still work, and the
+        # footer shows them only then (the first enabled binding of a key is the one used and shown).
+        Binding("ctrl+z", "undo_typing", "Undo", key_display="^z"),
+        Binding("escape", "end_typing", "End", key_display="esc"),
         Binding("escape", "end", "End", show=False),
     ]
 
@@ -148,8 +152,13 @@ class StudyScreen(Screen[None]):
             return bool(self.view and not self.answered and self.view.question.hint)
         if action == "undo":
             return self.session.can_undo()
-        if action == "suspend" and isinstance(self.focused, Input):
+        typing = isinstance(self.focused, Input)
+        if action == "suspend" and typing:
             return False  # "@" goes into the typed answer; the footer must not promise otherwise
+        if action == "undo_typing":
+            return typing and self.session.can_undo()
+        if action == "end_typing":
+            return typing
         if action in ("edit", "suspend"):
             return self.card is not None
         return True
@@ -190,6 +199,12 @@ class StudyScreen(Screen[None]):
     def _grade_clicked(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
         self.action_grade(int(event.button.id.rsplit("-", 1)[1]))
+
+    def action_undo_typing(self) -> None:
+        self.action_undo()
+
+    def action_end_typing(self) -> None:
+        self.action_end()
 
     def action_undo(self) -> None:
         what = self.session.next_undo()

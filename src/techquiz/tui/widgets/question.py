@@ -59,7 +59,7 @@ class QuestionView(VerticalScroll, can_focus=True):
         q = self.question
         yield Static(Content(q.prompt), id="prompt")
         if q.kind == "typed":
-            yield Input(placeholder="Type the answer, then enter · escape ends", id="typed")
+            yield Input(placeholder="Type the answer, then enter", id="typed")
         elif q.kind != "reveal":
             yield Static(id="options")
         yield Static(id="hint-line")
