@@ -144,7 +144,8 @@ class TechquizApp(App[int]):
 
         error = db.CorruptStoreError(db.corrupt_message(self.config.store_path, problem))
         self.crash = (error, write_crash_log(error))
-        self.exit(1)
+        # After the next refresh: exiting while the first screen is still mounting upsets Textual.
+        self.call_after_refresh(self.exit, 1)
 
     # ---- live reload --------------------------------------------------------------------------
     def _watch_decks(self) -> None:
@@ -277,7 +278,8 @@ class TechquizApp(App[int]):
         if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError):
             # Damage the open-time check did not reach: the same advice as at open (restore a backup).
             error = db.CorruptStoreError(db.corrupt_message(self.config.store_path, str(error)))
-        self.crash = (error, log)
+        if self.crash is None:  # the first problem is the one to report (a damaged store stops the app)
+            self.crash = (error, log)
         self._return_code = 1
         self._close_messages_no_wait()
 
