@@ -48,7 +48,8 @@ class Library:
         return None
 
 
-def _is_bundled(path: Path) -> bool:
+def is_bundled(path: Path) -> bool:
+    """Whether a deck file is one of those shipped with techquiz (a reinstall overwrites them)."""
     return path.resolve().is_relative_to(bundled_decks_dir().resolve())
 
 
@@ -77,7 +78,7 @@ def assemble(loaded: Iterable[LoadResult]) -> Library:
     by_id: dict[str, Deck] = {}
     for result in loaded:
         deck, path = result.deck, result.path
-        if deck is not None and deck.id in by_id and _is_bundled(by_id[deck.id].path) and not _is_bundled(path):
+        if deck is not None and deck.id in by_id and is_bundled(by_id[deck.id].path) and not is_bundled(path):
             shadowed = by_id[deck.id]
             decks = [deck if d is shadowed else d for d in decks]
             by_id[deck.id] = deck

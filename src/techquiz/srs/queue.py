@@ -98,37 +98,33 @@ class StudyQueue:
                 lists.setdefault(card.key.deck, deque()).appendleft((self._enter(where, card), card))
 
     # ---- taking -------------------------------------------------------------------------------
-    def _take_turn(self, lists: dict[str, deque[Entry]], pop: bool) -> StoredCard | None:
+    def _take_turn(self, lists: dict[str, deque[Entry]]) -> StoredCard | None:
         decks = [d for d, cards in lists.items() if self._head(cards) is not None]
         if not decks:
             return None
         deck = decks[self._turn % len(decks)]
-        if pop:
-            self._turn += 1
-            return lists[deck].popleft()[1]
-        return lists[deck][0][1]
-
-    def peek(self, now: datetime) -> StoredCard | None:
-        return self._next(now, pop=False)
+        self._turn += 1
+        return lists[deck].popleft()[1]
 
     def pop(self, now: datetime) -> StoredCard | None:
-        card = self._next(now, pop=True)
+        """The next card to show, taken out of the queue (None when nothing is left for now)."""
+        card = self._next(now)
         if card is not None:
             self._leave(card.rowid)
         return card
 
-    def _next(self, now: datetime, pop: bool) -> StoredCard | None:
-        if (front := self._front_head()) is not None:
-            return self.front.pop()[1] if pop else front[1]
+    def _next(self, now: datetime) -> StoredCard | None:
+        if self._front_head() is not None:
+            return self.front.pop()[1]
         learning = self._learning_head()
         if learning is not None and learning[0] <= now:
-            return self.learning.pop(0)[2] if pop else learning[2]
+            return self.learning.pop(0)[2]
         for lists in (self.reviews, self.new):
-            card = self._take_turn(lists, pop)
+            card = self._take_turn(lists)
             if card is not None:
                 return card
         if learning is not None and learning[0] <= now + LEARN_AHEAD:
-            return self.learning.pop(0)[2] if pop else learning[2]
+            return self.learning.pop(0)[2]
         return None
 
     def remove(self, rowids: set[int]) -> list[StoredCard]:

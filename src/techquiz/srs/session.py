@@ -129,13 +129,9 @@ class StudySession:
     def current(self) -> StudyCard | None:
         """The card to show now (the same one until it is answered), or None when nothing is left."""
         self._roll_over()
-        if self._current is None:
-            stored = self.queue.pop(self.clock())
-            card = self._card(stored.key) if stored is not None else None
-            while stored is not None and card is None:
-                stored = self.queue.pop(self.clock())  # its deck was reloaded without it
-                card = self._card(stored.key) if stored is not None else None
-            if stored is not None and card is not None:
+        while self._current is None and (stored := self.queue.pop(self.clock())) is not None:
+            card = self._card(stored.key)
+            if card is not None:  # else its deck was reloaded without it: skip it
                 self._current = StudyCard(stored, card, self.decks[stored.key.deck])
         return self._current
 
@@ -220,8 +216,8 @@ class StudySession:
         return deck.card_for(key) if deck is not None else None
 
     def reload_deck(self, deck: Deck) -> None:
-        """Take an edited deck file: cards show their new text; removed cards leave the queue."""
-        self.warnings += progress.sync_deck(self.conn, deck)
+        """Take an edited deck file: cards show their new text; removed cards leave the queue.
+        The caller has synced the store with it (the app does, for every screen at once)."""
         self.decks[deck.id] = deck
         current = self._current
         if current is not None and current.key.deck == deck.id:

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
 
-from techquiz.config import bundled_decks_dir
+from techquiz.deck.discovery import is_bundled
 from techquiz.deck.model import Deck
 from techquiz.srs import grading, scheduler
 from techquiz.srs.questions import study_question
@@ -221,7 +221,7 @@ class StudyScreen(Screen[None]):
     def _editable_path(self, path: Path) -> Path | None:
         """The file to edit: a bundled deck is copied to the user deck folder first, since a reinstall
         would overwrite the installed file. The copy keeps the deck id, so progress carries on."""
-        if not path.resolve().is_relative_to(bundled_decks_dir().resolve()):
+        if not is_bundled(path):
             return path
         copy = self.tq.config.user_decks_dir / path.name
         try:
