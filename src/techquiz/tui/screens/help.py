@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 KEYS = [
     ("Home", [
@@ -22,11 +22,12 @@ KEYS = [
         ("t / f", "true/false cards: answer true or false"),
         ("shift+up/down, K/J", "order: move the highlighted item; enter checks"),
         ("h", "show the card's hint"),
-        ("u", "undo the last answer (or suspend); ctrl+z while typing an answer"),
-        ("@", "suspend the card (as in Anki); ctrl+p → Unsuspend to bring cards back"),
+        ("u", "undo the last answer or suspend (^z when typing)"),
+        ("@", "suspend the card (ctrl+p: Unsuspend <deck>)"),
         ("e", "edit the card in $EDITOR at its line, reload"),
         ("q / escape", "end the session (summary, then back)"),
     ]),
+    ("Stats", [("d", "all decks / the highlighted deck"), ("escape", "back")]),
     ("Everywhere", [
         ("s", "statistics"), ("?", "this help"), ("ctrl+p", "commands: study or quiz a deck, theme"),
         ("ctrl+q", "quit"),
@@ -52,6 +53,7 @@ class HelpScreen(ModalScreen[None]):
         parts.append(("escape closes this help", "dim"))
         with VerticalScroll(id="help"):
             yield Static(Content.assemble(*parts))
+        yield Footer(compact=True)  # its own keys, not those of the screen beneath
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
