@@ -464,3 +464,19 @@ async def test_while_typing_an_answer_ctrl_z_undoes_and_the_footer_says_so(make_
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert screen.card is not None and screen.card.card.id == "a" and reviews(app) == 0
+
+
+async def test_a_cloze_source_that_is_its_own_sentence_is_not_shown_twice(make_app: MakeApp) -> None:
+    deck = (
+        "format: 1\nid: s\ntitle: S\ncards:\n"
+        '  - {id: c, type: cloze, text: "Built in {{c1::1914}}.", source: "Built in 1914."}\n'
+        '  - {id: d, type: cloze, text: "Opened in {{c1::1914}}.", source: "It opened to ships in 1914."}\n'
+    )
+    app = make_app({"s.yaml": deck}, mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.view is not None
+        assert not screen.view.query_one("#extra").display  # the revealed sentence is the source
+        await pilot.press("3", "space")
+        assert "It opened to ships in 1914." in str(screen.view.query_one("#extra").render())

@@ -228,7 +228,8 @@ class QuestionView(VerticalScroll, can_focus=True):
         extra_parts: list[Content | str | tuple[str, str]] = []
         if q.explain:
             extra_parts += [("Why: ", "bold"), q.explain]
-        if q.source:
+        revealed = cloze.CLOZE.sub(lambda m: m[2], q.card.text) if isinstance(q.card, ClozeCard) else None
+        if q.source and q.source.strip() != (revealed or "").strip():  # a cloze's own sentence is shown already
             extra_parts += [("\n" if extra_parts else "", ""), ("Source: ", "bold"), (q.source, "italic")]
         if extra_parts:
             extra = self.query_one("#extra", Static)
