@@ -23,7 +23,7 @@ from techquiz.store import db, progress
 from techquiz.store.backup import BackupPolicy
 
 if TYPE_CHECKING:  # the session (and the scheduler) load when study starts, not before the home screen
-    from techquiz.srs.session import StudySession
+    from techquiz.study import StudySession
 
 StartMode = Literal["home", "study", "quiz"]
 WATCH_SECONDS = 1.0  # how often deck files are checked for saves (a stat per file)
@@ -193,7 +193,7 @@ class TechquizApp(App[int]):
 
     # ---- navigation ---------------------------------------------------------------------------
     def start_study(self, decks: list[Deck]) -> None:
-        from techquiz.srs.session import StudySession
+        from techquiz.study import StudySession
         from techquiz.tui.screens.study import StudyScreen
 
         if not decks:
