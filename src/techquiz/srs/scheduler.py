@@ -48,14 +48,7 @@ def _to_fsrs(card: CardState, now: datetime) -> fsrs.Card:
     )
 
 
-def review(
-    card: CardState,
-    rating: Rating,
-    now: datetime,
-    retention: float = DEFAULT_RETENTION,
-    fuzz: bool = True,
-) -> CardState:
-    """The card's state after answering `rating` at `now`."""
+def _fsrs_review(card: CardState, rating: Rating, now: datetime, retention: float, fuzz: bool) -> CardState:
     result, _ = _scheduler(retention, fuzz).review_card(_to_fsrs(card, now), fsrs.Rating(int(rating)), now)
     lapsed = card.state == State.REVIEW and rating == Rating.Again
     return replace(
@@ -71,11 +64,41 @@ def review(
     )
 
 
+def _ladder(card: CardState, upto: Rating, now: datetime, retention: float, fuzz: bool) -> list[CardState]:
+    """The states after Again .. `upto`, each review interval at least a day longer than the one below
+    it, as Anki enforces on top of FSRS: otherwise a young card offers Hard, Good and Easy all at 1d,
+    and a button that shows the same interval as its neighbour means nothing. Only `upto` is fuzzed;
+    the floors come from the unfuzzed intervals the buttons show."""
+    out: list[CardState] = []
+    floor = timedelta(0)
+    for rating in Rating:
+        if rating > upto:
+            break
+        after = _fsrs_review(card, rating, now, retention, fuzz and rating == upto)
+        if after.state == State.REVIEW:
+            assert after.due is not None
+            if after.due - now < floor:
+                after = replace(after, due=now + floor)
+            floor = timedelta(days=round((after.due - now) / timedelta(days=1)) + 1)
+        out.append(after)
+    return out
+
+
+def review(
+    card: CardState,
+    rating: Rating,
+    now: datetime,
+    retention: float = DEFAULT_RETENTION,
+    fuzz: bool = True,
+) -> CardState:
+    """The card's state after answering `rating` at `now`: without fuzz, exactly what `preview` shows."""
+    return _ladder(card, rating, now, retention, fuzz)[-1]
+
+
 def preview(card: CardState, now: datetime, retention: float = DEFAULT_RETENTION) -> dict[Rating, timedelta]:
     """The interval each rating would give (without fuzz, as Anki shows them on its buttons)."""
     out = {}
-    for rating in Rating:
-        after = review(card, rating, now, retention, fuzz=False)
+    for rating, after in zip(Rating, _ladder(card, Rating.Easy, now, retention, fuzz=False), strict=True):
         assert after.due is not None
         out[rating] = after.due - now
     return out
