@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from techquiz.srs import grading
+
+
+@pytest.mark.parametrize(
+    ("given", "answer"),
+    [
+        ("twenty nine", "twenty-nine"),
+        ("twenty-nine", "twenty nine"),
+        ("one third", "One-third"),
+        ("onethird", "one-third"),
+        ("1,000 projects", "1000 Projects"),
+        ("well–known", "well known"),
+    ],
+)
+def test_accepted(given: str, answer: str) -> None:
+    assert grading.typed_correct(given, answer)
+
+
+@pytest.mark.parametrize(("given", "answer"), [("-5", "5"), ("twenty", "twenty-nine"), ("", "-"), ("  ", "x")])
+def test_refused(given: str, answer: str) -> None:
+    assert not grading.typed_correct(given, answer)
+
+
+def test_marks_read_without_colour() -> None:
+    pieces = grading.marked(grading.diff("colr", "colour"))
+    assert "".join(text for text, _ in pieces) == "col[+ou+]r"
+    pieces = grading.marked(grading.diff("Pariss", "Paris"))
+    assert "".join(text for text, _ in pieces) == "Paris[-s-]"
+
+
+@given(st.text(max_size=20), st.text(max_size=20))
+def test_diff_keeps_both_texts(given: str, answer: str) -> None:
+    parts = grading.diff(given, answer)
+    assert "".join(p.text for p in parts if p.kind != "missing") == given
+    assert [c.casefold() for c in "".join(p.text for p in parts if p.kind != "extra")] == [c.casefold() for c in answer]
+
+
+def test_diff_of_a_letter_that_folds_to_two() -> None:
+    assert [p.text for p in grading.diff("Straße", "strasse") if p.kind == "same"][0].startswith("Stra")
