@@ -45,7 +45,9 @@ def test_intervals_are_ordered_and_strict_in_days(history: list[tuple[Rating, fl
 
 @settings(max_examples=100, deadline=None)
 @given(histories, st.sampled_from(list(Rating)))
-def test_a_fuzzed_answer_never_falls_below_the_button_under_it(history: list[tuple[Rating, float]], rating: Rating) -> None:
+def test_a_fuzzed_answer_never_falls_below_the_button_under_it(
+    history: list[tuple[Rating, float]], rating: Rating
+) -> None:
     card, now = _replay(history)
     shown = scheduler.preview(card, now)
     after = scheduler.review(card, rating, now)

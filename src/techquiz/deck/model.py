@@ -169,6 +169,7 @@ class Settings:
     new_per_day: int | None = None
     reviews_per_day: int | None = None
     desired_retention: float | None = None
+    leech_lapses: int | None = None
 
     def daily_limits(self) -> tuple[int, int]:
         """(new cards, reviews) per day: the deck's own, or the defaults."""

@@ -46,6 +46,13 @@ SETTINGS_FIELDS = (
         minimum=0.7,
         maximum=0.99,
     ),
+    Field(
+        "leech_lapses",
+        "int",
+        "Lapses that make a card a leech: it is tagged and suspended, as in Anki (default 8).",
+        minimum=1,
+        maximum=999,
+    ),
 )
 
 DECK_FIELDS = (
