@@ -143,7 +143,9 @@ def test_synthetic_collection_counts_cards_and_forecast(synthetic: tuple[Any, An
     data = collect(conn, library, ["d"], NOW)
     assert data["cards"] == {"total": 7, "new": 1, "learning": 1, "review": 3, "young": 1, "mature": 2,
                              "relearning": 1, "suspended": 1, "leeches": 1}  # fmt: skip
-    assert data["due_today"] == 3  # c1, c4 and the overdue c6; not the suspended c5
+    # c1, c4 and the overdue c6; not the suspended c5; reviews and learning apart, as on the home screen
+    assert (data["due_today"], data["learning_today"]) == (1, 2)
+    assert data["due_today"] == sum(d["due_today"] for d in data["decks"])
     due = {f["date"]: f["due"] for f in data["forecast"] if f["due"]}
     assert due == {"2026-12-01": 3, "2026-12-04": 1, "2026-12-21": 1}
 

@@ -278,8 +278,8 @@ def _hardest(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str]
 def _quizzes(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> list[dict[str, Any]]:
     wanted = set(deck_ids)
     out = []
-    for taken_at, day, decks, questions, correct in conn.execute(
-        "SELECT taken_at, day, decks, questions, correct FROM quiz_results ORDER BY taken_at"
+    for taken_at, day, decks, questions, correct, planned in conn.execute(
+        "SELECT taken_at, day, decks, questions, correct, planned FROM quiz_results ORDER BY taken_at"
     ):
         if set(decks.split(",")) & wanted:
             out.append(
@@ -290,6 +290,8 @@ def _quizzes(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> list[dict[str
                     "questions": questions,
                     "correct": correct,
                     "score": round(correct / questions, 4) if questions else None,
+                    "finished": planned is None,
+                    "planned": planned or questions,
                 }
             )
     return out
@@ -306,11 +308,15 @@ def collect(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str],
     forecast = _forecast(conn, deck_ids, today)
     grid = heatmap(history, today)
     chosen = Library(tuple(d for d in library.decks if d.id in set(deck_ids)), ())
+    # What is due today is what home, `decks` and a study session offer: the same per-deck counts
+    # (buried siblings out until their day, within each deck's daily review limit).
+    per_deck = deck_counts(conn, chosen, now)
     return {
         "generated_at": now.isoformat(),
         "today": today.isoformat(),
         "cards": cards["cards"],
-        "due_today": forecast[0]["due"],  # overdue cards count on day one
+        "due_today": sum(r["due_today"] for r in per_deck),
+        "learning_today": sum(r["learning"] for r in per_deck),
         "reviews_today": today_row["reviews"] if today_row else 0,
         "time_today_seconds": today_row["seconds"] if today_row else 0,
         "streak_days": streak(days, today),
@@ -326,7 +332,7 @@ def collect(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str],
         "hardest": _hardest(conn, library, deck_ids),
         "decks": [
             {"id": r["id"], "title": r["title"], "cards": r["cards"], "new": r["new"], "due_today": r["due_today"]}
-            for r in deck_counts(conn, chosen, now)
+            for r in per_deck
         ],
         "quizzes": _quizzes(conn, deck_ids),
     }

@@ -16,7 +16,7 @@ from pathlib import Path
 from techquiz.errors import TechquizError
 from techquiz.store import backup
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 15_000
 
 _V1 = """
@@ -124,7 +124,13 @@ CREATE INDEX cards_queue ON cards (deck_id, state, due, in_deck, suspended, buri
 """
 )
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
+# v4: a quiz ended early keeps how many questions it was to have, so that 1 right of 1 answered out
+# of 10 is never shown as a finished quiz at 100%. NULL: a quiz answered to the end.
+_V4 = """
+ALTER TABLE quiz_results ADD COLUMN planned INTEGER;
+"""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 
 
 class StoreError(TechquizError):

@@ -134,7 +134,7 @@ class StatsScreen(Screen[None]):
             ),
             _pair(
                 _panel("Retrievability now (chance of recall)", self._distribution(data, "retrievability")),
-                _panel("Quiz scores", self._quiz_widget(data)),
+                _panel(self._quiz_title(data), self._quiz_widget(data)),
             ),
             _panel("Hardest cards (most lapses)", self._hardest(data), classes="panel table"),
         ]
@@ -148,7 +148,7 @@ class StatsScreen(Screen[None]):
             (f"  {data['today']}\n", "dim"),
             ("Today  ", "bold $accent"),
             f"{data['reviews_today']} reviews · {minutes} min · right {_pct(retention['today'])} · "
-            f"{data['due_today']} due\n",
+            f"{data['due_today']} due · {data['learning_today']} learning\n",
             ("Streak  ", "bold $accent"),
             f"{data['streak_days']} day{'s' if data['streak_days'] != 1 else ''} "
             f"(longest {data['longest_streak_days']})\n",
@@ -203,12 +203,18 @@ class StatsScreen(Screen[None]):
         return BarChart([b["label"] for b in buckets], [Series("cards", values, "primary")], id=f"chart-{name}")
 
     @staticmethod
+    def _quiz_title(data: dict[str, Any]) -> str:
+        early = any(not q["finished"] for q in data["quizzes"][-20:])
+        return "Quiz scores (* ended early: of the questions answered)" if early else "Quiz scores"
+
+    @staticmethod
     def _quiz_widget(data: dict[str, Any]) -> Any:
         if not data["quizzes"]:
             return Static(Content("No quizzes yet: press t on the home screen to take one."), classes="empty")
         quizzes = data["quizzes"][-20:]
         scores = [round(100 * (q["score"] or 0)) for q in quizzes]
-        labels = [q["date"][5:] for q in quizzes]
+        # A quiz ended early is marked: its score is of the questions answered, not of all it had.
+        labels = [q["date"][5:] + ("" if q["finished"] else "*") for q in quizzes]
         every = max(1, len(quizzes) // 4)
         return BarChart(
             labels, [Series("score", scores, "success")], ticks=list(range(0, len(quizzes), every)), percent=True,
