@@ -213,7 +213,8 @@ def _stats_report(data: dict[str, Any]) -> str:
     c, k = data["cards"], data["knowledge"]
     lines = [
         f"Today ({data['today']}): {data['reviews_today']} reviews, {data['time_today_seconds'] // 60} min, "
-        f"{data['due_today']} due, {data['learning_today']} learning. Streak {data['streak_days']} day(s), longest {data['longest_streak_days']}.",
+        f"{data['due_today']} due, {data['learning_today']} learning. "
+        f"Streak {data['streak_days']} day(s), longest {data['longest_streak_days']}.",
         f"Knowledge: about {k['estimated_recalled_now']:g} of {k['cards_studied']} studied cards recallable now "
         f"(average retrievability {_pct(k['average_retrievability'])}).",
         "",

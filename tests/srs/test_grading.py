@@ -42,4 +42,4 @@ def test_diff_keeps_both_texts(given: str, answer: str) -> None:
 
 
 def test_diff_of_a_letter_that_folds_to_two() -> None:
-    assert [p.text for p in grading.diff("Straße", "strasse") if p.kind == "same"][0].startswith("Stra")
+    assert next(p.text for p in grading.diff("Straße", "strasse") if p.kind == "same").startswith("Stra")

@@ -369,6 +369,14 @@ def set_suspended(conn: sqlite3.Connection, rowid: int, suspended: bool) -> None
     transaction(conn, lambda c: c.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), rowid)))
 
 
+def suspended_keys(conn: sqlite3.Connection, deck_ids: Iterable[str]) -> set[CardKey]:
+    """The suspended sub-cards of these decks (a quiz leaves them out, as study does)."""
+    wanted = list(deck_ids)
+    marks = ",".join("?" * len(wanted))
+    rows = conn.execute(f"SELECT deck_id, card_id, sub FROM cards WHERE suspended = 1 AND deck_id IN ({marks})", wanted)
+    return {CardKey(deck_id, card_id, sub) for deck_id, card_id, sub in rows}
+
+
 def suspended_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """Per deck id: how many of its cards are suspended."""
     rows = conn.execute("SELECT deck_id, COUNT(*) FROM cards WHERE suspended = 1 AND in_deck = 1 GROUP BY deck_id")

@@ -210,7 +210,8 @@ class TechquizApp(App[int]):
         from techquiz.srs.questions import build_quiz
         from techquiz.tui.screens.quiz import QuizScreen
 
-        questions = build_quiz(decks, self.quiz_size, self.rng)
+        suspended = progress.suspended_keys(self.conn, [d.id for d in decks])
+        questions = build_quiz(decks, self.quiz_size, self.rng, leave_out=suspended)
         if not questions:
             self.notify("No cards to quiz on", severity="warning")
             return
