@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import platformdirs
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -37,6 +37,8 @@ def settings_path() -> Path:
 class TechquizApp(App[int]):
     CSS_PATH = "techquiz.tcss"
     TITLE = "techquiz"
+    # Under 72 columns the footer leaves out "^p Commands" (ctrl+p still works) so every key shows.
+    HORIZONTAL_BREAKPOINTS = [(0, "-cramped"), (72, "-roomy")]
     BINDINGS = [
         Binding("ctrl+p", "command_palette", "Commands", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False),
@@ -68,6 +70,15 @@ class TechquizApp(App[int]):
         self.backups = BackupPolicy(config.backup_dir)
         self.crash: tuple[Exception, Path] | None = None
         self._load_theme()
+
+    async def on_event(self, event: events.Event) -> None:
+        # A typed answer takes its characters as they arrive (TypedAnswer.type_now), so that the
+        # enter and the grade typed right after them see the whole answer.
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+            type_now = getattr(self.focused, "type_now", None)
+            if type_now is not None and type_now(event):
+                return
+        await super().on_event(event)
 
     # ---- settings -----------------------------------------------------------------------------
     def _load_theme(self) -> None:

@@ -53,17 +53,45 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Static(id="greeting")
             yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
+            yield Static(id="deck-info")
             yield Static(id="broken")
         yield Footer(compact=True)  # every key fits in 80 columns
 
     def on_resize(self) -> None:
-        # The deck column takes what the counts leave, so nothing is cut off at 80 columns.
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        # The deck column takes what the counts leave (padding 4, three counts with their cell
+        # padding 22), so no count is cut off at 60 columns and a wide terminal shows long titles.
         table = self.query_one(DataTable)
         column = table.columns.get(ColumnKey("deck"))
-        if column is not None:
+        if column is not None and self.size.width:
             column.auto_width = False
-            column.width = min(max(self.size.width - 30, 16), 64)
-            table.refresh()
+            column.width = min(max(self.size.width - 30, 16), 100)
+            table.refresh(layout=True)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_info()
+
+    def _show_info(self) -> None:
+        """What the highlighted deck is about, under the table (a big terminal has the room)."""
+        info = self.query_one("#deck-info", Static)
+        decks = self._decks()
+        deck = decks[0] if len(decks) == 1 else None
+        if deck is None:
+            count = sum(d.subcard_count for d in decks)
+            info.update(Content.assemble(("All decks", "bold"), (f"  {len(decks)} decks, {count} cards", "dim")))
+            return
+        parts: list[Content | str | tuple[str, str]] = [(deck.title, "bold"), (f"  {deck.subcard_count} cards", "dim")]
+        if deck.description:
+            parts += ["\n", deck.description]
+        source = deck.source
+        if source is not None:
+            said = " · ".join(x for x in (source.publisher, source.title, source.date) if x)
+            parts += ["\n", ("Source: ", "dim"), said]
+            if source.url:
+                parts += ["\n", (source.url, "dim")]
+        info.update(Content.assemble(*parts))
 
     def on_mount(self) -> None:
         self.sub_title = "Decks"
@@ -97,6 +125,10 @@ class HomeScreen(Screen[None]):
             table.add_row(Text("All decks", style="bold"), *total_cells, key="*all*")
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
+        self._fit_columns()
+        self.query_one("#deck-info").display = bool(rows)
+        if rows:
+            self._show_info()
         due = totals[0] + totals[1] + totals[2]
         greeting = (
             f"{due} card(s) to study today. Enter studies the highlighted deck, a studies them all."

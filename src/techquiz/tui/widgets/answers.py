@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, OptionList, SelectionList
@@ -114,3 +115,21 @@ class TypedAnswer(Input):
     def load(self) -> None:
         self.disabled = False
         self.value = ""
+
+    def type_now(self, event: events.Key) -> bool:
+        """Take a typed character (or backspace) as the key arrives, not later from this widget's
+        queue: an enter typed right after it (a priority binding, run at once) must find it in the
+        answer. The app calls this before dispatching the key; False: dispatch it as usual."""
+        if self.disabled:
+            return False
+        if event.is_printable:
+            assert event.character is not None
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(event.character)
+            else:
+                self.replace(event.character, *self.selection)
+            return True
+        if event.key == "backspace":
+            self.action_delete_left()
+            return True
+        return False

@@ -36,7 +36,7 @@ NOTES = {
     "multiple": "pick every right one: letters (or arrows + space), then enter",
     "truefalse": "press t (true) or f (false)",
     "order": "up/down choose an item, shift+up/down (or K/J) move it, enter checks",
-    "typed": "type the answer, then enter",
+    "typed": "",  # the answer box says it
 }
 DIFF_STYLES = {"same": "", "extra": "strike $error", "missing": "underline $success"}
 
@@ -53,9 +53,9 @@ class QuestionView(VerticalScroll, can_focus=True):
     BINDINGS = [
         *(Binding(letter, f"pick({i})", show=False, priority=True) for i, letter in enumerate(LETTERS)),
         Binding("enter", "primary", show=False, priority=True),
-        Binding("space", "space", show=False, priority=True),
-        Binding("escape", "leave_input", "Leave the answer box", key_display="esc"),
-        Binding("i", "type", "Type the answer"),
+        Binding("space", "space", "Reveal", priority=True),
+        Binding("escape", "leave_input", "Leave", key_display="esc"),
+        Binding("i", "type", "Type"),
     ]
 
     class Answered(Message):
