@@ -13,7 +13,8 @@ from techquiz.model import Rating
 _DIGIT_GROUPING = re.compile(r"(?<=\d)[,\u00a0\u202f\u2009' _](?=\d{3}\b)")
 _SPACE = re.compile(r"\s+")
 # A hyphen (or dash) between two word characters reads like a space: "twenty-nine" = "twenty nine".
-_JOINING_HYPHEN = re.compile(r"(?<=\w)[-\u2010\u2011\u2012\u2013](?=\w)")
+_HYPHENS = "-\u2010\u2011\u2012\u2013"
+_JOINING_HYPHEN = re.compile(rf"(?<=\w)[{_HYPHENS}](?=\w)")
 
 
 def normalize(text: str) -> str:
@@ -49,12 +50,17 @@ class DiffPart:
     kind: str  # "same", "extra" (typed but not in the answer), "missing" (in the answer, not typed)
 
 
+def _fold(character: str) -> str:
+    """One character as checking sees it: a hyphen is a space, case does not count."""
+    return " " if character.isspace() or character in _HYPHENS else character.casefold()
+
+
 def diff(given: str, answer: str) -> list[DiffPart]:
     """Character differences between the typed answer and the right one, for marking on screen
     (see `marked` for the marks that read without colour)."""
     parts: list[DiffPart] = []
     # Folded a character at a time, so that indexes stay those of the texts ('ß' folds to two).
-    folded_given, folded_answer = [c.casefold() for c in given], [c.casefold() for c in answer]
+    folded_given, folded_answer = [_fold(c) for c in given], [_fold(c) for c in answer]
     matcher = difflib.SequenceMatcher(None, folded_given, folded_answer, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
