@@ -77,9 +77,9 @@ def _ladder(card: CardState, upto: Rating, now: datetime, retention: float, fuzz
         after = _fsrs_review(card, rating, now, retention, fuzz and rating == upto)
         if after.state == State.REVIEW:
             assert after.due is not None
-            if after.due - now < floor:
-                after = replace(after, due=now + floor)
-            floor = timedelta(days=round((after.due - now) / timedelta(days=1)) + 1)
+            due = max(after.due, now + floor)
+            after = replace(after, due=due)
+            floor = timedelta(days=round((due - now) / timedelta(days=1)) + 1)
         out.append(after)
     return out
 
