@@ -12,9 +12,8 @@ from collections.abc import Collection
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Input, OptionList, SelectionList
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
 
 from techquiz.srs.questions import Question
 
@@ -51,22 +50,30 @@ class ChoiceList(OptionList):
         )
 
 
-class PickAllList(SelectionList[int]):
-    """Every right answer of a "pick all" card: letters (or arrows + space) toggle, enter checks."""
+class PickAllList(OptionList):
+    """Every right answer of a "pick all" card: letters (or arrows + space) toggle, enter checks.
+    Picks show as [x] / [ ], so they read without colour (a SelectionList shows them by colour only)."""
 
     def load(self, question: Question) -> None:
         self.labels = [(f"{LETTERS[i]}) ", choice) for i, choice in enumerate(question.choices)]
-        self.clear_options()
-        self.add_options(Selection(Content.assemble(label, text), i) for i, (label, text) in enumerate(self.labels))
-        self.highlighted = None
+        self.selected: set[int] = set()
+        self.set_options(Option(self._prompt(i)) for i in range(len(self.labels)))
+
+    def _prompt(self, index: int) -> Content:
+        label, text = self.labels[index]
+        return Content.assemble(("[x] " if index in self.selected else "[ ] ", "bold"), label, text)
+
+    def toggle(self, index: int) -> None:
+        self.selected ^= {index}
+        self.replace_option_prompt_at_index(index, self._prompt(index))
 
     def mark(self, right: Collection[str], picked: Collection[int]) -> None:
-        self.clear_options()
-        self.add_options(
-            Selection(_marked(label, text, text in right, i in picked), i, i in picked, disabled=True)
+        self.set_options(
+            Option(
+                Content.assemble("[x] " if i in picked else "[ ] ", _marked(label, text, text in right, i in picked))
+            )
             for i, (label, text) in enumerate(self.labels)
         )
-        self.highlighted = None
 
 
 class OrderList(OptionList):

@@ -22,7 +22,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from techquiz.deck import cloze
 from techquiz.deck.model import ClozeCard
@@ -186,8 +186,12 @@ class QuestionView(VerticalScroll, can_focus=True):
             self.query_one(ChoiceList).highlighted = event.option_index
             self.action_primary()
 
-    @on(SelectionList.SelectionToggled)
-    @on(SelectionList.SelectionHighlighted)
+    @on(OptionList.OptionSelected, "#pick-all")
+    def _toggled(self, event: OptionList.OptionSelected) -> None:
+        event.stop()  # a click toggles a choice of a "pick all" card
+        if self.asking:
+            self.query_one(PickAllList).toggle(event.option_index)
+
     @on(OptionList.OptionHighlighted)
     def _quiet(self, event: Message) -> None:
         event.stop()  # the screens have no use for these
