@@ -145,3 +145,19 @@ def test_choices_are_mixed_and_stable_while_shown_and_after_undo(tmp_path: Path)
     assert again is not None and again.choices != first.choices  # shown again: mixed again
     session.undo()
     assert session.question() == first
+
+
+def test_buried_siblings_do_not_take_the_places_of_new_cards(tmp_path: Path) -> None:
+    """With a limit of 2 and a reverse card first, burying its sibling leaves room for another card."""
+    deck = deck_with(
+        tmp_path,
+        "  - {id: a, front: q, back: r, reverse: true}\n  - {id: b, front: q2, back: r2}\n",
+        "settings: {new_per_day: 2}\n",
+    )
+    session = StudySession(open_store(tmp_path), [deck], Clock())
+    seen = []
+    while (card := session.current()) is not None:
+        seen.append(str(card.key))
+        session.answer(Rating.Easy, 1000)
+    assert seen == ["t/a", "t/b"]
+    assert session.next_due() is not None and session.next_due() > Clock()()

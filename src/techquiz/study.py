@@ -104,6 +104,7 @@ class StudySession:
             self.warnings += progress.sync_deck(conn, deck)
         self.today = study_day(clock())
         self.queue = self._build_queue()
+        self._built_at = 0  # answers given when the queue was last read from the store
         self._current: StudyCard | None = None
 
     def _build_queue(self) -> StudyQueue:
@@ -130,11 +131,20 @@ class StudySession:
     def current(self) -> StudyCard | None:
         """The card to show now (the same one until it is answered), or None when nothing is left."""
         self._roll_over()
+        self._take()
+        if self._current is None and self._built_at != len(self._answers):
+            # Siblings buried during the session took places under the new-card limit: read the
+            # queue again, so "Session complete" never leaves cards that are due now behind.
+            self._built_at = len(self._answers)
+            self.queue = self._build_queue()
+            self._take()
+        return self._current
+
+    def _take(self) -> None:
         while self._current is None and (stored := self.queue.pop(self.clock())) is not None:
             card = self._card(stored.key)
             if card is not None:  # else its deck was reloaded without it: skip it
                 self._current = StudyCard(stored, card, self.decks[stored.key.deck])
-        return self._current
 
     def question(self) -> Question | None:
         """What the card on screen asks, its choices mixed: the same while it is shown and when an
