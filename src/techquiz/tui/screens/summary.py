@@ -63,14 +63,16 @@ class SummaryScreen(Screen[None]):
             parts.append(("Session complete\n\n" if self.left == 0 else "Session ended\n\n", "bold"))
             minutes = round(s.seconds / 60)
             spent = "under a minute" if s.seconds < 60 else f"{minutes} min"
-            first = f"{s.first_try_rate:.0%}" if s.first_try_rate is not None else "—"
+            first = f"{s.right_first} of {s.cards} card{'s' if s.cards != 1 else ''}"
+            if s.first_try_rate is not None:
+                first += f" ({s.first_try_rate:.0%})"
             answers = (
                 f"{s.answers} answer{'s' if s.answers != 1 else ''} to {s.cards} card{'s' if s.cards != 1 else ''}"
             )
             parts += [
                 ("Studied        ", "dim"), (f"{answers}\n", "bold"),
                 ("Time           ", "dim"), (f"{spent}\n", "bold"),
-                ("Right first    ", "dim"), (f"{first}", "bold"), (" of the cards, at their first answer\n", "dim"),
+                ("Right first    ", "dim"), (f"{first}\n", "bold"),
             ]  # fmt: skip
             if self.left:
                 parts.append(("Still to study ", "dim"))
