@@ -250,3 +250,31 @@ async def test_grade_buttons_and_header_fit(make_app: MakeApp, size: tuple[int, 
         title, counts = screen.query_one("#deck-title").region, screen.query_one("#counts").region
         assert title.right < counts.x  # a gap: words never run together
         assert counts.right <= size[0]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_stats_show_the_current_week_and_labels_stand_apart(make_app: MakeApp, size: tuple[int, int]) -> None:
+    from techquiz.tui.screens.stats import StatsScreen
+    from techquiz.tui.widgets.heatmap import HeatmapView
+
+    from .conftest import study_days
+
+    app = make_app(bundled=True)
+    study_days(app, 5)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("s")
+        for _ in range(20):
+            await pilot.pause()
+            if isinstance(app.screen, StatsScreen) and app.screen.query(HeatmapView):
+                break
+        heat = app.screen.query_one(HeatmapView)
+        lines = heat.render().plain.splitlines()
+        assert max(len(line) for line in lines) <= heat.size.width <= size[0]  # nothing cropped
+        assert (
+            heat.region.right <= app.screen.query_one("#stats").scrollable_content_region.right
+        )  # not under the scrollbar
+        monday = lines[1]
+        assert monday.rstrip().endswith("■")  # the current week is the last column shown
+        summary = str(app.screen.query_one("#stats-summary", Static).render())
+        labels = [line.split()[0] for line in summary.splitlines()[1:] if line.strip()]
+        assert labels[:4] == ["Today", "Due", "Streak", "Knowledge"]

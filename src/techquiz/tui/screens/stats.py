@@ -146,10 +146,12 @@ class StatsScreen(Screen[None]):
         return Content.assemble(
             (scope, "bold"),
             (f"  {data['today']}\n", "dim"),
-            ("Today  ", "bold $accent"),
-            f"{data['reviews_today']} reviews · {minutes} min · right {_pct(retention['today'])} · "
-            f"{data['due_today']} due · {data['learning_today']} learning\n",
-            ("Streak  ", "bold $accent"),
+            # One label per line, in a column: nothing runs together when a line wraps at 60 columns.
+            ("Today      ", "bold $accent"),
+            f"{data['reviews_today']} reviews · {minutes} min · right {_pct(retention['today'])}\n",
+            ("Due        ", "bold $accent"),
+            f"{data['due_today']} today · {data['learning_today']} in learning\n",
+            ("Streak     ", "bold $accent"),
             f"{data['streak_days']} day{'s' if data['streak_days'] != 1 else ''} "
             f"(longest {data['longest_streak_days']})\n",
             ("Knowledge  ", "bold $accent"),
