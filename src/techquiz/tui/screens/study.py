@@ -124,7 +124,8 @@ class StudyScreen(Screen[None]):
         card = self.card
         title = card.deck.title if card else ""
         kind = card.card.type_name if card else ""
-        self.query_one("#deck-title", Static).update(Content.assemble((title, "bold"), (f"  {kind}", "dim")))
+        # The card type first: a long deck title is cut at the end, and the type says how to answer.
+        self.query_one("#deck-title", Static).update(Content.assemble((f"{kind}  ", "dim"), (title, "bold")))
         self.query_one("#counts", Static).update(
             Content.assemble(
                 ("New ", "dim"),
