@@ -302,7 +302,8 @@ def collect(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str],
     today = study_day(now)
     history = _history(conn, deck_ids)
     days = [h["date"] for h in history]
-    today_row = history[-1] if history and history[-1]["date"] == today.isoformat() else None
+    # Looked up, not taken from the end: a clock set back (or TECHQUIZ_NOW) leaves later days in the log.
+    today_row = next((h for h in reversed(history) if h["date"] == today.isoformat()), None)
     table = _retention_table(conn, deck_ids, today)
     cards = _cards(conn, deck_ids, now)
     forecast = _forecast(conn, deck_ids, today)

@@ -192,10 +192,6 @@ class QuestionView(VerticalScroll, can_focus=True):
         if self.asking:
             self.query_one(PickAllList).toggle(event.option_index)
 
-    @on(OptionList.OptionHighlighted)
-    def _quiet(self, event: Message) -> None:
-        event.stop()  # the screens have no use for these
-
     def _answer_truefalse(self, value: bool) -> None:
         assert self.question is not None
         given = TRUE_FALSE[0] if value else TRUE_FALSE[1]
