@@ -50,6 +50,9 @@ class DiffPart:
     kind: str  # "same", "extra" (typed but not in the answer), "missing" (in the answer, not typed)
 
 
+LIKENESS = 0.5  # below this share of matching characters, the typed answer is shown whole
+
+
 def _fold(character: str) -> str:
     """One character as checking sees it: a hyphen is a space, case does not count."""
     return " " if character.isspace() or character in _HYPHENS else character.casefold()
@@ -62,6 +65,8 @@ def diff(given: str, answer: str) -> list[DiffPart]:
     # Folded a character at a time, so that indexes stay those of the texts ('ß' folds to two).
     folded_given, folded_answer = [_fold(c) for c in given], [_fold(c) for c in answer]
     matcher = difflib.SequenceMatcher(None, folded_given, folded_answer, autojunk=False)
+    if matcher.ratio() < LIKENESS:  # another answer, not a misspelling: marks would be noise
+        return [DiffPart(given, "extra")]
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
             parts.append(DiffPart(given[a1:a2], "same"))

@@ -264,8 +264,12 @@ class QuestionView(VerticalScroll, can_focus=True):
             parts.append(("✗ Not right", "bold $error"))
         if q.kind == "typed" and outcome.given.strip() and not outcome.correct:
             parts.append(("\nYou typed: ", "dim"))
-            for text, kind in grading.marked(grading.diff(outcome.given, q.answer)):
-                parts.append((text, DIFF_STYLES[kind]))
+            pieces = grading.diff(outcome.given, q.answer)
+            if len(pieces) == 1 and pieces[0].kind == "extra":  # another answer: shown as typed
+                parts.append((outcome.given, "$error"))
+            else:
+                for text, kind in grading.marked(pieces):
+                    parts.append((text, DIFF_STYLES[kind]))
         parts.append(("\nAnswer: " if parts else "Answer: ", "bold"))
         parts.append((q.answer, "bold $success") if q.kind != "order" else "\n" + q.answer)
         if isinstance(q.card, ClozeCard):
