@@ -39,6 +39,8 @@ class TechquizApp(App[int]):
     TITLE = "techquiz"
     # Under 72 columns the footer leaves out "^p Commands" (ctrl+p still works) so every key shows.
     HORIZONTAL_BREAKPOINTS = [(0, "-cramped"), (72, "-roomy")]
+    # Under 24 rows the answer box and the grade buttons lose their borders, so a card's verdict fits.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
     BINDINGS = [
         Binding("ctrl+p", "command_palette", "Commands", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False),
