@@ -278,3 +278,14 @@ async def test_stats_show_the_current_week_and_labels_stand_apart(make_app: Make
         summary = str(app.screen.query_one("#stats-summary", Static).render())
         labels = [line.split()[0] for line in summary.splitlines()[1:] if line.strip()]
         assert labels[:4] == ["Today", "Due", "Streak", "Knowledge"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_verdict_and_the_answer_are_in_view(make_app: MakeApp, size: tuple[int, int]) -> None:
+    app = make_app(TYPED, mode="study")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"twenty nne", "enter")
+        await settle(pilot)
+        result = study_screen(app).view.query_one("#result")
+        assert result.region.height == result.size.height == 3  # verdict, "You typed", answer: none cut off
+        assert app.screen.query_one("#grades").region.bottom <= size[1] - 1  # above the footer
