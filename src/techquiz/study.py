@@ -90,6 +90,7 @@ class StudySession:
         decks: Sequence[Deck],
         clock: Callable[[], datetime],
         backups: BackupPolicy | None = None,
+        salt: int | None = None,
     ) -> None:
         self.conn = conn
         self.decks = {d.id: d for d in decks}
@@ -98,7 +99,8 @@ class StudySession:
         self.warnings: list[str] = []
         self._undo: list[_Undoable] = []
         self._answers: list[tuple[int, Rating]] = []  # (card row, rating), in order: the summary's truth
-        self._salt = random.getrandbits(32)  # choices are mixed anew each session
+        # Mixes choices, anew each session (the app passes one from its own generator, seeded in tests).
+        self._salt = random.getrandbits(32) if salt is None else salt
         self._started = time.monotonic()
         for deck in decks:
             self.warnings += progress.sync_deck(conn, deck)

@@ -419,7 +419,7 @@ async def test_stats_screen_shows_the_numbers_and_switches_to_one_deck(make_app:
         screen = app.screen
         assert isinstance(screen, StatsScreen) and screen.data is not None
         summary = str(screen.query_one("#stats-summary").render())
-        assert summary.startswith("All decks") and "Streak  5 days" in summary
+        assert summary.startswith("All decks") and "Streak     5 days" in summary
         assert screen.data["cards"]["total"] == 9  # 8 sub-cards of all-types + 1 of other
         assert "30 days" in str(screen.query_one("#retention").render())
         await pilot.press("d")

@@ -213,7 +213,7 @@ class TechquizApp(App[int]):
         if not decks:
             self.notify("No decks to study", severity="warning")
             return
-        session = StudySession(self.conn, decks, self.config.now, self.backups)
+        session = StudySession(self.conn, decks, self.config.now, self.backups, salt=self.rng.getrandbits(32))
         if session.current() is None:
             self.show_summary(session)
             return
