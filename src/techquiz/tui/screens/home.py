@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import ColumnKey
 
 from techquiz.deck.model import Deck
-from techquiz.store.overview import deck_counts
+from techquiz.store.overview import deck_counts, deck_progress
 
 if TYPE_CHECKING:
     from techquiz.tui.app import TechquizApp
@@ -66,8 +66,9 @@ class HomeScreen(Screen[None]):
         table = self.query_one(DataTable)
         column = table.columns.get(ColumnKey("deck"))
         if column is not None and self.size.width:
+            longest = max((len(d.title) for d in self.tq.library.decks), default=16)
             column.auto_width = False
-            column.width = min(max(self.size.width - 30, 16), 100)
+            column.width = min(max(self.size.width - 30, 16), max(longest, len("All decks")))
             table.refresh(layout=True)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -83,6 +84,8 @@ class HomeScreen(Screen[None]):
             info.update(Content.assemble(("All decks", "bold"), (f"  {len(decks)} decks, {count} cards", "dim")))
             return
         parts: list[Content | str | tuple[str, str]] = [(deck.title, "bold"), (f"  {deck.subcard_count} cards", "dim")]
+        studied, suspended, leeches = deck_progress(self.tq.conn, deck.id)
+        parts.append((f" · {studied} studied · {suspended} suspended · {leeches} leeches", "dim"))
         if deck.description:
             parts += ["\n", deck.description]
         source = deck.source
