@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from techquiz import __version__, commands
 from techquiz.config import Config
 from techquiz.errors import TechquizError
+from techquiz.tui import launch  # Textual loads only when one of its commands runs
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -45,17 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"techquiz {__version__}")
-    parser.set_defaults(run=commands.home)
+    parser.set_defaults(run=launch.home)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("study", parents=[common], help="study these decks (default: all) with spaced repetition")
     p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
-    p.set_defaults(run=commands.study)
+    p.set_defaults(run=launch.study)
 
     p = sub.add_parser("quiz", parents=[common], help="a scored quiz that leaves the schedule untouched")
     p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
     p.add_argument("-n", type=_at_least_one, default=10, metavar="N", help="number of questions (default 10)")
-    p.set_defaults(run=commands.quiz)
+    p.set_defaults(run=launch.quiz)
 
     p = sub.add_parser("stats", parents=[common], help="statistics, as a table or as JSON")
     p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")

@@ -165,7 +165,7 @@ def _say_first_parse(path: Path, size: int) -> None:
           file=sys.stderr, flush=True)  # fmt: skip
 
 
-def _library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
+def library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
     """The library with any deck files named on the command line, and the decks the refs name."""
     files = [Path(r) for r in refs if Path(r).suffix in (".yaml", ".yml") or Path(r).is_file()]
     library = load_library(config.deck_dirs, files, DeckCache(config.cache_dir / "decks", _say_first_parse))
@@ -188,7 +188,7 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     from techquiz.stats import collect
     from techquiz.store import db
 
-    library, chosen = _library_for(config, refs)
+    library, chosen = library_for(config, refs)
     from techquiz.store.progress import sync_decks
 
     conn = db.connect(config.store_path, check=False)
@@ -249,33 +249,3 @@ def _stats_report(data: dict[str, Any]) -> str:
     lines += ["", f"{'DECK':<{width}}  {'CARDS':>5}  {'NEW':>5}  {'DUE':>5}"]
     lines += [f"{d['id']:<{width}}  {d['cards']:>5}  {d['new']:>5}  {d['due_today']:>5}" for d in data["decks"]]
     return "\n".join(lines)
-
-
-def home(args: argparse.Namespace, config: Config) -> int:
-    return _tui(config, "home", [], 10)
-
-
-def study(args: argparse.Namespace, config: Config) -> int:
-    return _tui(config, "study", args.deck_refs, 10)
-
-
-def quiz(args: argparse.Namespace, config: Config) -> int:
-    return _tui(config, "quiz", args.deck_refs, args.n)
-
-
-def _tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:
-    library, chosen = _library_for(config, refs)
-    from techquiz.store.db import StoreError
-    from techquiz.tui.app import TechquizApp
-
-    app = TechquizApp(config, mode, tuple(d.id for d in chosen) if refs else (), quiz_size, library)  # type: ignore[arg-type]
-    app.run()
-    if app.crash is not None:
-        error, log = app.crash
-        if isinstance(error, StoreError):  # expected failures (disk full, damaged store): their own line
-            print(f"techquiz: {error}", file=sys.stderr)
-        else:
-            print(f"techquiz: unexpected error: {error!r}. Your answers so far are saved. Details are in {log}",
-                  file=sys.stderr)  # fmt: skip
-        return 1
-    return app.return_code or 0
