@@ -6,13 +6,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from techquiz.config import Config
 from techquiz.deck.cache import DeckCache
 from techquiz.deck.discovery import Library, deck_files, load_library
 from techquiz.deck.model import Deck
 from techquiz.errors import UserError
+
+if TYPE_CHECKING:
+    from techquiz.stats import Stats
 
 
 def validate(args: argparse.Namespace, config: Config) -> int:
@@ -204,32 +207,27 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
-
-
-def _stats_report(data: dict[str, Any]) -> str:
+def _stats_report(data: Stats) -> str:
     """`techquiz stats` for people: the screen's numbers as plain-text tables."""
+    from techquiz.stats import pct, retention_cells
+
     c, k = data["cards"], data["knowledge"]
     lines = [
         f"Today ({data['today']}): {data['reviews_today']} reviews, {data['time_today_seconds'] // 60} min, "
         f"{data['due_today']} due. Streak {data['streak_days']} day(s), longest {data['longest_streak_days']}.",
         f"Knowledge: about {k['estimated_recalled_now']:g} of {k['cards_studied']} studied cards recallable now "
-        f"(average retrievability {_pct(k['average_retrievability'])}).",
+        f"(average retrievability {pct(k['average_retrievability'])}).",
         "",
         f"{'RETENTION':<10}{'YOUNG':>14}{'MATURE':>14}{'ALL':>14}",
     ]
     for row in data["retention_table"]:
-        cells = "".join(
-            f"{_pct(row[x]) + ' (' + str(row[x + '_reviews']) + ')':>14}" for x in ("young", "mature", "all")
-        )
+        cells = "".join(f"{cell:>14}" for cell in retention_cells(row))
         lines.append(f"{row['period'].replace('_', ' '):<10}{cells}")
     lines += [
         "",
         "CARDS  "
-        + ", ".join(
-            f"{c[x]} {x}" for x in ("total", "new", "learning", "young", "mature", "relearning", "suspended", "leeches")
-        ),
+        + f"{c['total']} total, {c['new']} new, {c['learning']} learning, {c['young']} young, {c['mature']} mature, "
+        f"{c['relearning']} relearning, {c['suspended']} suspended, {c['leeches']} leeches",
         "DUE    " + ", ".join(f"{f['date'][5:]} {f['due']}" for f in data["forecast"][:7]) + " (next 7 days)",
         "LAST 7 DAYS  " + ", ".join(f"{d['date'][5:]} {d['reviews']}" for d in data["recent_days"][-7:]),
     ]
