@@ -27,23 +27,15 @@ class DeckCounts(TypedDict):
 
 def deck_counts(conn: sqlite3.Connection, library: Library, now: datetime) -> list[DeckCounts]:
     """Counts as Anki shows them: new cards available today (within the daily limit), cards in
-    learning due today, reviews due today (within the daily limit)."""
+    learning due today, reviews due today (within the daily limit).
+
+    Each count is a range of the cards_queue index that stops at the deck's limit, so the home
+    screen's cost does not grow with the collection (a grouped scan took 50 ms at 100,000 cards)."""
     today = study_day(now)
-    end = to_ms(day_start(today + timedelta(days=1)))
+    day, end = today.isoformat(), to_ms(day_start(today + timedelta(days=1)))
     done = progress.done_today(conn, today)
     rows: list[DeckCounts] = []
-    counts = {
-        deck_id: (new, learning, due, total)
-        for deck_id, new, learning, due, total in conn.execute(
-            f"SELECT deck_id, SUM(state = {NEW} AND (buried_until IS NULL OR buried_until <= :day)), "
-            f"SUM(state IN {IN_STEPS} AND due < :end), "
-            f"SUM(state = {REVIEW} AND due < :end AND (buried_until IS NULL OR buried_until <= :day)), COUNT(*) "
-            "FROM cards WHERE in_deck = 1 AND suspended = 0 GROUP BY deck_id",
-            {"day": today.isoformat(), "end": end},
-        )
-    }
     for deck in library.decks:
-        new, learning, due, _ = counts.get(deck.id, (0, 0, 0, 0))
         new_done, reviews_done = done.get(deck.id, (0, 0))
         new_limit, review_limit = deck.settings.daily_limits()
         rows.append(
@@ -52,12 +44,25 @@ def deck_counts(conn: sqlite3.Connection, library: Library, now: datetime) -> li
                 title=deck.title,
                 path=str(deck.path),
                 cards=deck.subcard_count,
-                new=min(new or 0, max(new_limit - new_done, 0)),
-                learning=learning or 0,
-                due_today=min(due or 0, max(review_limit - reviews_done, 0)),
+                new=_count(conn, NEW_SQL, (deck.id, day), max(new_limit - new_done, 0)),
+                learning=_count(conn, LEARNING_SQL, (deck.id, end), None),
+                due_today=_count(conn, DUE_SQL, (deck.id, end, day), max(review_limit - reviews_done, 0)),
             )
         )
     return rows
+
+
+_LIVE = "in_deck = 1 AND suspended = 0"
+_UNBURIED = "(buried_until IS NULL OR buried_until <= ?)"
+NEW_SQL = f"SELECT 1 FROM cards WHERE deck_id = ? AND state = {NEW} AND {_LIVE} AND {_UNBURIED}"
+LEARNING_SQL = f"SELECT 1 FROM cards WHERE deck_id = ? AND state IN {IN_STEPS} AND due < ? AND {_LIVE}"
+DUE_SQL = f"SELECT 1 FROM cards WHERE deck_id = ? AND state = {REVIEW} AND due < ? AND {_LIVE} AND {_UNBURIED}"
+
+
+def _count(conn: sqlite3.Connection, sql: str, params: tuple[object, ...], limit: int | None) -> int:
+    if limit is None:
+        return int(conn.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0])
+    return int(conn.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT ?)", (*params, limit)).fetchone()[0])
 
 
 def deck_overview(config: Config, library: Library) -> list[DeckCounts]:
