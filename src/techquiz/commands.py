@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,7 +81,10 @@ def new(args: argparse.Namespace, config: Config) -> int:
     path = Path(args.path)
     from techquiz.authoring.starter import new_deck
 
+    folder_existed = path.parent.is_dir()
     new_deck(path, config)
+    if not folder_existed:
+        print(f"Created the folder {path.parent}")
     print(f"Wrote {path}: a starter deck with one card of each type.")
     print(f"Edit it, then: techquiz validate {path} && techquiz study {path}")
     return 0
@@ -97,9 +101,13 @@ def draft(args: argparse.Namespace, config: Config) -> int:
 
     if not article_path.is_file():
         raise UserError(f"{article_path}: no such file")
+    _refuse_non_article(article_path)
     raw, problem = read_deck_text(article_path)  # the same size limit and UTF-8 check as a deck
     if raw is None:
         raise UserError(str(problem))
+    if re.search(r"(?m)^format:\s*\d+\s*$", raw[:4000]):  # a deck saved as .txt
+        raise UserError(f"{article_path} is a deck, not an article; draft reads plain text (check a deck with: "
+                        f"techquiz validate {article_path})")  # fmt: skip
     text, _ = strip_controls(raw.replace("\r\n", "\n").replace("\r", "\n"))
     article = read_article(text)
     cards = draft_cards(article)
@@ -116,6 +124,20 @@ def draft(args: argparse.Namespace, config: Config) -> int:
           f"from {len(article.sentences)} sentences.")  # fmt: skip
     print(f"Read it through and edit it, then: techquiz validate {out} && techquiz study {out}")
     return 0
+
+
+def _refuse_non_article(path: Path) -> None:
+    """A deck file or a binary file is a mistake for `draft`: say which, rather than draft from it."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        raise UserError(f"{path} is a YAML file; draft reads a plain-text article (check a deck with: "
+                        f"techquiz validate {path})")  # fmt: skip
+    try:
+        with path.open("rb") as file:
+            head = file.read(8192)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
+    if b"\0" in head:
+        raise UserError(f"{path} is a binary file, not a plain-text article (save it as .txt first)")
 
 
 def schema(args: argparse.Namespace, config: Config) -> int:
