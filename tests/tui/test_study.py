@@ -23,12 +23,6 @@ def reviews(app: TechquizApp) -> int:
     return int(app.conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0])
 
 
-def study_until(app: TechquizApp, card_id: str) -> StudyScreen:
-    screen = app.screen
-    assert isinstance(screen, StudyScreen)
-    return screen
-
-
 async def goto_card(pilot, app: TechquizApp, card_id: str) -> StudyScreen:  # type: ignore[no-untyped-def]
     """Answer Easy until the card with this id is on screen."""
     for _ in range(20):
