@@ -41,7 +41,7 @@ def _card(card_id: str | None, fields: Card, extra: Card) -> Card:
     return ({"id": card_id} if card_id is not None else {}) | fields | extra
 
 
-def deck(deck_id: str, *cards: Card, title: str | None = None, **top: Any) -> str:
+def deck_yaml(deck_id: str, *cards: Card, title: str | None = None, **top: Any) -> str:
     """A deck file's text: `format`, `id`, `title` (default: the id), any other top-level keys, the cards."""
     lines = ["format: 1", f"id: {json.dumps(deck_id)}", f"title: {json.dumps(title or deck_id)}"]
     lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in top.items()]

@@ -14,7 +14,7 @@ from techquiz.cli import build_parser, main
 from techquiz.cli_help import HELP
 from techquiz.crashlog import log_path
 
-from .decktext import basic, deck
+from .decktext import basic, deck_yaml
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -78,9 +78,9 @@ def test_new_says_when_it_creates_the_folder(capsys: pytest.CaptureFixture[str],
 
 def test_draft_refuses_a_deck_or_a_binary_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     yaml_file = tmp_path / "my-deck.yaml"
-    yaml_file.write_text(deck("d", basic("a", "q", "b")), encoding="utf-8")
+    yaml_file.write_text(deck_yaml("d", basic("a", "q", "b")), encoding="utf-8")
     deck_as_txt = tmp_path / "deck.txt"
-    deck_as_txt.write_text(deck("d", basic("a", "q", "b")), encoding="utf-8")
+    deck_as_txt.write_text(deck_yaml("d", basic("a", "q", "b")), encoding="utf-8")
     picture = tmp_path / "photo.txt"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     for path, says in [

@@ -17,6 +17,7 @@ from techquiz.store import db, progress
 from techquiz.store.timeutil import to_ms
 from techquiz.study import StudySession
 
+from .decktext import basic, deck_yaml
 from .srs.helpers import START, Clock, basic_deck
 
 
@@ -108,8 +109,7 @@ REVIEWS = [
 
 @pytest.fixture
 def synthetic(tmp_path: Path) -> tuple[Any, Any]:
-    cards = "".join(f"  - {{id: {c}, front: 'q{c[1]}', back: 'a'}}\n" for c in CARDS)
-    (tmp_path / "d.yaml").write_text(f"format: 1\nid: d\ntitle: D\ncards:\n{cards}", encoding="utf-8")
+    (tmp_path / "d.yaml").write_text(deck_yaml("d", *(basic(c, f"q{c[1]}", "a") for c in CARDS)), encoding="utf-8")
     library = load_library([tmp_path])
     conn = db.connect(tmp_path / "data" / "progress.sqlite3")
     progress.sync_decks(conn, library.decks)

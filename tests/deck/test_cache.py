@@ -15,9 +15,9 @@ from techquiz.deck.cache import CachedDeck, DeckCache
 from techquiz.deck.loader import load_deck
 from techquiz.deck.model import Deck
 
-from ..decktext import basic, choice, cloze, deck, order, truefalse, typed
+from ..decktext import basic, choice, cloze, deck_yaml, order, truefalse, typed
 
-DECK = deck(
+DECK = deck_yaml(
     "c",
     basic("a", "q", "b"),
     cloze("z", "{{c1::one}} and {{c2::two}}"),
@@ -70,7 +70,7 @@ def test_a_touched_file_is_checked_by_content_and_an_edited_one_parsed(
 
 def test_invalid_decks_are_cached_with_their_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text(deck("bad", {"id": "a", "front": "q"}), encoding="utf-8")
+    path.write_text(deck_yaml("bad", {"id": "a", "front": "q"}), encoding="utf-8")
     cache = DeckCache(tmp_path / "cache")
     first = cache.load(path)
     no_parsing(monkeypatch)
@@ -107,7 +107,7 @@ def test_a_session_fetches_only_the_cards_it_shows(tmp_path: Path, monkeypatch: 
     assert cached.card("missing") is None
 
 
-EVERY_FIELD = deck(
+EVERY_FIELD = deck_yaml(
     "every-field",
     basic("b", "front", "back", reverse=True, tags=["t1", "t2"], hint="h", explain="e", source="s"),
     cloze("c", "In {{c1::2019}}, {{c2::9}} centres."),
