@@ -210,3 +210,13 @@ def test_synthetic_hardest_cards_heatmap_and_quizzes(synthetic: tuple[Any, Any])
     assert grid.weeks[-1][0] == 1 and grid.weeks[-2][6] == 2  # Mon Nov 30; Sun Nov 29
     assert (grid.levels[-1][1], grid.levels[-2][6], grid.levels[-1][0], grid.levels[-2][5]) == (4, 3, 2, 0)
     assert [(q["date"], q["score"]) for q in data["quizzes"]] == [("2026-11-30", 0.7)]
+
+
+def test_the_stats_report_aligns_its_retention_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("RETENTION"))
+    table = lines[start : start + 4]
+    assert [line.split()[0] for line in table[1:]] == ["today", "last", "last"]
+    assert len({len(line) for line in table}) == 1  # every row as wide as the header: the columns line up
+    assert all(line.endswith("— (0)") for line in table[1:])  # no reviews yet: a dash, and how many (none)

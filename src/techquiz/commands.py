@@ -240,11 +240,11 @@ def _stats_report(data: Stats) -> str:
         f"Knowledge: about {k['estimated_recalled_now']:g} of {k['cards_studied']} studied cards recallable now "
         f"(average retrievability {pct(k['average_retrievability'])}).",
         "",
-        f"{'RETENTION':<10}{'YOUNG':>14}{'MATURE':>14}{'ALL':>14}",
+        f"{'RETENTION':<13}{'YOUNG':>14}{'MATURE':>14}{'ALL':>14}",
     ]
     for row in data["retention_table"]:
         cells = "".join(f"{cell:>14}" for cell in retention_cells(row))
-        lines.append(f"{row['period'].replace('_', ' '):<10}{cells}")
+        lines.append(f"{row['period'].replace('_', ' '):<13}{cells}")  # 'last 30 days' fits
     lines += [
         "",
         "CARDS  "
