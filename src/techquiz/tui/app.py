@@ -46,6 +46,9 @@ class TechquizApp(App[int]):
     # has been synced with it, so their counts include what was just added. always_update: a
     # reload always repaints, without comparing every card of the old and new decks.
     library: var[Library] = var(Library((), ()), always_update=True, init=False)
+    # Bumped by a write that changes the counts while the home screen may be showing (an unsuspend
+    # from the command palette); a study session's answers reach home when it is shown again.
+    store_changes = var(0, init=False)
 
     def __init__(
         self,
@@ -261,6 +264,7 @@ class TechquizApp(App[int]):
 
     def unsuspend(self, deck_id: str) -> None:
         count = progress.unsuspend_deck(self.conn, deck_id)
+        self.store_changes += 1
         self.notify(f"{count} card{'s' if count != 1 else ''} back in study (from the next session)")
 
     def _handle_exception(self, error: Exception) -> None:

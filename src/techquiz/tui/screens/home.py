@@ -72,10 +72,11 @@ class HomeScreen(Screen[None]):
         table.add_column(Text("Due", justify="right"), key="due")
         self.refresh_decks()
         table.focus()
-        # A reload (a saved file, `r`) repaints the counts; so does coming back from another screen.
-        self.watch(self.app, "library", self._library_changed, init=False)
+        # A reload (a saved file, `r`) or an unsuspend repaints the counts; so does coming back here.
+        self.watch(self.app, "library", self._counts_changed, init=False)
+        self.watch(self.app, "store_changes", self._counts_changed, init=False)
 
-    def _library_changed(self, library: Library) -> None:
+    def _counts_changed(self, _new: Library | int) -> None:
         self.refresh_decks()
 
     def on_screen_resume(self) -> None:
