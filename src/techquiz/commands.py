@@ -7,7 +7,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from techquiz.config import Config
 from techquiz.deck.cache import DeckCache
@@ -147,13 +147,20 @@ def schema(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+class BrokenFile(TypedDict):
+    """A deck file that could not be loaded, in `techquiz decks --json`: where, and every error."""
+
+    path: str
+    errors: list[str]
+
+
 def decks(args: argparse.Namespace, config: Config) -> int:
     as_json: bool = args.json
     from techquiz.store.overview import deck_overview
 
     library = load_library(config.deck_dirs, cache=DeckCache(config.cache_dir / "decks", _say_first_parse))
     rows = deck_overview(config, library)
-    broken = [{"path": str(r.path), "errors": [str(p) for p in r.errors]} for r in library.broken]
+    broken = [BrokenFile(path=str(r.path), errors=[str(p) for p in r.errors]) for r in library.broken]
     if as_json:
         print(json.dumps({"decks": rows, "broken": broken}, indent=2, ensure_ascii=False))
         return 0
