@@ -63,6 +63,11 @@ def test_a_decks_folder_that_does_not_exist_is_a_warning(capsys: pytest.CaptureF
     code, out, err = run(capsys, "--decks", str(missing), "decks")
     assert code == 0 and "tech-opening-up" in out  # the other decks still load
     assert err == f"techquiz: warning: --decks {missing}: no such folder; no decks loaded from it\n"
+    a_file = tmp_path / "deck.yaml"
+    a_file.write_text(deck_yaml("d", basic("a", "q", "b")), encoding="utf-8")
+    assert run(capsys, "decks", "--decks", str(a_file))[2].startswith(
+        f"techquiz: warning: --decks {a_file}: not a folder"
+    )
     folder = tmp_path / "real"
     folder.mkdir()
     assert run(capsys, "decks", "--decks", str(folder))[2] == ""

@@ -121,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = Config.from_env(data_dir=getattr(args, "data_dir", None), deck_dirs=getattr(args, "decks", []))
         for folder in getattr(args, "decks", []):
             if not Path(folder).expanduser().is_dir():
-                print(f"techquiz: warning: --decks {folder}: no such folder; no decks loaded from it", file=sys.stderr)
+                why = "not a folder" if Path(folder).expanduser().exists() else "no such folder"
+                print(f"techquiz: warning: --decks {folder}: {why}; no decks loaded from it", file=sys.stderr)
         run: Run = args.run
         code = run(args, config)
         sys.stdout.flush()  # here, so a closed pipe is noticed below and not at exit
