@@ -29,6 +29,8 @@ def time_to_screen(command: str, marker: str, timeout: float = 30.0) -> float:
         if subprocess.run(new, capture_output=True).returncode == 0:
             break
         time.sleep(0.2)
+    else:
+        raise RuntimeError(f"tmux could not start a session for {command}")
     try:
         while time.perf_counter() - start < timeout:
             screen = subprocess.run([*TMUX, "capture-pane", "-p", "-t", SESSION], capture_output=True, text=True).stdout
