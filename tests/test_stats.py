@@ -72,6 +72,23 @@ def test_stats_json_cli_has_the_spec_keys(capsys: pytest.CaptureFixture[str]) ->
     assert (START + timedelta(days=1)).date().isoformat() == data["forecast"][1]["date"]
 
 
+def test_stats_json_is_exactly_the_typed_stats(capsys: pytest.CaptureFixture[str]) -> None:
+    """The TypedDicts mypy checks the screen against are the JSON scripts read: no key more or less."""
+    from typing import get_type_hints
+
+    from techquiz import stats
+
+    assert main(["stats", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == set(get_type_hints(stats.Stats))
+    for key, typed in [("cards", stats.CardCounts), ("knowledge", stats.Knowledge), ("heatmap", stats.HeatmapData),
+                       ("distributions", stats.Distributions)]:  # fmt: skip
+        assert set(data[key]) == set(get_type_hints(typed)), key
+    for key, typed in [("retention_table", stats.RetentionRow), ("forecast", stats.ForecastDay),
+                       ("recent_days", stats.HistoryDay), ("decks", stats.DeckSummary)]:  # fmt: skip
+        assert data[key] and all(set(row) == set(get_type_hints(typed)) for row in data[key]), key
+
+
 def test_unknown_deck_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "nope"]) == 1
     err = capsys.readouterr().err
