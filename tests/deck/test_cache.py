@@ -194,6 +194,10 @@ def test_a_damaged_or_planted_card_row_is_read_from_the_file_and_never_run(tmp_p
         patch.setattr(loader, "load_deck", lambda *a: calls.append(a) or real(*a))
         assert DeckCache(tmp_path / "cache").load(path).deck is not None
     assert len(calls) == 1  # the damaged entry was dropped: the next start parses and re-caches the file
+    conn = sqlite3.connect(tmp_path / "cache" / "decks.sqlite3")
+    orphans = conn.execute("SELECT COUNT(*) FROM cards WHERE generation NOT IN (SELECT generation FROM entries)")
+    assert orphans.fetchone()[0] == 0  # and its card rows with it
+    conn.close()
 
 
 def test_a_deck_whose_entry_was_replaced_reads_its_file(tmp_path: Path) -> None:

@@ -194,7 +194,13 @@ class DeckCache:
     def _forget(self, conn: sqlite3.Connection, generation: int) -> None:
         # A damaged card row: drop the entry, so the next load parses the file and writes it anew.
         with contextlib.suppress(sqlite3.DatabaseError):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM cards WHERE generation = ?", (generation,))
             conn.execute("DELETE FROM entries WHERE generation = ?", (generation,))
+            conn.execute("COMMIT")
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                conn.execute("ROLLBACK")
 
     def _write(
         self, conn: sqlite3.Connection, key: str, size: int, mtime_ns: int, digest: str, result: LoadResult
