@@ -290,3 +290,26 @@ async def test_the_verdict_and_the_answer_are_in_view(make_app: MakeApp, size: t
         result = study_screen(app).view.query_one("#result")
         assert result.region.height == result.size.height == 3  # verdict, "You typed", answer: none cut off
         assert app.screen.query_one("#grades").region.bottom <= size[1] - 1  # above the footer
+
+
+# ---- 3. the four buttons mean four different things ------------------------------------------------------
+async def test_a_relearning_card_buys_something_with_easy(make_app: MakeApp) -> None:
+    """FSRS alone offers Good 1d and Easy 1d here; Easy must be longer, and give what it shows."""
+    app = make_app(deck("{id: a, front: q, back: r}"), mode="study")
+    conn = db.connect(app.config.store_path)
+    moment = [NOW - timedelta(days=30)]
+    session = StudySession(conn, list(app.library.decks), lambda: moment[0])
+    session.answer(Rating.Good, 1000)
+    moment[0] += timedelta(minutes=10)
+    session.answer(Rating.Good, 1000)
+    moment[0] = NOW - timedelta(minutes=10)
+    StudySession(conn, list(app.library.decks), lambda: moment[0]).answer(Rating.Again, 1000)  # a lapse
+    conn.close()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        labels = [str(b.label).split()[-1] for b in app.screen.query(".grade")]
+        assert labels[2] == "1d" and labels[3] == "2d", labels
+        await pilot.press("4")
+        await settle(pilot)
+        due, last = app.conn.execute("SELECT due, last_review FROM cards").fetchone()
+        assert (due - last) / 86_400_000 == 2  # the interval the button showed (no fuzz under 2.5 days)
