@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Input, OptionList, Static
 
 from techquiz.model import Rating
 from techquiz.store import db
+from techquiz.store.timeutil import from_ms
 from techquiz.study import StudySession
 from techquiz.tui.app import TechquizApp
 from techquiz.tui.screens.home import HomeScreen
@@ -295,16 +296,17 @@ async def test_the_verdict_and_the_answer_are_in_view(make_app: MakeApp, size: t
 # ---- 3. the four buttons mean four different things ------------------------------------------------------
 async def test_a_relearning_card_buys_something_with_easy(make_app: MakeApp) -> None:
     """FSRS alone offers Good 1d and Easy 1d here; Easy must be longer, and give what it shows."""
-    app = make_app(deck("{id: a, front: q, back: r}"), mode="study")
-    conn = db.connect(app.config.store_path)
-    moment = [NOW - timedelta(days=30)]
-    session = StudySession(conn, list(app.library.decks), lambda: moment[0])
+    first = make_app(deck("{id: a, front: q, back: r}"))
+    conn = db.connect(first.config.store_path)
+    moment = [NOW]
+    session = StudySession(conn, list(first.library.decks), lambda: moment[0])
     session.answer(Rating.Good, 1000)
     moment[0] += timedelta(minutes=10)
     session.answer(Rating.Good, 1000)
-    moment[0] = NOW - timedelta(minutes=10)
-    StudySession(conn, list(app.library.decks), lambda: moment[0]).answer(Rating.Again, 1000)  # a lapse
+    moment[0] = from_ms(conn.execute("SELECT due FROM cards").fetchone()[0])  # lapsed on its day
+    StudySession(conn, list(first.library.decks), lambda: moment[0]).answer(Rating.Again, 1000)
     conn.close()
+    app = make_app(deck("{id: a, front: q, back: r}"), mode="study", now=moment[0] + timedelta(minutes=10))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("space")
         labels = [str(b.label).split()[-1] for b in app.screen.query(".grade")]
