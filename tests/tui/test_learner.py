@@ -257,6 +257,7 @@ async def test_grade_buttons_and_header_fit(make_app: MakeApp, size: tuple[int, 
 @pytest.mark.parametrize("size", SIZES)
 async def test_stats_show_the_current_week_and_labels_stand_apart(make_app: MakeApp, size: tuple[int, int]) -> None:
     from techquiz.tui.screens.stats import StatsScreen
+    from techquiz.tui.widgets.barchart import BarChart
     from techquiz.tui.widgets.heatmap import HeatmapView
 
     from .conftest import study_days
@@ -277,6 +278,10 @@ async def test_stats_show_the_current_week_and_labels_stand_apart(make_app: Make
         )  # not under the scrollbar
         monday = lines[1]
         assert monday.rstrip().endswith("■")  # the current week is the last column shown
+        for chart in app.screen.query(BarChart):  # x labels never run together
+            lines = chart.render().plain.splitlines()
+            axis_labels = lines[-2] if len(chart.series) > 1 else lines[-1]
+            assert set(axis_labels.split()) <= set(chart.labels), axis_labels
         summary = str(app.screen.query_one("#stats-summary", Static).render())
         labels = [line.split()[0] for line in summary.splitlines()[1:] if line.strip()]
         assert labels[:4] == ["Today", "Due", "Streak", "Knowledge"]
