@@ -12,7 +12,7 @@ from techquiz.config import study_day
 from techquiz.deck.discovery import load_library
 from techquiz.model import CardState, Rating, State
 from techquiz.srs import scheduler
-from techquiz.stats import collect, heatmap
+from techquiz.stats import HEATMAP_WEEKS, collect, heatmap
 from techquiz.store import db, progress
 from techquiz.store.timeutil import to_ms
 from techquiz.study import StudySession
@@ -224,8 +224,8 @@ def test_synthetic_hardest_cards_heatmap_and_quizzes(synthetic: tuple[Any, Any])
         ("c3", 9, True, "q3"), ("c2", 2, False, "q2"), ("c4", 1, False, "q4"),
     ]  # fmt: skip
     grid = heatmap(data["history"], NOW.date())
-    assert grid.start == date(2026, 6, 8)  # the Monday 25 weeks before this Monday, Nov 30
-    assert len(grid.weeks) == 26 and grid.weeks[-1][1] == 3 and grid.weeks[-1][2] is None  # Tue today, Wed future
+    assert grid.start == date(2025, 12, 1)  # the Monday 52 weeks before this Monday, Nov 30
+    assert len(grid.weeks) == HEATMAP_WEEKS and grid.weeks[-1][1] == 3 and grid.weeks[-1][2] is None  # Tue today, Wed future
     assert grid.weeks[-1][0] == 1 and grid.weeks[-2][6] == 2  # Mon Nov 30; Sun Nov 29
     assert (grid.levels[-1][1], grid.levels[-2][6], grid.levels[-1][0], grid.levels[-2][5]) == (4, 3, 2, 0)
     assert [(q["date"], q["score"]) for q in data["quizzes"]] == [("2026-11-30", 0.7)]

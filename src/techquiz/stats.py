@@ -25,7 +25,7 @@ from techquiz.store.timeutil import to_ms
 
 FORECAST_DAYS = 30
 RECENT_DAYS = 30  # reviews per day split by rating
-HEATMAP_WEEKS = 26
+HEATMAP_WEEKS = 53  # a year; the screen shows the newest weeks that fit its width
 HARDEST = 10
 DAY_MS = 86_400_000
 
