@@ -1,0 +1,95 @@
+"""How good `techquiz draft` is on real documents nobody here wrote (tests/authoring/articles/SOURCES.md).
+
+For each document: items drafted (cards to study, a cloze's deletions counted one by one), the share
+whose source is a whole sentence of the document, the share with the answer in the prompt, duplicate
+items, answers that are a piece of a larger figure, items from a table or code, the longest prompt in
+words, and the time to draft. Checks: tests/authoring/draft_checks.py (they read the raw document).
+
+Run: python benchmarks/drafting.py [--show]   (--show prints every card, for rating by hand)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.authoring import draft_checks as check  # noqa: E402
+
+from techquiz.authoring.draft import DraftCard, draft_cards, read_article  # noqa: E402
+
+ARTICLES = ROOT / "tests" / "authoring" / "articles"
+# The real documents (SOURCES.md); the other files there were written for the unit tests.
+CORPUS = [
+    "licence-history-python.txt",
+    "licence-gpl-3.txt",
+    "readme-zstd.txt",
+    "readme-python.txt",
+    "release-history-idle.txt",
+    "docs-email-architecture.txt",
+    "manual-users-and-groups.txt",
+    "spec-dpkg-rootless-builds.txt",
+]
+SHARED_ARTICLE = ROOT.parent / "shared" / "article" / "tech-opening-up.txt"
+
+
+def items(cards: list[DraftCard]) -> int:
+    return sum(len(check.prompts(c)) for c in cards)
+
+
+def measure(path: Path, show: bool) -> dict[str, object]:
+    document = path.read_text(encoding="utf-8")
+    start = time.perf_counter()
+    cards = draft_cards(read_article(document))
+    elapsed = time.perf_counter() - start
+    found = {c.id: check.locate(str(c.fields["source"]), document) for c in cards}
+    whole = sum(len(check.prompts(c)) for c in cards if found[c.id].whole)
+    in_prompt = sum(len(check.prompts(c)) for c in cards if check.answer_in_prompt(c))
+    duplicated = {c.id for pair in check.duplicates(cards) for c in pair}
+    if show:
+        print(f"\n### {path.name}")
+        for c in cards:
+            marks = "".join(
+                mark
+                for mark, bad in (
+                    ("C", not found[c.id].whole),
+                    ("A", check.answer_in_prompt(c)),
+                    ("D", c.id in duplicated),
+                    ("S", check.split_number(c)),
+                    ("T", check.is_table_or_code(found[c.id])),
+                )
+                if bad
+            )
+            shown = c.fields.get("question") or c.fields.get("text")
+            print(f"- [{marks or 'ok'}] {c.id}: {shown}  => {c.fields.get('answer', '')}")
+    n = items(cards)
+    return {
+        "document": path.name,
+        "items": n,
+        "whole sentences": f"{whole / n:.0%}" if n else "-",
+        "answer in prompt": f"{in_prompt / n:.0%}" if n else "-",
+        "duplicates": len(duplicated),
+        "split figures": sum(check.split_number(c) for c in cards),
+        "table/code": sum(check.is_table_or_code(found[c.id]) for c in cards),
+        "longest prompt (words)": max((check.prompt_words(c) for c in cards), default=0),
+        "ms": f"{elapsed * 1000:.0f}",
+    }
+
+
+def main() -> int:
+    show = "--show" in sys.argv
+    paths = [ARTICLES / name for name in CORPUS] + ([SHARED_ARTICLE] if SHARED_ARTICLE.exists() else [])
+    rows = [measure(p, show) for p in paths]
+    header = list(rows[0])
+    print("\n| " + " | ".join(header) + " |")
+    print("|" + " --- |" * len(header))
+    for row in rows:
+        print("| " + " | ".join(str(row[h]) for h in header) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
