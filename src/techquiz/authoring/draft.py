@@ -119,6 +119,9 @@ _ACRONYM = re.compile(
     rf"(?P<name>{_CAP}(?:\s+(?:of|and|for|the|on|in|{_CAP}))+)\s*(?:\((?P<a1>[A-Z][A-Z0-9&]{{1,9}}s?)\)"
     rf"|,\s+or\s+(?P<a2>[A-Z][A-Z0-9&]{{1,9}}s?),)"
 )
+_ACRONYM_FIRST = re.compile(
+    rf"\b(?P<a1>[A-Z][A-Z0-9&]{{1,9}}s?)\s+\((?P<name>{_CAP}(?:\s+(?:of|and|for|the|on|in|{_CAP}))+)\)"
+)
 _EVENT = re.compile(
     r"\b(launched|founded|established|initiated|created|signed|built|opened|started|began|introduced|announced|"
     r"released|discovered|invented|published|adopted|formed|completed|ratified|proclaimed|abolished|elected)\b"
@@ -131,7 +134,7 @@ _NOT_NAME_START = frozenset(
         "this that these those it its as by from to with through however also additionally second third "
         "first finally moreover meanwhile today yesterday last next all some most many each every both see "
         "if unless until because note thanks add added fix fixed bind use make set change update allow "
-        "support move rename improve remove run install build read check"
+        "support move rename improve remove run install build read check xxx todo fixme"
     ).split()
 )
 _REFERENCE = re.compile(
@@ -139,6 +142,7 @@ _REFERENCE = re.compile(
     r"appendix|parts?|rules?|§)\s+(?:\d+[a-z]?(?:\([a-z0-9]+\))?,?\s+(?:and\s+|or\s+|to\s+)?)*$",
     re.IGNORECASE,
 )
+_COUNTED_PARTS = re.compile(r"\s+(?:paragraphs|sections|chapters|pages|items|steps|lines|examples|subsections)\b")
 _STREET = re.compile(r"(?:\s+[A-Z][\w.]*){1,3}\s+(?:Street|St|Drive|Road|Avenue|Ave|Lane|Boulevard|Way|Suite|Plaza)\b")
 _HEADS = frozenset(
     (
@@ -205,8 +209,11 @@ def _names(sentence: str, common: frozenset[str]) -> list[Fact]:
                 words = words[1:]
             shouted = [i for i, w in enumerate(words) if w.isupper() and len(w) > 2 and w.lower() in common]
             words = words[: shouted[0]] if shouted else words
-            while words and words[-1].lower() in _JOINERS:
+            while words and (words[-1].lower() in _JOINERS or words[-1] in ("Version", "Release", "Edition")):
                 words = words[:-1]
+            quoted = sentence[start - 1 : start] in ('"', "“", "'", "‘")
+            if all(w.lower() in common for w in words) and not quoted:
+                continue  # "This License Agreement", "Open Source": common words capitalised, unless defined
             if 2 <= len(words) <= 8:
                 text = " ".join(words).rstrip(".,")
                 out.append(Fact(start, start + len(text), text, "name"))
@@ -230,6 +237,8 @@ def facts(sentence: str, common: frozenset[str] = frozenset()) -> list[Fact]:
             continue  # a footnote mark "(1)"
         if kind in ("number", "year", "words") and _REFERENCE.search(sentence[: m.start()]):
             continue  # "section 10", "Paragraphs 4, 5, and 7": where something is, not a fact
+        if kind in ("number", "words") and _COUNTED_PARTS.match(sentence[m.end() :]):
+            continue  # "the following three paragraphs": the document's own structure
         if kind == "year" and _STREET.match(sentence[m.end() :]):
             continue  # "1895 Preston White Drive": an address
         if kind == "words" and m[0].lower() == "half" and "half of" not in sentence.lower():
@@ -359,13 +368,14 @@ def _event_questions(sentence: str, common: frozenset[str]) -> list[tuple[str, s
 
 
 def _acronyms(sentence: str) -> list[tuple[str, str]]:
-    """(acronym, name) for 'the Deep-time Digital Earth, or DDE,' and 'World Health Organization (WHO)'."""
+    """(acronym, name) for 'the Deep-time Digital Earth, or DDE,', 'World Health Organization (WHO)' and
+    'GDM (GNOME Display Manager)'."""
     out = []
-    for m in _ACRONYM.finditer(sentence):
+    for m in [*_ACRONYM.finditer(sentence), *_ACRONYM_FIRST.finditer(sentence)]:
         words = m["name"].split()
         while words and words[0].lower() in _NOT_NAME_START:
             words = words[1:]
-        acronym = m["a1"] or m["a2"]
+        acronym = m.groupdict().get("a2") or m["a1"]
         if len(words) >= 2 and _abbreviates(acronym, words):
             out.append((acronym, " ".join(words)))
     return out

@@ -191,7 +191,9 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 _SHOUT = re.compile(r"\b[A-Z]{3,}\s+[A-Z]{3,}\b")  # "LICENSE AGREEMENT", "AS IS": legal boilerplate
 # Identifiers are code, not prose: $ZSTD_BIN, cte_type, email.policy.Policy, --fast=1.
 _IDENTIFIER = re.compile(r"\$[A-Za-z_{]|\b[a-z]\w*_\w|\b[A-Za-z]\w*\.[A-Za-z]\w*\.[A-Za-z]|\w=\w|(?:^|\s)--?[a-z]")
-_NOTICE = re.compile(r"copyright \(c\)|©|all rights reserved", re.IGNORECASE)
+_NOTICE = re.compile(
+    r"copyright \(c\)|©|all rights reserved|redistribute it and/or modify|without any warranty", re.IGNORECASE
+)
 _MINOR_WORDS = frozenset("a an and as at by for from in into of on or the to with vs via".split())
 
 
@@ -247,7 +249,11 @@ def paragraphs(text: str) -> Paragraphs:
     for block in _blocks(text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8)):
         lines = _prose_lines(block)
         paragraph = _DATELINE.sub("", plain(_unwrap(lines))) if lines else ""
-        is_prose = bool(paragraph) and any(is_prose_sentence(s) for s in split_sentences(paragraph))
+        is_prose = (
+            bool(paragraph)
+            and not _NOTICE.search(paragraph)  # a licence notice: every sentence of it is boilerplate
+            and any(is_prose_sentence(s) for s in split_sentences(paragraph))
+        )
         if is_prose:
             out.prose.append(paragraph)
         elif not out.prose:
