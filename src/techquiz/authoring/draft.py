@@ -47,6 +47,8 @@ class Article:
     publisher: str | None = None
     date: str | None = None
     sentences: list[str] = field(default_factory=list)
+    # Every word the document writes in lower case somewhere: "License" in "This License Agreement" is one.
+    lowercase_words: frozenset[str] = frozenset()
 
 
 def _iso(text: str) -> str | None:
@@ -60,7 +62,8 @@ def _iso(text: str) -> str | None:
 def read_article(text: str) -> Article:
     """The article's title, publisher and date where its header says them, and its prose sentences."""
     read = paragraphs(text)
-    article = Article()
+    lower = re.findall(r"(?<![\w./@-])[a-z][a-z'-]*\b(?![./@]\w)", text)  # not "gnu" of "www.gnu.org"
+    article = Article(lowercase_words=frozenset(lower))
     for line in (line.strip() for line in read.header):
         article.date = article.date or _iso(line)
         if m := _PUBLISHER.search(line):
@@ -459,7 +462,7 @@ def draft_cards(article: Article) -> list[DraftCard]:
     deck = _Deck()
     kept: list[set[str]] = []
     seen: set[tuple[str, str]] = set()
-    common = _lowercase_words(article.sentences)
+    common = article.lowercase_words | _lowercase_words(article.sentences)
 
     def fresh(fact: Fact, sentence: str) -> bool:
         """Not asked already: the same name, or the same figure before the same next word."""
