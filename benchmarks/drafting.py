@@ -3,7 +3,9 @@
 For each document: items drafted (cards to study, a cloze's deletions counted one by one), the share
 whose source is a whole sentence of the document, the share with the answer in the prompt, duplicate
 items, answers that are a piece of a larger figure, items from a table or code, the longest prompt in
-words, and the time to draft. Checks: tests/authoring/draft_checks.py (they read the raw document).
+words, the share a careful author would keep as drafted (of the items rated by hand in
+drafting_ratings.tsv; an item drafted differently since is "unrated"), and the time to draft.
+Checks: tests/authoring/draft_checks.py (they read the raw document).
 
 Run: python benchmarks/drafting.py [--show]   (--show prints every card, for rating by hand)
 """
@@ -36,11 +38,30 @@ CORPUS = [
 SHARED_ARTICLE = ROOT.parent / "shared" / "article" / "tech-opening-up.txt"
 
 
+RATINGS = Path(__file__).with_name("drafting_ratings.tsv")
+
+
 def items(cards: list[DraftCard]) -> int:
     return sum(len(check.prompts(c)) for c in cards)
 
 
-def measure(path: Path, show: bool) -> dict[str, object]:
+def ratings() -> dict[tuple[str, str, str], str]:
+    """(document, card id, answer) -> keep / fix / drop, as rated by hand."""
+    rows = [line.split("\t") for line in RATINGS.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
+    return {(doc, card, answer): rating for doc, card, answer, rating, _ in rows}
+
+
+def rated(path: Path, cards: list[DraftCard], by_hand: dict[tuple[str, str, str], str]) -> str:
+    """The share of items a careful author would keep as drafted, among the items rated by hand."""
+    given = [by_hand.get((path.name, c.id, answers[0])) for c in cards for _, answers in check.prompts(c)]
+    known = [g for g in given if g]
+    if not known:
+        return "-"
+    unrated = f", {len(given) - len(known)} unrated" if len(known) < len(given) else ""
+    return f"{sum(g == 'keep' for g in known) / len(known):.0%} of {len(known)}{unrated}"
+
+
+def measure(path: Path, show: bool, by_hand: dict[tuple[str, str, str], str]) -> dict[str, object]:
     document = path.read_text(encoding="utf-8")
     start = time.perf_counter()
     cards = draft_cards(read_article(document))
@@ -75,6 +96,7 @@ def measure(path: Path, show: bool) -> dict[str, object]:
         "split figures": sum(check.split_number(c) for c in cards),
         "table/code": sum(check.is_table_or_code(found[c.id]) for c in cards),
         "longest prompt (words)": max((check.prompt_words(c) for c in cards), default=0),
+        "kept (rated by hand)": rated(path, cards, by_hand),
         "ms": f"{elapsed * 1000:.0f}",
     }
 
@@ -82,7 +104,8 @@ def measure(path: Path, show: bool) -> dict[str, object]:
 def main() -> int:
     show = "--show" in sys.argv
     paths = [ARTICLES / name for name in CORPUS] + ([SHARED_ARTICLE] if SHARED_ARTICLE.exists() else [])
-    rows = [measure(p, show) for p in paths]
+    by_hand = ratings()
+    rows = [measure(p, show, by_hand) for p in paths]
     header = list(rows[0])
     print("\n| " + " | ".join(header) + " |")
     print("|" + " --- |" * len(header))

@@ -240,6 +240,8 @@ def facts(sentence: str, common: frozenset[str] = frozenset()) -> list[Fact]:
             continue  # a footnote mark "(1)"
         if kind in ("number", "year", "words") and _REFERENCE.search(sentence[: m.start()]):
             continue  # "section 10", "Paragraphs 4, 5, and 7": where something is, not a fact
+        if kind == "words" and re.search(r":\s*\w", sentence[m.end() :]):
+            continue  # "one of two things: data, or a list": the sentence lists what it counts
         if kind in ("number", "words") and _COUNTED_PARTS.match(sentence[m.end() :]):
             continue  # "the following three paragraphs": the document's own structure
         if kind == "year" and _STREET.match(sentence[m.end() :]):
