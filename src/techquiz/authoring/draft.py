@@ -116,10 +116,11 @@ _FACT = re.compile(
     re.IGNORECASE,
 )
 _CAP = r"(?:[A-Z][\w&'’./-]*[\w&]|[A-Z]\.)"
+_WORD_START = r"(?<![\w&'’./-])"  # "Link" of "travisLink" is not a word
 # "and" joins a name ("Belt and Road Initiative") but not two names ("the X and the Y").
-_NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:of|and(?!\s+the\b)|for|the|on|in|de|du|von|van|der)\s+)*{_CAP})+")
+_NAME = re.compile(rf"{_WORD_START}{_CAP}(?:\s+(?:(?:of|and(?!\s+the\b)|for|the|on|in|de|du|von|van|der)\s+)*{_CAP})+")
 _ACRONYM = re.compile(
-    rf"(?P<name>{_CAP}(?:\s+(?:of|and|for|the|on|in|{_CAP}))+)\s*(?:\((?P<a1>[A-Z][A-Z0-9&]{{1,9}}s?)\)"
+    rf"(?P<name>{_WORD_START}{_CAP}(?:\s+(?:of|and|for|the|on|in|{_CAP}))+)\s*(?:\((?P<a1>[A-Z][A-Z0-9&]{{1,9}}s?)\)"
     rf"|,\s+or\s+(?P<a2>[A-Z][A-Z0-9&]{{1,9}}s?),)"
 )
 _ACRONYM_FIRST = re.compile(
@@ -451,7 +452,9 @@ def _cloze_cards(deck: _Deck, sentence: str, shown: str, deletions: list[Fact], 
         text = _shown(shown, a, b, _delete_every(shown[a:b], numbers, {f.text: f.hint for f in group}))
         # 'Open Source' is given away by a visible 'Open Source Definition': such a deletion is shown instead.
         for answer, n in list(numbers.items()):
-            if _gives_away(cloze.render(text, n, revealed=False), answer):
+            if f"{{{{c{n}::" not in text:  # the fact's edges are not a word's: nothing to delete
+                del numbers[answer]
+            elif _gives_away(cloze.render(text, n, revealed=False), answer):
                 text = re.sub(rf"\{{\{{c{n}::(.*?)(?:::[^}}]*)?\}}\}}", r"\1", text)
                 del numbers[answer]
         if numbers:
