@@ -96,8 +96,8 @@ def fact_key(answer: str) -> str:
     """An answer with the ways of writing it taken out: 'More than 80' = 'eighty' = '80'."""
     text = answer.casefold().replace("%", " percent")
     text = re.sub(r"^(?:the|a|an|its|their)\s+|^(?:more than|over|about|some)\s+|\s+percent$", "", text.strip())
-    text = WORD_TO_NUMBER.get(text.replace(" ", "-"), text) if not text.isdigit() else text
-    return re.sub(r"[^a-z0-9.]+", "", str(text)).strip(".")
+    number = WORD_TO_NUMBER.get(text.replace(" ", "-"))
+    return re.sub(r"[^a-z0-9.]+", "", text if number is None else str(number)).strip(".")
 
 
 _NAME_OR_FIGURE = re.compile(r"[A-Z][\w-]*(?:\s+(?:of|and|for|the)?\s*[A-Z][\w-]*)+|\d[\d,.]*")
