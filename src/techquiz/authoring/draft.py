@@ -403,10 +403,6 @@ def _gives_away(prompt: str, answer: str) -> bool:
     return bool(words) and f" {' '.join(words)} " in f" {' '.join(re.findall(r'[a-z0-9]+', prompt.lower()))} "
 
 
-def _lowercase_words(sentences: list[str]) -> frozenset[str]:
-    return frozenset(w for s in sentences for w in re.findall(r"\b[a-z][a-z'-]*\b", s))
-
-
 class _Deck:
     """The cards drafted so far, and what they ask: a fact is asked once."""
 
@@ -467,7 +463,7 @@ def draft_cards(article: Article) -> list[DraftCard]:
     deck = _Deck()
     kept: list[set[str]] = []
     seen: set[tuple[str, str]] = set()
-    common = article.lowercase_words | _lowercase_words(article.sentences)
+    common = article.lowercase_words
 
     def fresh(fact: Fact, sentence: str) -> bool:
         """Not asked already: the same name, or the same figure before the same next word."""
