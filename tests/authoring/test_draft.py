@@ -243,3 +243,24 @@ def test_any_text_drafts_a_valid_deck_or_none(tmp_path_factory: pytest.TempPathF
         return
     result = load_deck(tmp_path_factory.mktemp("d") / "x.yaml", deck_text(article, cards, Path("a.txt"), SCHEMA_LINE))
     assert result.deck is not None, result.problems
+    assert not result.problems
+
+
+_PROSE = st.sampled_from(
+    ["In 1995, Guido continued his work at the Corporation for", "National Research Initiatives (CNRI) in Reston.",
+     "Release 0.9.0 shipped on 2017-05-31 with 530 MB/s and nine new tools.", "The World Bank and the",
+     "United Nations Development Programme (UNDP) paid $8,900 to 1,200 people.", "About 20.4 percent of",
+     "users read section 5 of the Open Source Definition.", "Werner Koch and Gpg4win wrote S/MIME support.",
+     "| a | b |", "    $ make install", "```", "=====", "## Notes", "- a list item about 42 things", "\n", "\n\n",
+     "THIS SOFTWARE IS PROVIDED AS IS.", "see https://example.org/a for details.", "the same fact again."]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PROSE, min_size=1, max_size=40).map(" ".join))
+def test_on_any_prose_no_item_gives_its_answer_away_or_splits_a_figure(text: str) -> None:
+    for card in draft_cards(read_article(text)):
+        assert not check.answer_in_prompt(card), card
+        assert not check.split_number(card), card
+        assert check.prompt_words(card) <= MAX_PROMPT_WORDS + len("Fill in the blank:".split())
+    assert not list(check.duplicates(draft_cards(read_article(text))))
