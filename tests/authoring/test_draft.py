@@ -264,3 +264,10 @@ def test_on_any_prose_no_item_gives_its_answer_away_or_splits_a_figure(text: str
         assert not check.split_number(card), card
         assert check.prompt_words(card) <= MAX_PROMPT_WORDS + len("Fill in the blank:".split())
     assert not list(check.duplicates(draft_cards(read_article(text))))
+
+
+def test_a_documents_heading_names_the_deck() -> None:
+    gpl = read_article((ARTICLES / "licence-gpl-3.txt").read_text(encoding="utf-8"))
+    assert (gpl.title, gpl.date) == ("GNU GENERAL PUBLIC LICENSE", "2007-06-29")  # "Version 3, 29 June 2007"
+    email = read_article((ARTICLES / "docs-email-architecture.txt").read_text(encoding="utf-8"))
+    assert email.title == "email Package Architecture"  # ":mod:`email` Package Architecture", underlined

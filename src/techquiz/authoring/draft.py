@@ -28,12 +28,13 @@ from techquiz.deck import cloze
 _BOILERPLATE = re.compile(
     r"^\s*(home\b|source\s*:|published\s*:|updated\s*:|editor\s*:|by\s+\S|copyright|©|all rights reserved|"
     r"share\b|related\b|read more|advertisement|photo\b|image\b|caption\b|subscribe|follow us|print\b|"
-    r"e-?mail\b|tags?\s*:|filed under|posted\b|written by|reporter|contact\b|media contact|for more information)",
+    r"e-?mail\s*:|tags?\s*:|filed under|posted\b|written by|reporter|contact\b|media contact|for more information)",
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _MONTHS = ("january february march april may june july august september october november december").split()
 _LONG_DATE = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\.?\s+(\d{1,2}),?\s+(\d{4})\b")
+_DAY_FIRST_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(m.capitalize() for m in _MONTHS) + r")\s+(\d{4})\b")
 _PUBLISHER = re.compile(
     r"^(?:source\s*:\s*(?P<source>.+?)(?:\s+published\s*:|\s*$)|by\s+[^|/—]+?\s*[|/—]\s*(?P<byline>.+))",
     re.IGNORECASE,
@@ -56,6 +57,8 @@ def _iso(text: str) -> str | None:
         return m[1]
     if m := _LONG_DATE.search(text):
         return f"{m[3]}-{_MONTHS.index(m[1].lower()) + 1:02d}-{int(m[2]):02d}"
+    if m := _DAY_FIRST_DATE.search(text):  # "29 June 2007"
+        return f"{m[3]}-{_MONTHS.index(m[2].lower()) + 1:02d}-{int(m[1]):02d}"
     return None
 
 
@@ -68,7 +71,7 @@ def read_article(text: str) -> Article:
         article.date = article.date or _iso(line)
         if m := _PUBLISHER.search(line):
             article.publisher = article.publisher or (m["source"] or m["byline"]).strip()
-        is_credit = "/" in line or (line.isupper() and len(line) > 3)
+        is_credit = "/" in line or (line.isupper() and len(line.split()) < 3)  # "LI MIN/CHINA DAILY", "SCIENCE NEWS"
         words = len(line.split())
         skip = _BOILERPLATE.match(line) or _NAVIGATION.search(line) or is_credit or _iso(line) == line
         if article.title is None and not skip and 3 <= words <= 25:
