@@ -317,6 +317,7 @@ def _shown(sentence: str, a: int, b: int, text: str) -> str:
 # ---- cards ---------------------------------------------------------------------------------------
 
 _SIMILAR = 0.7
+_POINTER = re.compile(r"(?:See|Refer to|Please see|Please refer to|For more|For further)\b")
 _MAX_DELETIONS = 3
 _DIGITS = {
     w: str(i)
@@ -480,6 +481,8 @@ def draft_cards(article: Article) -> list[DraftCard]:
     for sentence in article.sentences:
         if "{{" in sentence or "}}" in sentence or "::" in sentence:
             continue  # would read as cloze syntax
+        if _POINTER.match(sentence):
+            continue  # "See the Developer Guide for more": where to read, not a fact
         shown = _without_urls(sentence)
         words = _tokens(shown)
         if any(len(words & k) / max(len(words | k), 1) >= _SIMILAR for k in kept):
