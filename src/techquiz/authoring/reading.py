@@ -35,6 +35,7 @@ _FUNCTION_WORDS = frozenset("a an and as at by for from in of on or the to with"
 class _Block:
     lines: list[str] = field(default_factory=list)
     item: bool = False  # a list item (its marker already removed)
+    heading: bool = False  # underlined or marked with '#': never prose, but it may title the document
     after_literal: bool = False  # follows a paragraph ending in "::" (a reST literal block)
 
 
@@ -79,7 +80,7 @@ def _blocks(text: str) -> list[_Block]:
             heading = current.lines.pop() if current.lines else None
             close()
             if heading is not None:
-                out.append(_Block([heading, line]))  # a heading: kept to be recognised, never prose
+                out.append(_Block([heading], heading=True))
             current = _Block()
             continue
         bullet = _BULLET.match(line)
@@ -89,7 +90,7 @@ def _blocks(text: str) -> list[_Block]:
             continue
         if _MD_HEADING.match(line):
             close()
-            out.append(_Block([line, "#"]))
+            out.append(_Block([line.lstrip(" #")], heading=True))
             continue
         current.lines.append(line)  # a wrapped line, even back at the margin, continues its paragraph or item
     close()
@@ -111,7 +112,7 @@ def _prose_lines(block: _Block) -> list[str]:
     """The block's lines that are prose: none for headings, tables, code and shouting; a leading
     heading or definition term ('root' above its indented description) dropped."""
     lines = block.lines
-    if len(lines) == 2 and (_UNDERLINE.match(lines[1]) or lines[1] == "#"):
+    if block.heading:
         return []
     if sum(bool(_TABLE_ROW.search(line.strip())) for line in lines) * 2 >= len(lines):
         return []
@@ -257,5 +258,5 @@ def paragraphs(text: str) -> Paragraphs:
         if is_prose:
             out.prose.append(paragraph)
         elif not out.prose:
-            out.header += [plain(line) for line in block.lines if not _UNDERLINE.match(line) and line != "#"]
+            out.header += [plain(line) for line in block.lines]
     return out
