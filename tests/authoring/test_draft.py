@@ -271,3 +271,21 @@ def test_a_documents_heading_names_the_deck() -> None:
     assert (gpl.title, gpl.date) == ("GNU GENERAL PUBLIC LICENSE", "2007-06-29")  # "Version 3, 29 June 2007"
     email = read_article((ARTICLES / "docs-email-architecture.txt").read_text(encoding="utf-8"))
     assert email.title == "email Package Architecture"  # ":mod:`email` Package Architecture", underlined
+
+
+def test_an_example_indented_under_a_colon_is_not_prose_and_inline_enumerations_are_not_figures() -> None:
+    text = (
+        "The list of triggers can be examined in a shell script like this:\n"
+        '   case " $2 " in\n'
+        '   " trigger-name-a ") process-trigger-a ;;\n'
+        "   esac\n"
+        "Each of the 12 trigger names should be tested for separately.\n\n"
+        "The status is written only 1. when a script runs or 2. when dpkg starts, and costs $5 in 2024.\n"
+    )
+    article = read_article(text)
+    assert article.sentences == [
+        "The list of triggers can be examined in a shell script like this:",
+        "Each of the 12 trigger names should be tested for separately.",
+        "The status is written only 1. when a script runs or 2. when dpkg starts, and costs $5 in 2024.",
+    ]
+    assert [f.text for s in article.sentences for f in facts(s)] == ["12", "$5", "2024"]

@@ -146,7 +146,7 @@ _NOT_NAME_START = frozenset(
 )
 _REFERENCE = re.compile(
     r"\b(?:sections?|paragraphs?|chapters?|articles?|clauses?|items?|pages?|figures?|tables?|lines?|steps?|"
-    r"appendix|parts?|rules?|§)\s+(?:\d+[a-z]?(?:\([a-z0-9]+\))?,?\s+(?:and\s+|or\s+|to\s+)?)*$",
+    r"appendix|parts?|rules?|bullets?|points?|§)\s+(?:\d+[a-z]?(?:\([a-z0-9]+\))?,?\s+(?:and\s+|or\s+|to\s+)?)*$",
     re.IGNORECASE,
 )
 _COUNTED_PARTS = re.compile(r"\s+(?:paragraphs|sections|chapters|pages|items|steps|lines|examples|subsections)\b")
@@ -242,6 +242,10 @@ def facts(sentence: str, common: frozenset[str] = frozenset()) -> list[Fact]:
             kind = "version"  # "Python 2.1", "IDLE 0.5": a release
         if kind == "number" and re.match(r"\(\d+\)", sentence[m.start() - 1 : m.end() + 1]):
             continue  # a footnote mark "(1)"
+        if kind == "number" and re.match(r"\.\s+[a-z]", sentence[m.end() :]):
+            continue  # "only 1. when ... or 2. when ...": an enumeration inside the sentence
+        if text.startswith("$") and sentence[m.start() - 1 : m.start()] in ('"', "'", "`"):
+            continue  # "$2" in quotes: a shell argument, not an amount
         if kind in ("number", "year", "words") and _REFERENCE.search(sentence[: m.start()]):
             continue  # "section 10", "Paragraphs 4, 5, and 7": where something is, not a fact
         if kind == "words" and re.search(r":\s*\w", sentence[m.end() :]):

@@ -36,6 +36,7 @@ class _Block:
     lines: list[str] = field(default_factory=list)
     item: bool = False  # a list item (its marker already removed)
     heading: bool = False  # underlined or marked with '#': never prose, but it may title the document
+    inset: bool = False  # indented under a line ending in ':' with no blank line between: an example
     after_literal: bool = False  # follows a paragraph ending in "::" (a reST literal block)
 
 
@@ -92,6 +93,16 @@ def _blocks(text: str) -> list[_Block]:
             close()
             out.append(_Block([line.lstrip(" #")], heading=True))
             continue
+        if current.inset and _indent(line) < _indent(current.lines[0]):
+            close()  # back from the example to the paragraph's margin
+        elif (
+            current.lines
+            and not current.inset
+            and current.lines[-1].rstrip().endswith(":")
+            and _indent(line) >= _indent(current.lines[0]) + 3
+        ):
+            close()
+            current = _Block(inset=True)
         current.lines.append(line)  # a wrapped line, even back at the margin, continues its paragraph or item
     close()
     return out
@@ -116,7 +127,7 @@ def _prose_lines(block: _Block) -> list[str]:
         return []
     if sum(bool(_TABLE_ROW.search(line.strip())) for line in lines) * 2 >= len(lines):
         return []
-    if block.after_literal and not block.item:
+    if (block.after_literal and not block.item) or (block.inset and any(_CODE_LINE.search(x) for x in lines)):
         return []
     if sum(bool(_CODE_LINE.search(line)) for line in lines) * 3 >= len(lines):
         return []
@@ -225,7 +236,7 @@ def is_prose_sentence(sentence: str) -> bool:
         and not _SHOUT.search(sentence)
         and not _IDENTIFIER.search(outside)
         and not _title_case(words)
-        and not re.search(r"[{}<>|\\]|::|\w\(\)|==|\$\(", sentence)
+        and not re.search(r"[{}<>|\\]|::|;;|\w\(\)|==|\$\(", sentence)
         and sum(w.isalpha() for w in (w.strip(".,;:!?\"'()") for w in words)) >= 0.6 * len(words)
     )
 
