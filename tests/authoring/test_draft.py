@@ -289,3 +289,31 @@ def test_an_example_indented_under_a_colon_is_not_prose_and_inline_enumerations_
         "The status is written only 1. when a script runs or 2. when dpkg starts, and costs $5 in 2024.",
     ]
     assert [f.text for s in article.sentences for f in facts(s)] == ["12", "$5", "2024"]
+
+
+def test_a_cards_hint_names_its_section_unless_that_gives_the_answer_away() -> None:
+    cards, _ = draft(ARTICLES / "release-history-idle.txt")
+    by_answer = {str(c.fields.get("answer")): c.fields for c in cards if c.type == "typed"}
+    assert by_answer["2.1"]["hint"] == "In: What's New in IDLEfork 0.8.1?"  # "This release requires python ___"
+    assert "hint" not in by_answer["0.8"]  # "What's New in IDLEfork 0.8.1?" would give "0.8" away
+    cards, _ = draft(ARTICLES / "licence-history-python.txt")
+    virginia = next(c for c in cards if "Commonwealth of Virginia" in str(c.fields.get("text")))
+    assert virginia.fields["hint"] == "In: CNRI LICENSE AGREEMENT FOR PYTHON 1.6.1"  # which licence says so
+
+
+def test_a_rule_under_a_paragraph_is_not_a_heading_underline() -> None:
+    text = (
+        "   Please send mail to the list or file a bug with the Debian\n"
+        "   bug tracking system if you have more information.\n"
+        "     __________________________________________________________\n\n"
+        "What's New in IDLEfork 0.8.1?\n=============================\n\n"
+        "This release requires Python 2.1 or better, and runs on 3 platforms.\n"
+    )
+    article = read_article(text)
+    assert article.sentences == [
+        "Please send mail to the list or file a bug with the Debian bug tracking system if you have more information.",
+        "This release requires Python 2.1 or better, and runs on 3 platforms.",
+    ]
+    assert article.sections == {
+        "This release requires Python 2.1 or better, and runs on 3 platforms.": "What's New in IDLEfork 0.8.1?"
+    }

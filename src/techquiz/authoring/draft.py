@@ -50,6 +50,8 @@ class Article:
     sentences: list[str] = field(default_factory=list)
     # Every word the document writes in lower case somewhere: "License" in "This License Agreement" is one.
     lowercase_words: frozenset[str] = frozenset()
+    # The heading of the section a sentence is in: context for a learner who asks for a hint.
+    sections: dict[str, str] = field(default_factory=dict)
 
 
 def _iso(text: str) -> str | None:
@@ -77,9 +79,12 @@ def read_article(text: str) -> Article:
         if article.title is None and not skip and 3 <= words <= 25:
             article.title = line.rstrip(".")
     for paragraph in read.prose:
-        if _BOILERPLATE.match(paragraph):
+        if _BOILERPLATE.match(paragraph.text):
             continue
-        article.sentences += [s for s in split_sentences(paragraph) if is_prose_sentence(s)]
+        for sentence in (s for s in split_sentences(paragraph.text) if is_prose_sentence(s)):
+            article.sentences.append(sentence)
+            if paragraph.heading and paragraph.heading != article.title:
+                article.sections.setdefault(sentence, paragraph.heading)
     return article
 
 
@@ -252,7 +257,7 @@ def facts(sentence: str, common: frozenset[str] = frozenset()) -> list[Fact]:
             continue  # "one of two things: data, or a list": the sentence lists what it counts
         if kind in ("number", "words") and _COUNTED_PARTS.match(sentence[m.end() :]):
             continue  # "the following three paragraphs": the document's own structure
-        if kind == "year" and _STREET.match(sentence[m.end() :]):
+        if kind in ("year", "number") and _STREET.match(sentence[m.end() :]):
             continue  # "1895 Preston White Drive": an address
         if kind == "words" and m[0].lower() == "half" and "half of" not in sentence.lower():
             continue
@@ -418,6 +423,7 @@ class _Deck:
         self.cards: list[DraftCard] = []
         self.ids: set[str] = set()
         self.asked: list[tuple[str, set[str]]] = []  # (answer, prompt words) of every card
+        self.section: str | None = None  # the heading above the sentence being drafted: the cards' hint
 
     def add(self, base: str, fallback: str, card_type: str, fields: dict[str, object], answers: list[str]) -> None:
         prompt = _tokens(str(fields.get("question") or fields.get("text") or ""))
@@ -426,6 +432,9 @@ class _Deck:
             if any(k == key and len(prompt & p) >= 0.5 * min(len(prompt), len(p)) for k, p in self.asked):
                 return  # the same answer to much the same prompt: asked already
         self.asked += [(a.lower(), prompt) for a in answers]
+        if self.section and not any(_gives_away(self.section, a) for a in answers):
+            source = fields.pop("source")
+            fields = {**fields, "hint": f"In: {self.section}", "source": source}
         self.cards.append(DraftCard(unique(base, self.ids, fallback), card_type, fields))
 
 
@@ -488,6 +497,7 @@ def draft_cards(article: Article) -> list[DraftCard]:
         if _POINTER.match(sentence):
             continue  # "See the Developer Guide for more": where to read, not a fact
         shown = _without_urls(sentence)
+        deck.section = article.sections.get(sentence)
         words = _tokens(shown)
         if any(len(words & k) / max(len(words | k), 1) >= _SIMILAR for k in kept):
             continue  # a near-duplicate of a sentence already drafted

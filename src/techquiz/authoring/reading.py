@@ -78,10 +78,14 @@ def _blocks(text: str) -> list[_Block]:
             skipping_indent = _indent(line)
             continue
         if _UNDERLINE.match(line):
-            heading = current.lines.pop() if current.lines else None
+            above = current.lines[-1].strip() if current.lines else ""
+            # "=====" as long as the line above, which does not end a sentence, underlines a heading;
+            # any other such line ("_____", or one under a paragraph) is a rule between paragraphs.
+            if above and "_" not in line and len(line.strip()) >= 0.7 * len(above) and above[-1] not in ".,;":
+                current.lines.pop()
+                close()
+                out.append(_Block([above], heading=True))
             close()
-            if heading is not None:
-                out.append(_Block([heading], heading=True))
             current = _Block()
             continue
         bullet = _BULLET.match(line)
@@ -204,7 +208,9 @@ _SHOUT = re.compile(r"\b[A-Z]{3,}\s+[A-Z]{3,}\b")  # "LICENSE AGREEMENT", "AS IS
 # Identifiers are code, not prose: $ZSTD_BIN, cte_type, email.policy.Policy, --fast=1.
 _IDENTIFIER = re.compile(r"\$[A-Za-z_{]|\b[a-z]\w*_\w|\b[A-Za-z]\w*\.[A-Za-z]\w*\.[A-Za-z]|\w=\w|(?:^|\s)--?[a-z]")
 _NOTICE = re.compile(
-    r"copyright \(c\)|©|all rights reserved|redistribute it and/or modify|without any warranty", re.IGNORECASE
+    r"copyright \(c\)|©|all rights reserved|redistribute it and/or modify|without any warranty|"
+    r"should have received a copy",
+    re.IGNORECASE,
 )
 _MINOR_WORDS = frozenset("a an and as at by for from in into of on or the to with vs via".split())
 
@@ -248,16 +254,31 @@ def is_prose_sentence(sentence: str) -> bool:
 _DATELINE = re.compile(r"^[A-Z]{2}[A-Z .'-]*,[^—–]{0,60}?\d{4}\s*(?:--|—|–)\s*")
 
 
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    heading: str | None  # the heading of the section it is in, if the document has headings
+
+
 @dataclass
 class Paragraphs:
     """What a document holds: the lines before its first prose (a header, if any) and its prose."""
 
     header: list[str] = field(default_factory=list)
-    prose: list[str] = field(default_factory=list)
+    prose: list[Paragraph] = field(default_factory=list)
+
+
+def _heading(block: _Block) -> str | None:
+    """The text of a heading: underlined, marked with '#', or a line in capitals standing alone
+    ('TERMS AND CONDITIONS'). Other short lines are too often labels ('Release date: ...') to say."""
+    line = block.lines[0].strip()
+    capitals = len(block.lines) == 1 and line.isupper() and len(line.split()) >= 2 and not block.item
+    return plain(line).rstrip(":") or None if block.heading or capitals else None
 
 
 def paragraphs(text: str) -> Paragraphs:
     out = Paragraphs()
+    heading: str | None = None
     for block in _blocks(text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8)):
         lines = _prose_lines(block)
         paragraph = _DATELINE.sub("", plain(_unwrap(lines))) if lines else ""
@@ -267,7 +288,9 @@ def paragraphs(text: str) -> Paragraphs:
             and any(is_prose_sentence(s) for s in split_sentences(paragraph))
         )
         if is_prose:
-            out.prose.append(paragraph)
-        elif not out.prose:
+            out.prose.append(Paragraph(paragraph, heading))
+            continue
+        heading = _heading(block) or heading
+        if not out.prose:
             out.header += [plain(line) for line in block.lines]
     return out
