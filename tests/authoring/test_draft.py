@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from techquiz.authoring.draft import MAX_PROMPT_WORDS, DraftCard, deck_text, draft_cards, facts, read_article
+from techquiz.authoring.draft import MAX_PROMPT_WORDS, DraftCard, deck_text, draft_cards, read_article
+from techquiz.authoring.facts import facts
 from techquiz.authoring.reading import split_sentences
 from techquiz.deck.loader import load_deck
 
