@@ -318,3 +318,18 @@ def test_a_rule_under_a_paragraph_is_not_a_heading_underline() -> None:
     assert article.sections == {
         "This release requires Python 2.1 or better, and runs on 3 platforms.": "What's New in IDLEfork 0.8.1?"
     }
+
+
+def test_the_checks_catch_what_the_old_draft_did() -> None:
+    document = (ARTICLES / "licence-history-python.txt").read_text(encoding="utf-8")
+    cut = check.locate("In 1995, Guido continued his work on Python at the Corporation for", document)
+    tail = check.locate("National Research Initiatives (CNRI, see https://www.cnri.reston.va.us)", document)
+    row = check.locate("0.9.0 thru 1.2 1991-1995 CWI yes", document)
+    assert not cut.whole and not tail.whole and not row.whole and check.is_table_or_code(row)
+    whole = check.locate("Zope Corporation was a sponsoring member of the PSF.", document)
+    assert whole.whole and not check.is_table_or_code(whole)
+    split = DraftCard("v", "typed", {"question": "Fill in the blank: ___.0 thru 1.2", "answer": "0.9",
+                                     "source": "0.9.0 thru 1.2 1991-1995 CWI yes"})  # fmt: skip
+    given = DraftCard("g", "cloze", {"text": "{{c1::Open Source}} per the Open Source Definition.", "source": "x"})
+    assert check.split_number(split) and check.answer_in_prompt(given)
+    assert list(check.duplicates([given, DraftCard("h", "cloze", given.fields)]))
