@@ -67,7 +67,7 @@ def test_stats_json_cli_has_the_spec_keys(capsys: pytest.CaptureFixture[str]) ->
                 "forecast", "history", "decks"):  # fmt: skip
         assert key in data
     assert data["today"] == "2026-12-01"
-    assert data["cards"]["new"] == 52 and len(data["decks"]) == 3
+    assert data["cards"]["new"] == 57 and len(data["decks"]) == 3  # the bundled decks' sub-cards
     assert data["forecast"][0]["date"] == "2026-12-01" and len(data["forecast"]) == 30
     assert (START + timedelta(days=1)).date().isoformat() == data["forecast"][1]["date"]
 
@@ -225,7 +225,9 @@ def test_synthetic_hardest_cards_heatmap_and_quizzes(synthetic: tuple[Any, Any])
     ]  # fmt: skip
     grid = heatmap(data["history"], NOW.date())
     assert grid.start == date(2025, 12, 1)  # the Monday 52 weeks before this Monday, Nov 30
-    assert len(grid.weeks) == HEATMAP_WEEKS and grid.weeks[-1][1] == 3 and grid.weeks[-1][2] is None  # Tue today, Wed future
+    assert (
+        len(grid.weeks) == HEATMAP_WEEKS and grid.weeks[-1][1] == 3 and grid.weeks[-1][2] is None
+    )  # Tue today, Wed future
     assert grid.weeks[-1][0] == 1 and grid.weeks[-2][6] == 2  # Mon Nov 30; Sun Nov 29
     assert (grid.levels[-1][1], grid.levels[-2][6], grid.levels[-1][0], grid.levels[-2][5]) == (4, 3, 2, 0)
     assert [(q["date"], q["score"]) for q in data["quizzes"]] == [("2026-11-30", 0.7)]

@@ -127,7 +127,11 @@ class StatsScreen(Screen[None]):
         scope = self.selected.title if self.one_deck and self.selected else "All decks"
         return [
             Static(self._summary(data, scope), id="stats-summary"),
-            _panel("Reviews per day, the weeks that fit (up to a year)", HeatmapView(heat, id="heatmap"), classes="panel heat"),
+            _panel(
+                "Reviews per day, the weeks that fit (up to a year)",
+                HeatmapView(heat, id="heatmap"),
+                classes="panel heat",
+            ),
             _pair(
                 _panel("Due in the next 30 days", self._forecast(data)),
                 _panel("Reviews per day by rating, last 30 days", self._ratings(data)),
