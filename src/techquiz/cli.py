@@ -80,6 +80,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("restore", parents=[common], help="restore the progress store from a backup")
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")
+
+    p = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="the app in a browser: prints a URL with a secret token (needs the [web] extra)",
+        description="Serve techquiz to a browser, on the same decks and progress. Prints a URL with a secret "
+        "token; only this computer can connect unless --host says otherwise. Ctrl+C stops it.",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this computer only; 0.0.0.0 = every network, with a warning)",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
+    p.add_argument(
+        "--max-sessions",
+        type=int,
+        default=4,
+        metavar="N",
+        help="browser sessions (one app process each) allowed at once (default 4)",
+    )
     return parser
 
 
@@ -127,6 +148,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, config:
         return commands.restore(config, Path(args.backup) if args.backup else None)
     if command == "decks":
         return commands.decks(config, as_json=args.json)
+    if command == "serve":
+        return _serve(parser, args, config)
     if command == "stats":
         return commands.stats(config, args.deck_refs, as_json=args.json)
     if command in (None, "study", "quiz"):
@@ -135,3 +158,17 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, config:
         return commands.tui(config, command or "home", getattr(args, "deck_refs", []), getattr(args, "n", 10))
     parser.print_help()
     return EXIT_OK
+
+
+def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace, config: Config) -> int:
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
+    if args.max_sessions < 1:
+        parser.error("--max-sessions must be at least 1")
+    try:
+        from techquiz import web
+    except ModuleNotFoundError as exc:  # the [web] extra is optional
+        raise UserError(
+            f"techquiz serve needs the web extra ({exc.name} is missing): pip install 'techquiz[web]'"
+        ) from None
+    return web.serve(config, args.host, args.port, args.max_sessions, getattr(args, "decks", []))
