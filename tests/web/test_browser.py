@@ -82,9 +82,7 @@ def tap_text(page: Page, view: TerminalView, label: str) -> None:
     page.touchscreen.tap(box["x"] + (col + len(label) / 2) * cell_w, box["y"] + (row + 0.5) * cell_h)
 
 
-def test_study_with_keys_and_a_tap_on_a_phone(
-    served: Served, phone: tuple[Page, TerminalView], tmp_path: Path
-) -> None:
+def test_study_with_keys_and_a_tap_on_a_phone(served: Served, phone: tuple[Page, TerminalView], tmp_path: Path) -> None:
     page, view = phone
     page.goto(served.url)
     assert page.title() == "techquiz"
@@ -93,7 +91,7 @@ def test_study_with_keys_and_a_tap_on_a_phone(
 
     page.focus("textarea.xterm-helper-textarea")  # what a tap on the terminal does
     decks = [line for line in view.screen.display if "Tech opening-up" in line or "Web deck" in line]
-    for _ in range([i for i, line in enumerate(decks) if "Web deck" in line][0]):
+    for _ in range(next(i for i, line in enumerate(decks) if "Web deck" in line)):
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     wait_until(page, lambda: "First question in the browser?" in view.text(), "the first card")
