@@ -37,9 +37,6 @@ def settings_path() -> Path:
 class TechquizApp(App[int]):
     CSS_PATH = "techquiz.tcss"
     TITLE = "techquiz"
-    # A phone in a browser (`techquiz serve`) or a split terminal gives about 50 columns: screens get
-    # the -narrow class there and techquiz.tcss stacks what would not fit side by side.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
     BINDINGS = [
         Binding("ctrl+p", "command_palette", "Commands", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False),

@@ -36,6 +36,9 @@ GRADES = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"),
 
 
 class StudyScreen(Screen[None]):
+    # A phone in a browser (`techquiz serve`) or a split terminal gives about 50 columns: the screen
+    # gets the -narrow class there and techquiz.tcss stacks the grade buttons two by two.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
     BINDINGS = [
         Binding("space", "reveal", "Reveal", key_display="space"),
         Binding("enter", "reveal", "Reveal", show=False),
