@@ -12,9 +12,12 @@ pyproject.toml; tests/web checks the wrap in a real browser.
 from __future__ import annotations
 
 import asyncio
+import errno
+import gc
 import hmac
 import html
 import ipaddress
+import os
 import secrets
 import shlex
 import signal
@@ -168,6 +171,9 @@ class TechquizServer:
             return await self.textual.handle_websocket(request)
         finally:
             gate.sessions.discard(task)
+            # textual-serve never closes an app's subprocess transport: left to the garbage collector
+            # after the event loop has closed, it prints an "Event loop is closed" traceback at exit.
+            gc.collect()
             self._say(f"session from {peer} ended")
 
     async def stop_sessions(self) -> None:
@@ -209,19 +215,11 @@ def serve(
     """Serve until Ctrl+C or SIGTERM; every app process is asked to quit before this returns."""
     gate = Gate(secrets.token_urlsafe(24), is_loopback(host), max_sessions)
     server = TechquizServer(child_command(config, cli_deck_dirs), gate, out)
-    if not gate.loopback_only:
-        print(
-            f"techquiz: warning: serving on {host}, reachable by other computers on your network. The "
-            "connection is plain HTTP (not encrypted) and anyone who has the URL can study and change "
-            "your progress: use it only on a network you trust.",
-            file=err,
-            flush=True,
-        )
-    asyncio.run(_run(server, host, port, out))
+    asyncio.run(_run(server, host, port, out, err))
     return 0
 
 
-async def _run(server: TechquizServer, host: str, port: int, out: TextIO) -> None:
+async def _run(server: TechquizServer, host: str, port: int, out: TextIO, err: TextIO) -> None:
     runner = web.AppRunner(server.make_app(), handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
@@ -229,7 +227,15 @@ async def _run(server: TechquizServer, host: str, port: int, out: TextIO) -> Non
         await site.start()
     except OSError as exc:
         await runner.cleanup()
-        raise UserError(f"cannot serve on {host} port {port}: {exc.strerror or exc}") from None
+        raise UserError(f"cannot serve on {host} port {port}: {_why(exc)}") from None
+    if not server.gate.loopback_only:
+        print(
+            f"techquiz: warning: serving on {host}, reachable by other computers on your network. The "
+            "connection is plain HTTP (not encrypted) and anyone who has the URL can study and change "
+            "your progress: use it only on a network you trust.",
+            file=err,
+            flush=True,
+        )
     bound = runner.addresses[0][1]
     urls = [f"http://{url_host(name)}:{bound}/{server.gate.token}/" for name in reachable_hosts(host)]
     print(f"techquiz is served at {urls[0]}", file=out)
@@ -246,3 +252,12 @@ async def _run(server: TechquizServer, host: str, port: int, out: TextIO) -> Non
         await server.stop_sessions()
         await runner.cleanup()
     print("techquiz serve: stopped", file=out, flush=True)
+
+
+def _why(exc: OSError) -> str:
+    """One line for a failed bind (asyncio wraps the OS error in a sentence naming the address)."""
+    if isinstance(exc, socket.gaierror):
+        return f"unknown host ({exc.strerror})"
+    if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+        return f"{os.strerror(exc.errno)} (--port chooses another)"
+    return os.strerror(exc.errno) if exc.errno else str(exc)
