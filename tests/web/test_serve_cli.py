@@ -96,9 +96,12 @@ def test_bad_options_are_usage_errors(args: list[str], capsys: pytest.CaptureFix
 def test_without_the_web_extra_it_says_how_to_get_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import techquiz
+
     monkeypatch.delitem(sys.modules, "techquiz.web", raising=False)
+    monkeypatch.delattr(techquiz, "web", raising=False)
     monkeypatch.setitem(sys.modules, "textual_serve.server", None)
-    assert main(["serve"]) == 1
+    assert main(["serve", "--host", "no.such.invalid"]) == 1  # a host that fails fast, were the import to work
     err = capsys.readouterr().err
     assert (
         err

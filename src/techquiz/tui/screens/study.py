@@ -266,6 +266,9 @@ class StudyScreen(Screen[None]):
         """Open the card's deck file in $EDITOR at the card's line, then reload the deck."""
         if self.card is None:
             return
+        if self.app.is_web:  # `techquiz serve`: the editor would open on the serving computer, unseen
+            self.notify("Editing a deck needs techquiz in a terminal on the computer that keeps it.", markup=False)
+            return
         deck = self.card.deck
         position = self.card.card.position
         path = self._editable_path(deck.path)
