@@ -147,6 +147,8 @@ class TechquizServer:
         raise web.HTTPPermanentRedirect(f"/{self.gate.token}/")
 
     async def _index(self, request: web.Request) -> web.StreamResponse:
+        if len(self.gate.sessions) >= self.gate.max_sessions:  # say why here: a refused websocket cannot
+            return web.Response(status=503, text=FULL.format(self.gate.max_sessions), content_type="text/html")
         nonce = secrets.token_urlsafe(16)
         body = self.page.replace("{{nonce}}", html.escape(nonce))
         response = web.Response(text=body, content_type="text/html")
@@ -190,6 +192,11 @@ class TechquizServer:
         print(f"techquiz serve: {line}", file=self.log, flush=True)
 
 
+FULL = (
+    "<!DOCTYPE html><title>techquiz</title><meta name=viewport content='width=device-width'>"
+    "<p>techquiz already has {} sessions open, as many as it allows at once (<code>--max-sessions</code>). "
+    "Close one of them, then reload this page.</p>"
+)
 SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",  # the token is in the URL: never hand it to another site
     "X-Frame-Options": "DENY",

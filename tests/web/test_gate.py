@@ -105,6 +105,8 @@ async def test_sessions_are_capped_and_a_closed_one_frees_its_place() -> None:
             await client.ws_connect(f"/{TOKEN}/ws", headers=origin)
         assert refused.value.status == 503
         assert "2 sessions already open" in log.getvalue()
+        page = await client.get(f"/{TOKEN}/")  # a new tab says why, rather than "session ended"
+        assert page.status == 503 and "already has 2 sessions open" in await page.text()
         await first.close()
         for _ in range(200):  # the server notices the close and stops that app process
             if len(gate.sessions) < 2:
