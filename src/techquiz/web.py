@@ -133,13 +133,18 @@ class TechquizServer:
 
     @web.middleware
     async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        # The token is compared in constant time before routing sees the path, and a wrong one is
-        # answered exactly like an unknown path: 404, nothing that would tell a guesser it was close.
+        # Every request passes here whatever route it matched: unless its first path segment is the
+        # token (compared in constant time) it gets the same 404 as an unknown path, nothing that
+        # would tell a guesser it was close.
         first = request.path.lstrip("/").split("/", 1)[0]
         if not self.gate.token_matches(first) or not self.gate.host_allowed(request):
             response: web.StreamResponse = web.Response(status=404, text="404: Not Found")
         else:
-            response = await handler(request)
+            try:
+                response = await handler(request)
+            except web.HTTPException as exc:  # a redirect, or a missing static file
+                exc.headers.update(SECURITY_HEADERS)
+                raise
         response.headers.update(SECURITY_HEADERS)
         return response
 

@@ -50,6 +50,7 @@ async def test_every_path_without_the_token_is_404(client: TestClient) -> None:
 async def test_the_token_path_serves_the_page_and_the_static_files(client: TestClient) -> None:
     response = await client.get(f"/{TOKEN}", allow_redirects=False)
     assert response.status == 308 and response.headers["Location"] == f"/{TOKEN}/"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
     response = await client.get(f"/{TOKEN}/")
     page = await response.text()
     assert response.status == 200
