@@ -82,6 +82,26 @@ def tap_text(page: Page, view: TerminalView, label: str) -> None:
     page.touchscreen.tap(box["x"] + (col + len(label) / 2) * cell_w, box["y"] + (row + 0.5) * cell_h)
 
 
+def colours_drawn(page: Page, view: TerminalView, label: str) -> int:
+    """How many different colours the browser painted where the screen has `label` (1 = nothing drawn)."""
+    where = view.find(label)
+    assert where is not None, f"{label!r} is not on the screen:\n{view.text()}"
+    col, row = where
+    return int(
+        page.evaluate(
+            """([col, row, len, cols, rows]) => {
+                const canvas = document.querySelector("canvas.xterm-text-layer");
+                const w = canvas.width / cols, h = canvas.height / rows;
+                const data = canvas.getContext("2d").getImageData(col * w, row * h, len * w, h).data;
+                const seen = new Set();
+                for (let i = 0; i < data.length; i += 4) seen.add(data.slice(i, i + 4).join());
+                return seen.size;
+            }""",
+            [col, row, len(label), view.screen.columns, view.screen.lines],
+        )
+    )
+
+
 def test_study_with_keys_and_a_tap_on_a_phone(served: Served, phone: tuple[Page, TerminalView], tmp_path: Path) -> None:
     page, view = phone
     page.goto(served.url)
@@ -108,6 +128,7 @@ def test_study_with_keys_and_a_tap_on_a_phone(served: Served, phone: tuple[Page,
     page.screenshot(path=tmp_path / "phone.png")
     every_grade = ("1 Again", "2 Hard", "3 Good", "4 Easy")
     assert all(view.find(label) for label in every_grade), f"a grade button is cut off:\n{view.text()}"
+    assert all(colours_drawn(page, view, label) > 4 for label in (*every_grade, "Second answer")), "not painted"
     assert "Second question in the browser?" in view.text()
 
     tap_text(page, view, "3 Good")
