@@ -37,8 +37,9 @@ PHONE: dict[str, Any] = {
     "viewport": {"width": 400, "height": 800},
     "is_mobile": True,
     "has_touch": True,
-    # Headless chromium's emulated device pixel ratio gives xterm.js's canvas a backing store of CSS
-    # size (devicePixelContentBox is not scaled), which crops the drawing; real phones are not affected.
+    # With an emulated pixel ratio of 2, headless chromium's ResizeObserver reports the
+    # device-pixel-content-box in CSS pixels (against the spec), so xterm.js sizes its canvas at half
+    # and the drawing is cropped; real HiDPI screens report device pixels and are not affected.
     "device_scale_factor": 1,
 }
 
