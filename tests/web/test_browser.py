@@ -110,7 +110,9 @@ def test_study_with_keys_and_a_tap_on_a_phone(served: Served, phone: tuple[Page,
     wait_until(page, lambda: "Web deck for the browser" in view.text(), "the home screen with the --decks deck")
     assert view.screen.columns <= 60, "a phone gets a narrow terminal"
 
-    # No click first: the page gives the terminal the keyboard focus when it loads.
+    # No tap first: the page gives the terminal the keyboard focus once the app has drawn, and the app,
+    # told it has focus, shows its key bar.
+    wait_until(page, lambda: "a Study all" in view.text(), "the key bar")
     decks = [line for line in view.screen.display if "Tech opening-up" in line or "Web deck" in line]
     for _ in range(next(i for i, line in enumerate(decks) if "Web deck" in line)):
         page.keyboard.press("ArrowDown")
