@@ -252,6 +252,9 @@ async def test_grade_buttons_and_header_fit(make_app: MakeApp, size: tuple[int, 
         title, counts = screen.query_one("#deck-title").region, screen.query_one("#counts").region
         assert title.right < counts.x  # a gap: words never run together
         assert counts.right <= size[0]
+        keys = [key for key in screen.query("FooterKey") if key.display]
+        assert keys and max(key.region.right for key in keys) <= size[0]  # every key in the footer shows
+        assert any(key.has_class("-command-palette") for key in keys) == (size[0] >= 72)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -38,6 +38,10 @@ class StudyScreen(Screen[None]):
     # Grades and accepting are priority bindings: they run as the key arrives, and the next card is
     # shown and focused before the next key is looked at, so letters typed right after a grade go to
     # the next card and never trigger e, @, s or u here (see QuestionView for the answering keys).
+    # A phone in a browser (`techquiz serve`) or a split terminal gives about 50 columns: under 60 the
+    # screen gets the -narrow class and techquiz.tcss stacks the grade buttons two by two (from 60
+    # columns four fit in a row); under 72 the footer leaves out ^p, as the app's -cramped does.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-cramped"), (72, "-wide")]
     BINDINGS = [
         Binding("space", "accept", "Next", priority=True),
         Binding("enter", "accept", "Next", show=False, priority=True),
@@ -266,6 +270,9 @@ class StudyScreen(Screen[None]):
     def action_edit(self) -> None:
         """Open the card's deck file in $EDITOR at the card's line, then reload the deck."""
         if self.card is None:
+            return
+        if self.app.is_web:  # `techquiz serve`: the editor would open on the serving computer, unseen
+            self.notify("Editing a deck needs techquiz in a terminal on the computer that keeps it.", markup=False)
             return
         deck = self.card.deck
         position = self.card.card.position
