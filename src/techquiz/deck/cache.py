@@ -29,7 +29,9 @@ from techquiz import __version__
 from techquiz.deck.model import Card, Deck
 from techquiz.deck.result import LoadResult, read_deck_text
 
-FORMAT = 2  # bump when the layout changes; a techquiz version change also invalidates entries
+FORMAT = (
+    3  # bump when the layout changes (3: Settings.fsrs_parameters); a techquiz version change also invalidates entries
+)
 _DECK_FIELDS = tuple(f.name for f in fields(Deck) if f.name != "cards")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (

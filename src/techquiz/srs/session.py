@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 
 from techquiz.config import day_start, study_day
 from techquiz.deck.model import Card, CardKey, Deck
-from techquiz.srs import scheduler
+from techquiz.srs import parameters, scheduler
 from techquiz.srs.queue import StudyQueue
 from techquiz.srs.scheduler import CardState, Rating
-from techquiz.store import progress
+from techquiz.store import deck_fsrs, progress
 from techquiz.store.backup import BackupPolicy
 from techquiz.store.progress import Answered, StoredCard
 
@@ -75,6 +75,12 @@ class Summary:
         return None if self.studied == 0 else (self.studied - self.again) / self.studied
 
 
+def scheduling_for(conn: sqlite3.Connection, decks: Sequence[Deck]) -> dict[str, parameters.Scheduling]:
+    """Each deck's parameters and desired retention: the deck file's pin, else the store's, else defaults."""
+    stored = deck_fsrs.load(conn, [d.id for d in decks])
+    return {d.id: parameters.resolve(d.settings, stored.get(d.id)) for d in decks}
+
+
 class StudySession:
     def __init__(
         self,
@@ -94,6 +100,7 @@ class StudySession:
         for deck in decks:
             self.warnings += progress.sync_deck(conn, deck)
         self.today = study_day(clock())
+        self.scheduling = scheduling_for(conn, decks)
         self.queue = self._build_queue()
         self._current: StudyCard | None = None
 
@@ -114,9 +121,8 @@ class StudySession:
             )
         return StudyQueue.build(queues)
 
-    def _retention(self, deck_id: str) -> float:
-        retention = self.decks[deck_id].settings.desired_retention
-        return scheduler.DEFAULT_RETENTION if retention is None else retention
+    def _scheduling(self, deck_id: str) -> parameters.Scheduling:
+        return self.scheduling.get(deck_id, parameters.Scheduling())
 
     def _roll_over(self) -> None:
         """A session left open past 04:00 starts the new day's queue."""
@@ -139,7 +145,8 @@ class StudySession:
         card = self.current()
         if card is None:
             return {}
-        return scheduler.preview(card.state, self.clock(), self._retention(card.key.deck))
+        chosen = self._scheduling(card.key.deck)
+        return scheduler.preview(card.state, self.clock(), chosen.retention, chosen.parameters)
 
     def answer(self, rating: Rating, duration_ms: int) -> None:
         """Grade the current card. Returns once the answer is committed to disk."""
@@ -147,8 +154,9 @@ class StudySession:
         if card is None:
             raise RuntimeError("no card to answer")
         now = self.clock()
+        chosen = self._scheduling(card.key.deck)
         done = progress.answer(
-            self.conn, card.stored.rowid, rating, now, self.today, duration_ms, self._retention(card.key.deck)
+            self.conn, card.stored.rowid, rating, now, self.today, duration_ms, chosen.retention, chosen.parameters
         )
         self._current = None
         buried = {rowid for rowid, _ in done.buried}
@@ -219,6 +227,7 @@ class StudySession:
         """Take an edited deck file: cards show their new text; removed cards leave the queue.
         The caller has synced the store with it (the app does, for every screen at once)."""
         self.decks[deck.id] = deck
+        self.scheduling.update(scheduling_for(self.conn, [deck]))  # its file may pin other settings now
         current = self._current
         if current is not None and current.key.deck == deck.id:
             card = deck.card_for(current.key)

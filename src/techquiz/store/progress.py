@@ -244,6 +244,7 @@ def answer(
     today: date,
     duration_ms: int,
     retention: float,
+    parameters: tuple[float, ...] = scheduler.DEFAULT_PARAMETERS,
 ) -> Answered:
     """Grade one sub-card: new state + review-log row + sibling burying, in one committed transaction."""
     tomorrow = (today + timedelta(days=1)).isoformat()
@@ -254,7 +255,7 @@ def answer(
         ).fetchone()
         before = _state(row[:8])
         deck_id, card_id, sub = row[8:]
-        after = scheduler.review(before, rating, now, retention)
+        after = scheduler.review(before, rating, now, retention, parameters=parameters)
         assert after.due is not None
         interval = (after.due - now).total_seconds() / 86400
         conn.execute(

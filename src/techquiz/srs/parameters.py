@@ -1,0 +1,79 @@
+"""Which FSRS parameters and desired retention schedule a deck, and which weights are usable at all.
+
+Precedence, for each of the two: the deck file's `settings` pin wins; then what the store holds (the
+optimizer's adopted fit; the retention chosen in the app); then FSRS's defaults.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import fsrs
+
+from techquiz.deck.model import Settings
+from techquiz.srs.scheduler import DEFAULT_PARAMETERS, DEFAULT_RETENTION
+from techquiz.store.deck_fsrs import DeckFsrs
+
+PARAMETER_COUNT = len(DEFAULT_PARAMETERS)
+# The range each weight may take: py-fsrs refuses to schedule with weights outside it.
+LOWER_BOUNDS: tuple[float, ...] = tuple(fsrs.scheduler.LOWER_BOUNDS_PARAMETERS)
+UPPER_BOUNDS: tuple[float, ...] = tuple(fsrs.scheduler.UPPER_BOUNDS_PARAMETERS)
+# After this many new reviews since the last optimizer run, suggest running it again (about a month
+# of daily study, as Anki suggests monthly).
+SUGGEST_AFTER_REVIEWS = 1000
+
+# Where a setting comes from, as shown to the learner.
+DEFAULT, FITTED, DECK_FILE, APP = "default", "fitted", "deck file", "app"
+
+
+def problems(values: Sequence[float]) -> list[str]:
+    """Why these weights cannot schedule (empty when they can): 21 finite numbers within FSRS's bounds."""
+    if len(values) != PARAMETER_COUNT:
+        return [f"needs {PARAMETER_COUNT} numbers, not {len(values)}"]
+    out = []
+    for i, (value, low, high) in enumerate(zip(values, LOWER_BOUNDS, UPPER_BOUNDS, strict=True)):
+        if not math.isfinite(value):
+            out.append(f"w{i} is not a finite number")
+        elif not low <= value <= high:
+            out.append(f"w{i} = {value:g} is outside {low:g}..{high:g}")
+    return out
+
+
+@dataclass(frozen=True)
+class Scheduling:
+    """What one deck is scheduled with, and where each part comes from."""
+
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS
+    retention: float = DEFAULT_RETENTION
+    parameters_source: str = DEFAULT
+    retention_source: str = DEFAULT
+    fitted_at: datetime | None = None
+
+
+def resolve(settings: Settings, stored: DeckFsrs | None) -> Scheduling:
+    parameters, parameters_source = DEFAULT_PARAMETERS, DEFAULT
+    fitted_at = None
+    if settings.fsrs_parameters is not None:
+        parameters, parameters_source = settings.fsrs_parameters, DECK_FILE
+    elif stored is not None and stored.parameters is not None and not problems(stored.parameters):
+        parameters, parameters_source, fitted_at = stored.parameters, FITTED, stored.fitted_at
+    retention, retention_source = DEFAULT_RETENTION, DEFAULT
+    if settings.desired_retention is not None:
+        retention, retention_source = settings.desired_retention, DECK_FILE
+    elif stored is not None and stored.desired_retention is not None:
+        retention, retention_source = stored.desired_retention, APP
+    return Scheduling(parameters, retention, parameters_source, retention_source, fitted_at)
+
+
+def new_reviews_since_check(stored: DeckFsrs | None, reviews: int) -> int:
+    """Reviews gathered since the optimizer last looked at this deck (all of them if it never did)."""
+    return reviews - (stored.checked_reviews if stored is not None else 0)
+
+
+def should_suggest(settings: Settings, stored: DeckFsrs | None, reviews: int) -> bool:
+    """Whether enough new reviews have gathered to make optimizing worth a try (never for a deck whose
+    file pins its parameters)."""
+    return settings.fsrs_parameters is None and new_reviews_since_check(stored, reviews) >= SUGGEST_AFTER_REVIEWS
