@@ -58,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser(
+        "optimize", parents=[common], help="fit each deck's FSRS parameters to its reviews (adopted only if better)"
+    )
+    p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--dry-run", action="store_true", help="report the fit without saving it")
+
     p = sub.add_parser("decks", parents=[common], help="list the decks found, with card / new / due counts")
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -127,6 +134,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, config:
         return commands.restore(config, Path(args.backup) if args.backup else None)
     if command == "decks":
         return commands.decks(config, as_json=args.json)
+    if command == "optimize":
+        return commands.optimize(config, args.deck_refs, as_json=args.json, dry_run=args.dry_run)
     if command == "stats":
         return commands.stats(config, args.deck_refs, as_json=args.json)
     if command in (None, "study", "quiz"):

@@ -169,10 +169,13 @@ def decide(
     targets = sum(len(h.targets) for h in cards)
     if targets < MIN_REVIEWS:
         figures = evaluate(current, items(cards)) if targets else None
+        why = (
+            "no reviews yet" if not reviews
+            else f"only {targets} reviews came a day or more after the card's previous one"
+        )  # fmt: skip
         return Outcome(
             deck, reviews, len(cards), 0, targets, figures, None, False,
-            f"only {targets} reviews came a day or more after the card's previous one; {MIN_REVIEWS} are needed "
-            "to fit parameters, so the current ones stay",
+            f"{why}; {MIN_REVIEWS} are needed to fit parameters, so the current ones stay",
         )  # fmt: skip
     cut = split_time(cards)
     train, test = items(cards, before_ms=cut), items(cards, since_ms=cut)
