@@ -44,16 +44,27 @@ def reviews_for(learner: Learner, cards: int, per_card: int, seed: int = 1) -> l
 
 
 def write_log(conn: sqlite3.Connection, deck_id: str, reviews: list[Review]) -> None:
-    """Cards and review-log rows for `reviews` (one card row per distinct card), and the per-day tally."""
+    """Cards and review-log rows for `reviews` (one card row per distinct card, in review with a
+    5-day stability from its last answer, or the deck file's row when the deck was synced), and the
+    per-day tally."""
     rows: dict[int | str, int] = {}
-    for review in reviews:
-        if review.card not in rows:
+    last = {r.card: r.at_ms for r in reviews}
+    for card, at in last.items():
+        values = (5.0, 5.0, at + 5 * 86_400_000, at, deck_id, f"c{card}")
+        cursor = conn.execute(
+            "UPDATE cards SET state = 2, stability = ?, difficulty = ?, due = ?, last_review = ? "
+            "WHERE deck_id = ? AND card_id = ? RETURNING id",
+            values,
+        )
+        found = cursor.fetchone()
+        if found is None:
             cursor = conn.execute(
-                "INSERT INTO cards (deck_id, card_id, card_type, state) VALUES (?, ?, 'basic', 2)",
-                (deck_id, f"c{review.card}"),
+                "INSERT INTO cards (state, stability, difficulty, due, last_review, deck_id, card_id, card_type) "
+                "VALUES (2, ?, ?, ?, ?, ?, ?, 'basic') RETURNING id",
+                values,
             )
-            assert cursor.lastrowid is not None
-            rows[review.card] = cursor.lastrowid
+            found = cursor.fetchone()
+        rows[card] = found[0]
     conn.executemany(
         "INSERT INTO review_log (card, reviewed_at, day, rating, state_before, state_after, due_after, interval_days) "
         "VALUES (?, ?, ?, ?, ?, 2, ?, 1.0)",
