@@ -34,7 +34,7 @@ def peak_kb(argv: list[str], env: str, ready: str, keys: list[str], timeout: flo
     with tempfile.NamedTemporaryFile(suffix=".txt", delete=False) as out:
         result = Path(out.name)
     subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
-    command = f"{env} {PY} -c \"{WRAPPER}\" {result} " + " ".join(argv)
+    command = f'{env} {PY} -c "{WRAPPER}" {result} ' + " ".join(argv)
     subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", command], check=True)
     start = time.perf_counter()
     while ready not in _screen():

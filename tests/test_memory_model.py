@@ -4,7 +4,6 @@ what was recalled, the fit figures, the retention simulator and the suggestion t
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
@@ -76,14 +75,9 @@ def test_calibration_counts_every_judged_review_and_matches_the_engines_log_loss
     for b in bins:
         if b["reviews"]:
             assert b["from"] <= b["predicted"] <= b["to"]
-    cards = histories(log, "d")
-    figures = evaluate(DEFAULT_PARAMETERS, [h.item(i) for h in cards for i in h.targets])
-    assert fsrs["log_loss"] == pytest.approx(figures.log_loss, abs=1e-3)
-    assert fsrs["rmse_bins"] == pytest.approx(figures.rmse_bins, abs=1e-3)
-    # the calibration's own predictions agree with the engine's log loss
-    found = memory_model.predictions(cards, DEFAULT_PARAMETERS, 0)
-    mine = -sum(math.log(p.recall if p.recalled else 1 - p.recall) for p in found) / len(found)
-    assert mine == pytest.approx(figures.log_loss, rel=0.01)  # float32 in the engine, float64 here
+    figures = evaluate(DEFAULT_PARAMETERS, histories(log, "d"))
+    assert figures is not None
+    assert fsrs["log_loss"] == round(figures.log_loss, 4) and fsrs["rmse_bins"] == round(figures.rmse_bins, 4)
 
 
 def test_the_calibration_window_is_the_newest_reviews(reviewed) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
+import fsrs_rs_python as fsrs_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -110,7 +111,19 @@ def test_held_out_figures_come_from_the_newest_reviews() -> None:
     assert sum(t < cut for t in times) == int(len(times) * 0.7)
     outcome = decide("d", len(log), cards, DEFAULT_PARAMETERS)
     assert outcome.train + outcome.held_out == len(times)
-    assert outcome.current == evaluate(DEFAULT_PARAMETERS, items(cards, since_ms=cut))
+    assert outcome.current == evaluate(DEFAULT_PARAMETERS, cards, since_ms=cut)
+
+
+def test_predictions_are_the_engines_one_item_at_a_time() -> None:
+    """Our log loss equals the mean of fsrs-rs's own evaluation of each held-out item alone (its
+    evaluation of many items at once depends on their order, so it is not used)."""
+    log = reviews_for(_learner(0.9, 0.5), cards=40, per_card=6, seed=7)
+    cards = histories(log, "d")
+    engine = fsrs_rs.FSRS(list(DEFAULT_PARAMETERS))
+    alone = [engine.evaluate([h.item(i)]).log_loss for h in cards for i in h.targets]
+    ours = evaluate(DEFAULT_PARAMETERS, cards)
+    assert ours is not None
+    assert ours.log_loss == pytest.approx(sum(alone) / len(alone), rel=1e-4)
 
 
 def test_histories_follow_anki_same_day_steps_are_history_not_targets() -> None:

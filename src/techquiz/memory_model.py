@@ -13,20 +13,17 @@ histories), so it costs the same on a million-review log as on a small one.
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import fsrs_rs_python as fsrs_rs
 
 from techquiz.deck.model import Deck
-from techquiz.optimize import CardHistory, Review, evaluate, histories
+from techquiz.optimize import CardHistory, Prediction, Review, histories, log_loss, predict, rmse_bins
 from techquiz.srs import parameters as fsrs_parameters
-from techquiz.srs.scheduler import curve
 from techquiz.store import deck_fsrs
 
 CALIBRATION_REVIEWS = 5000
@@ -69,30 +66,6 @@ def _recent_histories(
     return out, since
 
 
-@dataclass(frozen=True)
-class Prediction:
-    recall: float  # predicted probability of recall
-    recalled: bool
-
-
-def predictions(cards: Sequence[CardHistory], parameters: Sequence[float], since_ms: int) -> list[Prediction]:
-    """FSRS's predicted recall for every judged review at or after `since_ms`: the forgetting curve at
-    the review's gap, from the memory state the card's earlier reviews left (as fsrs-rs evaluates)."""
-    model = fsrs_rs.FSRS(list(parameters))
-    decay, factor = curve(tuple(parameters))
-    states = model.historical_memory_state_batch([fsrs_rs.FSRSItem(h.reviews) for h in cards])
-    out = []
-    for history, memory in zip(cards, states, strict=True):
-        for index in history.targets:
-            if history.times[index] < since_ms:
-                continue
-            gap = history.gaps[index]
-            stability = max(memory[index - 1].stability, 1e-6)
-            recall = (1 + factor * gap / stability) ** -decay
-            out.append(Prediction(recall, history.ratings[index] > 1))
-    return out
-
-
 def calibration(found: Sequence[Prediction], bins: int = CALIBRATION_BINS) -> list[dict[str, Any]]:
     """Predicted recall in `bins` equal bins against the share actually recalled."""
     groups: list[list[Prediction]] = [[] for _ in range(bins)]
@@ -110,31 +83,14 @@ def calibration(found: Sequence[Prediction], bins: int = CALIBRATION_BINS) -> li
     ]
 
 
-def _fit_figures(
+def _judged(
     cards: Sequence[CardHistory], scheduling: dict[str, fsrs_parameters.Scheduling], since_ms: int
-) -> tuple[list[Prediction], float | None, float | None, int]:
-    """Predictions, log loss and RMSE (bins) over the judged reviews, each deck with its own parameters.
-    Log loss and RMSE come from fsrs-rs per set of parameters; several sets combine as one set of bins
-    per parameter set (the count-weighted root mean square)."""
+) -> list[Prediction]:
+    """Predictions for the judged reviews since `since_ms`, each card with its deck's parameters."""
     groups: dict[tuple[float, ...], list[CardHistory]] = defaultdict(list)
     for history in cards:
-        chosen = scheduling.get(history.deck, fsrs_parameters.Scheduling())
-        groups[chosen.parameters].append(history)
-    found: list[Prediction] = []
-    loss_sum = square_sum = 0.0
-    total = 0
-    for params, members in groups.items():
-        found += predictions(members, params, since_ms)
-        test = [h.item(i) for h in members for i in h.targets if h.times[i] >= since_ms]
-        if not test:
-            continue
-        figures = evaluate(params, test)
-        loss_sum += figures.log_loss * len(test)
-        square_sum += figures.rmse_bins**2 * len(test)
-        total += len(test)
-    if not total:
-        return found, None, None, 0
-    return found, loss_sum / total, math.sqrt(square_sum / total), total
+        groups[scheduling.get(history.deck, fsrs_parameters.Scheduling()).parameters].append(history)
+    return [p for params, members in groups.items() for p in predict(members, params, since_ms)]
 
 
 def _rating_shares(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> tuple[list[float], list[float]] | None:
@@ -211,7 +167,7 @@ def collect(conn: sqlite3.Connection, decks: Sequence[Deck], newest: int = CALIB
     reviews = deck_fsrs.review_counts(conn, deck_ids)
     scheduling = {d.id: fsrs_parameters.resolve(d.settings, stored.get(d.id)) for d in decks}
     cards, since = _recent_histories(conn, deck_ids, newest)
-    found, log_loss, rmse, judged = _fit_figures(cards, scheduling, since) if since is not None else ([], None, None, 0)
+    found = _judged(cards, scheduling, since) if since is not None else []
     rows = []
     for deck in decks:
         chosen, row, count = scheduling[deck.id], stored.get(deck.id), reviews.get(deck.id, 0)
@@ -248,9 +204,9 @@ def collect(conn: sqlite3.Connection, decks: Sequence[Deck], newest: int = CALIB
     }
     return {
         "decks": rows,
-        "reviews": judged,
-        "log_loss": None if log_loss is None else round(log_loss, 4),
-        "rmse_bins": None if rmse is None else round(rmse, 4),
+        "reviews": len(found),
+        "log_loss": round(log_loss(found), 4) if found else None,
+        "rmse_bins": round(rmse_bins(found), 4) if found else None,
         "calibration": calibration(found),
         "simulation": simulation,
     }
