@@ -12,9 +12,10 @@ from techquiz import memory_model
 from techquiz.cli import main
 from techquiz.deck.discovery import load_library
 from techquiz.deck.model import Settings
+from techquiz.model import CardState, State
 from techquiz.optimize import evaluate, histories
 from techquiz.srs import parameters, scheduler
-from techquiz.srs.scheduler import DEFAULT_PARAMETERS, CardState, State
+from techquiz.srs.scheduler import DEFAULT_PARAMETERS
 from techquiz.stats import collect
 from techquiz.store import db, deck_fsrs, progress
 from techquiz.store.timeutil import from_ms

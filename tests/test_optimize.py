@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 from techquiz import optimize
 from techquiz.cli import main
 from techquiz.deck.loader import load_deck
+from techquiz.model import CardState, Rating
 from techquiz.optimize import Figures, decide, evaluate, histories, items
 from techquiz.srs import parameters, scheduler
-from techquiz.srs.scheduler import DEFAULT_PARAMETERS, CardState, Rating
-from techquiz.srs.session import StudySession
+from techquiz.srs.scheduler import DEFAULT_PARAMETERS
 from techquiz.store import db, deck_fsrs
+from techquiz.study import StudySession
 from tests.memory_histories import START, Learner, forgets_after_3_days, reviews_for, write_log
 from tests.srs.helpers import Clock, basic_deck
 

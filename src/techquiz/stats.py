@@ -19,10 +19,10 @@ from techquiz import memory_model
 from techquiz.config import day_start, study_day
 from techquiz.deck.discovery import Library
 from techquiz.deck.model import CardKey
+from techquiz.model import MATURE_DAYS
+from techquiz.srs.parameters import scheduling_for
 from techquiz.srs.scheduler import curve
-from techquiz.srs.session import scheduling_for
 from techquiz.store.overview import deck_counts
-from techquiz.store.progress import MATURE_DAYS
 from techquiz.store.timeutil import to_ms
 
 FORECAST_DAYS = 30

@@ -7,14 +7,16 @@ optimizer's adopted fit; the retention chosen in the app); then FSRS's defaults.
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import fsrs
 
-from techquiz.deck.model import Settings
+from techquiz.deck.model import Deck, Settings
 from techquiz.srs.scheduler import DEFAULT_PARAMETERS, DEFAULT_RETENTION
+from techquiz.store import deck_fsrs
 from techquiz.store.deck_fsrs import DeckFsrs
 
 PARAMETER_COUNT = len(DEFAULT_PARAMETERS)
@@ -66,6 +68,12 @@ def resolve(settings: Settings, stored: DeckFsrs | None) -> Scheduling:
     elif stored is not None and stored.desired_retention is not None:
         retention, retention_source = stored.desired_retention, APP
     return Scheduling(parameters, retention, parameters_source, retention_source, fitted_at)
+
+
+def scheduling_for(conn: sqlite3.Connection, decks: Sequence[Deck]) -> dict[str, Scheduling]:
+    """Each deck's parameters and desired retention (see the module docstring for the precedence)."""
+    stored = deck_fsrs.load(conn, [d.id for d in decks])
+    return {d.id: resolve(d.settings, stored.get(d.id)) for d in decks}
 
 
 def new_reviews_since_check(stored: DeckFsrs | None, reviews: int) -> int:

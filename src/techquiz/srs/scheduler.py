@@ -1,24 +1,24 @@
 """A thin layer over the official `fsrs` package: our stored card state in, FSRS's verdict out.
 
-`fsrs` has no "new" state (a new card is Learning at step 0 with no review); we keep `NEW` apart
-so that queues and daily limits can tell never-seen cards from cards in their learning steps.
+`fsrs` has no "new" state (a new card is Learning at step 0 with no review); techquiz.model keeps
+`NEW` apart, and a new card goes to FSRS as Learning at step 0.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from enum import IntEnum
 from functools import lru_cache
 
 import fsrs
+
+from techquiz.model import CardState, Rating, State
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
 DEFAULT_RETENTION = 0.9
 # The 21 FSRS-6 weights; a deck uses its fitted or pinned ones instead (srs/parameters.py).
 DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
-LEECH_LAPSES = 8
 
 
 def curve(parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> tuple[float, float]:
@@ -26,30 +26,6 @@ def curve(parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> tuple[float, fl
     the parameters' last weight, and FACTOR makes R(S, S) = 0.9. Stats evaluate it in SQL."""
     decay = parameters[20]
     return decay, 0.9 ** (1 / -decay) - 1
-
-
-class State(IntEnum):
-    NEW = 0
-    LEARNING = 1
-    REVIEW = 2
-    RELEARNING = 3
-
-
-Rating = fsrs.Rating
-
-
-@dataclass(frozen=True)
-class CardState:
-    """What scheduling knows about one sub-card."""
-
-    state: State = State.NEW
-    step: int | None = None
-    stability: float | None = None
-    difficulty: float | None = None
-    due: datetime | None = None
-    last_review: datetime | None = None
-    reps: int = 0
-    lapses: int = 0
 
 
 @lru_cache(maxsize=64)
@@ -80,15 +56,15 @@ def _to_fsrs(card: CardState, now: datetime) -> fsrs.Card:
 
 def review(
     card: CardState,
-    rating: fsrs.Rating,
+    rating: Rating,
     now: datetime,
     retention: float = DEFAULT_RETENTION,
     fuzz: bool = True,
     parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
 ) -> CardState:
     """The card's state after answering `rating` at `now`."""
-    result, _ = _scheduler(retention, fuzz, parameters).review_card(_to_fsrs(card, now), rating, now)
-    lapsed = card.state == State.REVIEW and rating == fsrs.Rating.Again
+    result, _ = _scheduler(retention, fuzz, parameters).review_card(_to_fsrs(card, now), fsrs.Rating(int(rating)), now)
+    lapsed = card.state == State.REVIEW and rating == Rating.Again
     return replace(
         card,
         state=State(int(result.state)),
@@ -107,10 +83,10 @@ def preview(
     now: datetime,
     retention: float = DEFAULT_RETENTION,
     parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
-) -> dict[fsrs.Rating, timedelta]:
+) -> dict[Rating, timedelta]:
     """The interval each rating would give (without fuzz, as Anki shows them on its buttons)."""
     out = {}
-    for rating in fsrs.Rating:
+    for rating in Rating:
         after = review(card, rating, now, retention, fuzz=False, parameters=parameters)
         assert after.due is not None
         out[rating] = after.due - now

@@ -1,5 +1,6 @@
 """A study session: the next card, answering it durably, undo, counts and the grade intervals.
 
+It coordinates the store, the queue, the scheduler and backups, so it sits above all of them.
 No UI here: the Textual study screen and the tests drive the same object.
 """
 
@@ -13,12 +14,12 @@ from datetime import datetime, timedelta
 
 from techquiz.config import day_start, study_day
 from techquiz.deck.model import Card, CardKey, Deck
+from techquiz.model import CardState, Rating, State, StoredCard
 from techquiz.srs import parameters, scheduler
 from techquiz.srs.queue import StudyQueue
-from techquiz.srs.scheduler import CardState, Rating
-from techquiz.store import deck_fsrs, progress
+from techquiz.store import progress
 from techquiz.store.backup import BackupPolicy
-from techquiz.store.progress import Answered, StoredCard
+from techquiz.store.progress import Answered
 
 UNDO_DEPTH = 50
 
@@ -75,12 +76,6 @@ class Summary:
         return None if self.studied == 0 else (self.studied - self.again) / self.studied
 
 
-def scheduling_for(conn: sqlite3.Connection, decks: Sequence[Deck]) -> dict[str, parameters.Scheduling]:
-    """Each deck's parameters and desired retention: the deck file's pin, else the store's, else defaults."""
-    stored = deck_fsrs.load(conn, [d.id for d in decks])
-    return {d.id: parameters.resolve(d.settings, stored.get(d.id)) for d in decks}
-
-
 class StudySession:
     def __init__(
         self,
@@ -100,7 +95,7 @@ class StudySession:
         for deck in decks:
             self.warnings += progress.sync_deck(conn, deck)
         self.today = study_day(clock())
-        self.scheduling = scheduling_for(conn, decks)
+        self.scheduling = parameters.scheduling_for(conn, decks)
         self.queue = self._build_queue()
         self._current: StudyCard | None = None
 
@@ -156,18 +151,20 @@ class StudySession:
         now = self.clock()
         chosen = self._scheduling(card.key.deck)
         done = progress.answer(
-            self.conn, card.stored.rowid, rating, now, self.today, duration_ms, chosen.retention, chosen.parameters
+            self.conn,
+            card.stored.rowid,
+            rating,
+            now,
+            self.today,
+            duration_ms,
+            lambda before: scheduler.review(before, rating, now, chosen.retention, parameters=chosen.parameters),
         )
         self._current = None
         buried = {rowid for rowid, _ in done.buried}
         dropped = self.queue.remove(buried) if buried else []
         after = replace(card.stored, state=done.after)
         end = day_start(self.today + timedelta(days=1))
-        if (
-            done.after.state in (scheduler.State.LEARNING, scheduler.State.RELEARNING)
-            and done.after.due
-            and (done.after.due < end)
-        ):
+        if done.after.state in (State.LEARNING, State.RELEARNING) and done.after.due and (done.after.due < end):
             self.queue.add_learning(after)
         self._push_undo(_Undoable(card.stored, done, dropped))
         self._answers.append(rating)
@@ -227,7 +224,7 @@ class StudySession:
         """Take an edited deck file: cards show their new text; removed cards leave the queue.
         The caller has synced the store with it (the app does, for every screen at once)."""
         self.decks[deck.id] = deck
-        self.scheduling.update(scheduling_for(self.conn, [deck]))  # its file may pin other settings now
+        self.scheduling.update(parameters.scheduling_for(self.conn, [deck]))  # its file may pin other settings now
         current = self._current
         if current is not None and current.key.deck == deck.id:
             card = deck.card_for(current.key)
@@ -237,9 +234,9 @@ class StudySession:
         new, learning, review = self.queue.counts()
         if self._current is not None:
             state = self._current.state.state
-            if state == scheduler.State.NEW:
+            if state == State.NEW:
                 new += 1
-            elif state == scheduler.State.REVIEW:
+            elif state == State.REVIEW:
                 review += 1
             else:
                 learning += 1
