@@ -103,7 +103,7 @@ def test_the_suggestion_comes_with_new_reviews_and_waits_after_a_run(reviewed) -
     conn, library, log = reviewed
     deck = library.find("d")
     row = memory_model.collect(conn, [deck])["decks"][0]
-    assert row["reviews"] == len(log) >= parameters.SUGGEST_AFTER_REVIEWS
+    assert row["reviews"] == len(log) >= deck_fsrs.SUGGEST_AFTER_REVIEWS
     assert row["suggest_optimize"] and row["new_reviews_since_optimize"] == len(log)
     deck_fsrs.record_check(conn, "d", START, len(log))
     row = memory_model.collect(conn, [deck])["decks"][0]

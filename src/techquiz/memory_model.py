@@ -182,8 +182,8 @@ def collect(conn: sqlite3.Connection, decks: Sequence[Deck], newest: int = CALIB
                 "desired_retention": chosen.retention,
                 "retention_source": chosen.retention_source,
                 "reviews": count,
-                "new_reviews_since_optimize": fsrs_parameters.new_reviews_since_check(row, count),
-                "suggest_optimize": fsrs_parameters.should_suggest(deck.settings, row, count),
+                "new_reviews_since_optimize": deck_fsrs.new_reviews_since_check(row, count),
+                "suggest_optimize": deck_fsrs.should_suggest(deck.settings, row, count),
             }
         )
     # The simulator runs once for the whole selection, with the parameters of its most-reviewed deck.

@@ -217,6 +217,15 @@ class Outcome:
     applied: bool
     reason: str
 
+    def summary(self) -> str:
+        """One line for a notification: the verdict and the held-out figures behind it."""
+        if self.applied and self.fitted is not None and self.current is not None:
+            return (
+                f"{self.deck}: new parameters adopted (log loss {self.current.log_loss:.4f} -> "
+                f"{self.fitted.log_loss:.4f}, RMSE {self.current.rmse_bins:.4f} -> {self.fitted.rmse_bins:.4f})"
+            )
+        return f"{self.deck}: kept the current parameters: {self.reason}"
+
     def as_json(self) -> dict[str, Any]:
         return {
             "deck": self.deck,

@@ -23,9 +23,6 @@ PARAMETER_COUNT = len(DEFAULT_PARAMETERS)
 # The range each weight may take: py-fsrs refuses to schedule with weights outside it.
 LOWER_BOUNDS: tuple[float, ...] = tuple(fsrs.scheduler.LOWER_BOUNDS_PARAMETERS)
 UPPER_BOUNDS: tuple[float, ...] = tuple(fsrs.scheduler.UPPER_BOUNDS_PARAMETERS)
-# After this many new reviews since the last optimizer run, suggest running it again (about a month
-# of daily study, as Anki suggests monthly).
-SUGGEST_AFTER_REVIEWS = 1000
 
 # Where a setting comes from, as shown to the learner.
 DEFAULT, FITTED, DECK_FILE, APP = "default", "fitted", "deck file", "app"
@@ -74,14 +71,3 @@ def scheduling_for(conn: sqlite3.Connection, decks: Sequence[Deck]) -> dict[str,
     """Each deck's parameters and desired retention (see the module docstring for the precedence)."""
     stored = deck_fsrs.load(conn, [d.id for d in decks])
     return {d.id: resolve(d.settings, stored.get(d.id)) for d in decks}
-
-
-def new_reviews_since_check(stored: DeckFsrs | None, reviews: int) -> int:
-    """Reviews gathered since the optimizer last looked at this deck (all of them if it never did)."""
-    return reviews - (stored.checked_reviews if stored is not None else 0)
-
-
-def should_suggest(settings: Settings, stored: DeckFsrs | None, reviews: int) -> bool:
-    """Whether enough new reviews have gathered to make optimizing worth a try (never for a deck whose
-    file pins its parameters)."""
-    return settings.fsrs_parameters is None and new_reviews_since_check(stored, reviews) >= SUGGEST_AFTER_REVIEWS

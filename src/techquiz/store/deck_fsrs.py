@@ -10,8 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from techquiz.deck.model import Deck, Settings
 from techquiz.store.db import transaction
 from techquiz.store.timeutil import from_ms, to_ms
+
+# After this many new reviews since the last optimizer run, suggest running it again (about a month
+# of daily study, as Anki suggests monthly).
+SUGGEST_AFTER_REVIEWS = 1000
 
 
 @dataclass(frozen=True)
@@ -118,3 +123,29 @@ def review_counts(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> dict[str
         f"SELECT deck_id, SUM(reviews) FROM review_days WHERE deck_id IN ({marks}) GROUP BY deck_id", list(deck_ids)
     )
     return {deck_id: n or 0 for deck_id, n in rows}
+
+
+def new_reviews_since_check(stored: DeckFsrs | None, reviews: int) -> int:
+    """Reviews gathered since the optimizer last looked at this deck (all of them if it never did)."""
+    return reviews - (stored.checked_reviews if stored is not None else 0)
+
+
+def should_suggest(settings: Settings, stored: DeckFsrs | None, reviews: int) -> bool:
+    """Whether enough new reviews have gathered to make optimizing worth a try (never for a deck whose
+    file pins its parameters)."""
+    return settings.fsrs_parameters is None and new_reviews_since_check(stored, reviews) >= SUGGEST_AFTER_REVIEWS
+
+
+def due_for_optimizing(conn: sqlite3.Connection, decks: Sequence[Deck]) -> list[tuple[Deck, int]]:
+    """Decks with enough new reviews since the optimizer last looked, with how many (for a suggestion).
+    Two small queries: the home screen asks at every refresh."""
+    if not decks:
+        return []
+    stored = load(conn, [d.id for d in decks])
+    counts = review_counts(conn, [d.id for d in decks])
+    out = []
+    for deck in decks:
+        row, count = stored.get(deck.id), counts.get(deck.id, 0)
+        if should_suggest(deck.settings, row, count):
+            out.append((deck, new_reviews_since_check(row, count)))
+    return out
