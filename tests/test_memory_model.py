@@ -144,3 +144,27 @@ def test_stats_json_has_the_memory_model(
     assert fitted["log_loss"] < fsrs["log_loss"]
     assert main(["--decks", str(decks), "stats", "d"]) == 0
     assert "MEMORY MODEL" in capsys.readouterr().out
+
+
+def test_the_judged_reviews_are_cached_until_the_log_or_the_parameters_change(
+    reviewed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    conn, library, _ = reviewed
+    deck = library.find("d")
+    first = memory_model.collect(conn, [deck], cache_dir=tmp_path / "cache")
+    reads = []
+    real = memory_model._recent_histories
+    monkeypatch.setattr(memory_model, "_recent_histories", lambda *a: reads.append(1) or real(*a))
+    assert memory_model.collect(conn, [deck], cache_dir=tmp_path / "cache") == first
+    assert reads == []  # from the cache
+    deck_fsrs.save_fit(conn, "d", STEEP, START, 1, 0.4, 0.05)  # new parameters: judged again
+    refitted = memory_model.collect(conn, [deck], cache_dir=tmp_path / "cache")
+    assert reads == [1] and refitted["log_loss"] != first["log_loss"]
+    conn.execute(
+        "INSERT INTO review_log (card, reviewed_at, day, rating, state_before, state_after, due_after, interval_days) "
+        "SELECT card, reviewed_at + 86400000, day, 3, 2, 2, 0, 1 FROM review_log ORDER BY id DESC LIMIT 1"
+    )  # a new answer: judged again
+    memory_model.collect(conn, [deck], cache_dir=tmp_path / "cache")
+    assert reads == [1, 1]
+    (tmp_path / "cache" / memory_model.CACHE_FILE).write_text("{not json", encoding="utf-8")
+    assert memory_model.collect(conn, [deck], cache_dir=tmp_path / "cache")["reviews"] > 0  # damaged: a miss

@@ -194,7 +194,7 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     conn = db.connect(config.store_path, check=False)
     try:
         sync_decks(conn, chosen)
-        data = collect(conn, library, [d.id for d in chosen], config.now())
+        data = collect(conn, library, [d.id for d in chosen], config.now(), config.cache_dir)
     finally:
         conn.close()
     if as_json:

@@ -8,15 +8,18 @@ Shared by the stats screen and `techquiz stats --json`:
   fsrs-rs-python (the simulator of Anki), marking the retention with the least work per card known.
 
 The calibration reads only the cards answered in the newest CALIBRATION_REVIEWS answers (their whole
-histories), so it costs the same on a million-review log as on a small one.
+histories), and is cached until the log changes.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import fsrs_rs_python as fsrs_rs
@@ -26,12 +29,15 @@ from techquiz.optimize import CardHistory, Prediction, Review, histories, log_lo
 from techquiz.srs import parameters as fsrs_parameters
 from techquiz.store import deck_fsrs
 
-CALIBRATION_REVIEWS = 5000
+CALIBRATION_REVIEWS = 2000  # enough for ten bins; their histories take ~0.5 s to read from a 1M-review log
 CALIBRATION_BINS = 10
 RETENTIONS = tuple(round(0.70 + 0.03 * i, 2) for i in range(10))  # 0.70 .. 0.97
 SIMULATED_DAYS = 365
 SIMULATION_SEED = 42  # the same figures on every run
-SIMULATED_CARDS = 20_000
+SIMULATED_CARDS = 1000
+CACHE_FILE = "memory-model.json"
+CACHE_ENTRIES = 8  # a few scopes (all decks, each deck looked at) stay cached
+CACHE_VERSION = 1  # bump when what is cached changes
 
 
 def _recent_histories(
@@ -40,30 +46,26 @@ def _recent_histories(
     """Histories of the cards answered in the newest `newest` answers of these decks, and the time of
     the oldest of those answers (the window whose reviews are judged)."""
     marks = ",".join("?" * len(deck_ids))
-    window = conn.execute(
-        f"SELECT r.card, r.reviewed_at FROM review_log r JOIN cards c ON c.id = r.card "
-        f"WHERE c.deck_id IN ({marks}) ORDER BY r.id DESC LIMIT ?",
-        [*deck_ids, newest],
-    ).fetchall()
-    if not window:
+    # CROSS JOIN keeps SQLite walking the log backwards from the newest row (a few thousand steps);
+    # left to itself it collects every review of the decks through the card index and sorts them all.
+    window = (
+        "SELECT r.card, r.reviewed_at FROM review_log r CROSS JOIN cards c ON c.id = r.card "
+        f"WHERE c.deck_id IN ({marks}) ORDER BY r.id DESC LIMIT ?"
+    )
+    since = conn.execute(f"SELECT MIN(reviewed_at) FROM ({window})", [*deck_ids, newest]).fetchone()[0]
+    if since is None:
         return [], None
-    since = min(at for _, at in window)
-    cards = sorted({card for card, _ in window})
-    out: list[CardHistory] = []
-    for start in range(0, len(cards), 900):  # SQLite's limit on bound parameters
-        chunk = cards[start : start + 900]
-        rows = conn.execute(
-            "SELECT r.card, c.deck_id, r.reviewed_at, r.day, r.rating, r.state_before = 0 FROM review_log r "
-            f"JOIN cards c ON c.id = r.card WHERE r.card IN ({','.join('?' * len(chunk))}) "
-            "ORDER BY r.card, r.reviewed_at, r.id",
-            chunk,
-        ).fetchall()
-        by_deck: dict[str, list[Review]] = defaultdict(list)
-        for card, deck_id, at, day, rating, starts in rows:
-            by_deck[deck_id].append(Review(card, at, date.fromisoformat(day), rating, bool(starts)))
-        for deck_id, reviews in by_deck.items():
-            out += histories(reviews, deck_id)
-    return out, since
+    rows = conn.execute(
+        f"WITH w AS (SELECT DISTINCT card FROM ({window})) "
+        "SELECT r.card, c.deck_id, r.reviewed_at, r.day, r.rating, r.state_before = 0 "
+        "FROM w JOIN review_log r ON r.card = w.card JOIN cards c ON c.id = r.card "
+        "ORDER BY r.card, r.reviewed_at, r.id",
+        [*deck_ids, newest],
+    )
+    by_deck: dict[str, list[Review]] = defaultdict(list)
+    for card, deck_id, at, day, rating, starts in rows:
+        by_deck[deck_id].append(Review(card, at, date.fromisoformat(day), rating, bool(starts)))
+    return [h for deck_id, reviews in by_deck.items() for h in histories(reviews, deck_id)], since
 
 
 def calibration(found: Sequence[Prediction], bins: int = CALIBRATION_BINS) -> list[dict[str, Any]]:
@@ -93,21 +95,17 @@ def _judged(
     return [p for params, members in groups.items() for p in predict(members, params, since_ms)]
 
 
-def _rating_shares(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> tuple[list[float], list[float]] | None:
-    """The learner's own first-answer and passed-review rating shares for the simulator, when the
-    log has enough of both (else the simulator's defaults, measured on Anki users, are used)."""
-    marks = ",".join("?" * len(deck_ids))
+def _rating_shares(cards: Sequence[CardHistory]) -> tuple[list[float], list[float]] | None:
+    """The learner's own shares of first answers (Again .. Easy) and of passed day-level reviews (Hard,
+    Good, Easy) for the simulator, from the recent histories, when they hold enough of both (else the
+    simulator's defaults, measured on Anki users, are used)."""
     first = [0] * 4
     passed = [0] * 3
-    for state_before, rating, count in conn.execute(
-        "SELECT r.state_before, r.rating, COUNT(*) FROM review_log r JOIN cards c ON c.id = r.card "
-        f"WHERE c.deck_id IN ({marks}) AND r.state_before IN (0, 2) GROUP BY r.state_before, r.rating",
-        list(deck_ids),
-    ):
-        if state_before == 0:
-            first[rating - 1] += count
-        elif rating > 1:
-            passed[rating - 2] += count
+    for history in cards:
+        first[history.ratings[0] - 1] += 1
+        for index in history.targets:
+            if history.ratings[index] > 1:
+                passed[history.ratings[index] - 2] += 1
     if sum(first) < 50 or sum(passed) < 50:
         return None
     return [n / sum(first) for n in first], [n / sum(passed) for n in passed]
@@ -121,25 +119,32 @@ def simulate(
     shares: tuple[list[float], list[float]] | None = None,
 ) -> list[dict[str, Any]]:
     """A year of study at each desired retention: reviews per day, minutes per day and cards known at
-    the end; `best` marks the least work (time) per card known, as Anki's minimum recommended retention."""
-    config = fsrs_rs.default_simulator_config()
+    the end; `best` marks the least work (time) per card known, as Anki's minimum recommended retention.
+
+    A big deck is simulated as a smaller one with the same limits per card (SIMULATED_CARDS cards at
+    most, new cards per day scaled to a whole number), and the counts scaled back: the simulator's time
+    grows with the cards, and the shape of the year does not."""
     # Cards beyond what the new-card limit can introduce in a year change nothing but the run time.
-    config.deck_size = max(min(deck_size, new_per_day * SIMULATED_DAYS), 1)
+    size = max(min(deck_size, new_per_day * SIMULATED_DAYS), 1)
+    learn = max(round(new_per_day * min(SIMULATED_CARDS / size, 1.0)), 1) if new_per_day else 0
+    scale = new_per_day / learn if learn else 1.0
+    config = fsrs_rs.default_simulator_config()
+    config.deck_size = max(round(size / scale), 1)
     config.learn_span = SIMULATED_DAYS
-    config.learn_limit = new_per_day
-    config.review_limit = reviews_per_day
+    config.learn_limit = learn
+    config.review_limit = max(round(reviews_per_day / scale), 1) if reviews_per_day else 0
     if shares is not None:
         config.first_rating_prob, config.review_rating_prob = shares
-    # A small deck's year is noisy: average several runs (about the work of one 20,000-card run).
-    runs = min(max(SIMULATED_CARDS // config.deck_size, 1), 5)
+    # A small deck's year is noisy: average a few runs.
+    runs = min(max(2 * SIMULATED_CARDS // config.deck_size, 1), 5)
     rows = []
     for retention in RETENTIONS:
         known = seconds = reviews = 0.0
         for seed in range(SIMULATION_SEED, SIMULATION_SEED + runs):
             result = fsrs_rs.simulate(list(parameters), retention, config, seed)
-            known += float(result.memorized_cnt_per_day[-1]) / runs if result.memorized_cnt_per_day else 0.0
-            seconds += float(sum(result.cost_per_day)) / runs
-            reviews += sum(result.review_cnt_per_day) / runs
+            known += float(result.memorized_cnt_per_day[-1]) * scale / runs if result.memorized_cnt_per_day else 0.0
+            seconds += float(sum(result.cost_per_day)) * scale / runs
+            reviews += sum(result.review_cnt_per_day) * scale / runs
         rows.append(
             {
                 "retention": retention,
@@ -157,8 +162,47 @@ def simulate(
     return rows
 
 
-def collect(conn: sqlite3.Connection, decks: Sequence[Deck], newest: int = CALIBRATION_REVIEWS) -> dict[str, Any]:
-    """The `fsrs` part of the stats for these decks (see the module docstring)."""
+def _log_mark(conn: sqlite3.Connection) -> list[int] | None:
+    """The newest review-log row (id and time): any answer or undo since changes it. (An undo frees its
+    id for the next answer, which comes later: so the time is part of the mark.)"""
+    row = conn.execute("SELECT id, reviewed_at FROM review_log ORDER BY id DESC LIMIT 1").fetchone()
+    return None if row is None else [row[0], row[1]]
+
+
+def _cached(cache_dir: Path | None, key: str) -> dict[str, Any] | None:
+    if cache_dir is None:
+        return None
+    try:
+        entries = json.loads((cache_dir / CACHE_FILE).read_text(encoding="utf-8"))
+        return next((value for k, value in entries if k == key), None)
+    except (OSError, ValueError, TypeError):
+        return None  # a missing or damaged cache is a miss
+
+
+def _remember(cache_dir: Path | None, key: str, value: dict[str, Any]) -> None:
+    if cache_dir is None:
+        return
+    path = cache_dir / CACHE_FILE
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    except (OSError, ValueError):
+        entries = []
+    entries = [[key, value], *[e for e in entries if isinstance(e, list) and e and e[0] != key]][:CACHE_ENTRIES]
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        spare = path.with_suffix(f".{os.getpid()}.tmp")
+        spare.write_text(json.dumps(entries), encoding="utf-8")
+        os.replace(spare, path)  # whole or not at all, even with two techquiz at once
+    except OSError:
+        pass  # a cache that cannot be written costs time, never correctness
+
+
+def collect(
+    conn: sqlite3.Connection, decks: Sequence[Deck], newest: int = CALIBRATION_REVIEWS, cache_dir: Path | None = None
+) -> dict[str, Any]:
+    """The `fsrs` part of the stats for these decks (see the module docstring). The judged reviews and
+    the simulation are kept in `cache_dir` until an answer, an undo or a change of parameters, deck
+    size or limits: on a million-review log they take about a second, and the stats open often."""
     deck_ids = [d.id for d in decks]
     if not deck_ids:
         return {"decks": [], "calibration": calibration([]), "log_loss": None, "rmse_bins": None, "reviews": 0,
@@ -166,8 +210,6 @@ def collect(conn: sqlite3.Connection, decks: Sequence[Deck], newest: int = CALIB
     stored = deck_fsrs.load(conn, deck_ids)
     reviews = deck_fsrs.review_counts(conn, deck_ids)
     scheduling = {d.id: fsrs_parameters.resolve(d.settings, stored.get(d.id)) for d in decks}
-    cards, since = _recent_histories(conn, deck_ids, newest)
-    found = _judged(cards, scheduling, since) if since is not None else []
     rows = []
     for deck in decks:
         chosen, row, count = scheduling[deck.id], stored.get(deck.id), reviews.get(deck.id, 0)
@@ -190,23 +232,31 @@ def collect(conn: sqlite3.Connection, decks: Sequence[Deck], newest: int = CALIB
     lead = max(decks, key=lambda d: reviews.get(d.id, 0))
     limits = [d.settings.daily_limits() for d in decks]
     size = sum(d.subcard_count for d in decks)
-    simulation = {
-        "deck": lead.id,
-        "days": SIMULATED_DAYS,
-        "cards": size,
-        "rows": simulate(
-            scheduling[lead.id].parameters,
-            size,
-            sum(n for n, _ in limits),
-            sum(r for _, r in limits),
-            _rating_shares(conn, deck_ids),
-        ),
-    }
-    return {
-        "decks": rows,
-        "reviews": len(found),
-        "log_loss": round(log_loss(found), 4) if found else None,
-        "rmse_bins": round(rmse_bins(found), 4) if found else None,
-        "calibration": calibration(found),
-        "simulation": simulation,
-    }
+    key = json.dumps(
+        [CACHE_VERSION, _log_mark(conn), newest, lead.id]
+        + [[d.id, scheduling[d.id].parameters, d.subcard_count, d.settings.daily_limits()] for d in decks]
+    )
+    judged = _cached(cache_dir, key)
+    if judged is None:
+        cards, since = _recent_histories(conn, deck_ids, newest)
+        found = _judged(cards, scheduling, since) if since is not None else []
+        judged = {
+            "reviews": len(found),
+            "log_loss": round(log_loss(found), 4) if found else None,
+            "rmse_bins": round(rmse_bins(found), 4) if found else None,
+            "calibration": calibration(found),
+            "simulation": {
+                "deck": lead.id,
+                "days": SIMULATED_DAYS,
+                "cards": size,
+                "rows": simulate(
+                    scheduling[lead.id].parameters,
+                    size,
+                    sum(n for n, _ in limits),
+                    sum(r for _, r in limits),
+                    _rating_shares(cards),
+                ),
+            },
+        }
+        _remember(cache_dir, key, judged)
+    return {"decks": rows, **judged}

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from techquiz import memory_model
@@ -308,8 +309,14 @@ def _quizzes(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> list[dict[str
     return out
 
 
-def collect(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str], now: datetime) -> dict[str, Any]:
-    """Everything the stats screen shows, as plain JSON-ready data."""
+def collect(
+    conn: sqlite3.Connection,
+    library: Library,
+    deck_ids: Sequence[str],
+    now: datetime,
+    cache_dir: Path | None = None,
+) -> dict[str, Any]:
+    """Everything the stats screen shows, as plain JSON-ready data (`cache_dir`: see memory_model)."""
     today = study_day(now)
     history = _history(conn, deck_ids)
     days = [h["date"] for h in history]
@@ -344,5 +351,5 @@ def collect(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str],
             for r in deck_counts(conn, chosen, now)
         ],
         "quizzes": _quizzes(conn, deck_ids),
-        "fsrs": memory_model.collect(conn, chosen_decks),
+        "fsrs": memory_model.collect(conn, chosen_decks, cache_dir=cache_dir),
     }

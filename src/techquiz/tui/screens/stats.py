@@ -135,7 +135,7 @@ class StatsScreen(Screen[None]):
         # sqlite3 connections stay in their thread: the worker opens its own (cheap, no check).
         conn = db.connect(self.tq.config.store_path, check=False)
         try:
-            data = collect(conn, self.tq.library, self.deck_ids, self.tq.config.now())
+            data = collect(conn, self.tq.library, self.deck_ids, self.tq.config.now(), self.tq.config.cache_dir)
         finally:
             conn.close()
         self.app.call_from_thread(self._show, data)  # type: ignore[arg-type]  # its overloads miss async callables
