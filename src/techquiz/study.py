@@ -220,6 +220,11 @@ class StudySession:
         deck = self.decks.get(key.deck)
         return deck.card_for(key) if deck is not None else None
 
+    def reload_scheduling(self) -> None:
+        """Take parameters or a desired retention changed since the session started (by the optimizer
+        or the stats screen's keys): the next answer and the grade buttons use them."""
+        self.scheduling = parameters.scheduling_for(self.conn, list(self.decks.values()))
+
     def reload_deck(self, deck: Deck) -> None:
         """Take an edited deck file: cards show their new text; removed cards leave the queue.
         The caller has synced the store with it (the app does, for every screen at once)."""

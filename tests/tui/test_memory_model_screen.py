@@ -10,6 +10,7 @@ from textual.widgets import Static
 from techquiz.store import deck_fsrs
 from techquiz.tui.app import TechquizApp
 from techquiz.tui.screens.stats import StatsScreen
+from techquiz.tui.screens.study import StudyScreen
 from tests.memory_histories import forgets_after_3_days, reviews_for, write_log
 
 from .conftest import HOSTILE
@@ -118,3 +119,17 @@ async def test_home_suggests_optimizing_with_the_deck_title_as_plain_text(make_a
         greeting = text(app, "#greeting")
         assert "[bold red]Hostile[/] [@click=app.quit]deck[/]: 1570 new reviews since FSRS was last fitted" in greeting
         assert "optimize in stats (s, o)" in greeting
+
+
+async def test_a_study_session_beneath_takes_the_new_retention_at_once(make_app: MakeApp) -> None:
+    app = make_app({"mem.yaml": deck_text(cards=5)}, mode="study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        study = app.screen
+        assert isinstance(study, StudyScreen)
+        await open_stats(app, pilot)
+        await pilot.press("plus")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is study
+        assert study.session.scheduling["mem"].retention == 0.91

@@ -266,10 +266,19 @@ class TechquizApp(App[int]):
         from techquiz.tui.screens.stats import StatsScreen
 
         self.notify("\n".join(lines), title="Optimize", timeout=12, markup=False)
+        self.scheduling_changed()
         for screen in self.screen_stack:
             if isinstance(screen, StatsScreen):
                 screen.load()
         self._refresh_home()
+
+    def scheduling_changed(self) -> None:
+        """A study session open beneath takes new parameters or a new desired retention at once."""
+        from techquiz.tui.screens.study import StudyScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, StudyScreen):
+                screen.session.reload_scheduling()
 
     def action_help(self) -> None:
         from techquiz.tui.screens.help import HelpScreen

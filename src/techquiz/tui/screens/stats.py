@@ -127,7 +127,8 @@ class StatsScreen(Screen[None]):
         pinned = len(decks) - len(free)
         note = f" ({pinned} deck(s) set it in their file)" if pinned else ""
         values = ", ".join(f"{v:.2f}" for v in sorted(set(changed)))
-        self.notify(f"Desired retention {values} from the next session{note}", timeout=3, markup=False)
+        self.notify(f"Desired retention {values}{note}", timeout=3, markup=False)
+        self.tq.scheduling_changed()
         self.load()
 
     @work(thread=True, exclusive=True)
