@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import PY, ROOT, record
+from common import PY, ROOT, TMUX, record
 from stats import NOW, build
 
 SESSION = "tq-keys"
@@ -37,7 +37,7 @@ def write_basic_deck(path: Path, cards: int) -> None:
 
 
 def screen() -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", SESSION], capture_output=True, text=True).stdout
+    return subprocess.run([*TMUX, "capture-pane", "-p", "-t", SESSION], capture_output=True, text=True).stdout
 
 
 def wait_for(test: object, timeout: float = 30.0) -> tuple[float, str]:
@@ -51,18 +51,18 @@ def wait_for(test: object, timeout: float = 30.0) -> tuple[float, str]:
 
 
 def press(key: str) -> float:
-    subprocess.run(["tmux", "send-keys", "-t", SESSION, key], check=True)
+    subprocess.run([*TMUX, "send-keys", "-t", SESSION, key], check=True)
     return time.perf_counter()
 
 
 def start(command: str, ready: object) -> None:
-    subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
-    subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", command], check=True)
+    subprocess.run([*TMUX, "kill-session", "-t", SESSION], capture_output=True)
+    subprocess.run([*TMUX, "new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", command], check=True)
     wait_for(ready, timeout=120)
 
 
 def stop() -> None:
-    subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", SESSION], capture_output=True)
 
 
 def prompt_of(text: str) -> str | None:
