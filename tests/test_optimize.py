@@ -255,3 +255,18 @@ def test_the_command_keeps_the_defaults_for_a_short_history(
 def test_figures_serialise_rounded() -> None:
     f = Figures(0.123456, 0.0456789, DEFAULT_PARAMETERS)
     assert f.as_json()["log_loss"] == 0.1235 and len(f.as_json()["parameters"]) == 21
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(0, 10)), min_size=19, max_size=23))
+def test_weights_pass_validation_exactly_when_the_scheduler_accepts_them(values: list[float]) -> None:
+    """What a deck file may pin is what FSRS can schedule with: the loader never lets through weights
+    that would fail at the first answer, nor refuses weights that would work."""
+    import fsrs
+
+    try:
+        fsrs.Scheduler(parameters=values)
+        accepted = True
+    except ValueError:
+        accepted = False
+    assert (not parameters.problems(values)) == accepted
