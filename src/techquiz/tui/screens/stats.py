@@ -297,7 +297,7 @@ class StatsScreen(Screen[None]):
             # Deck ids are checked at load (letters, digits, - _ . :), yet stay plain text here.
             parts += [
                 "\n",
-                (Content(deck["id"])),
+                Content(deck["id"]),
                 (f"  {deck['parameters_source']} parameters{fitted}", "bold $accent"),
                 f" · retention {deck['desired_retention']:.2f} ({deck['retention_source']}) · "
                 f"{deck['reviews']} reviews\n",
