@@ -270,3 +270,9 @@ def test_weights_pass_validation_exactly_when_the_scheduler_accepts_them(values:
     except ValueError:
         accepted = False
     assert (not parameters.problems(values)) == accepted
+
+
+def test_an_unknown_deck_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["optimize", "no-such-deck"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("techquiz: unknown deck 'no-such-deck'") and err.count("\n") == 1
