@@ -328,7 +328,11 @@ def optimize(args: argparse.Namespace, config: Config) -> int:
     conn = db.connect(config.store_path, check=False)
     try:
         sync_decks(conn, chosen)
-        outcomes = [optimize_deck(conn, deck, config.now(), dry_run) for deck in chosen]
+        outcomes = []
+        for deck in chosen:
+            if sys.stderr.isatty():  # a deck with a million reviews takes a while: say what is happening
+                print(f"techquiz: fitting {deck.id}…", file=sys.stderr, flush=True)
+            outcomes.append(optimize_deck(conn, deck, config.now(), dry_run))
     finally:
         conn.close()
     if as_json:

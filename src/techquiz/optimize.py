@@ -319,7 +319,11 @@ def read_reviews(conn: sqlite3.Connection, deck_id: str) -> list[Review]:
         "JOIN cards c ON c.id = r.card WHERE c.deck_id = ? ORDER BY r.card, r.reviewed_at, r.id",
         (deck_id,),
     )
-    return [Review(card, at, date.fromisoformat(day), rating, bool(starts)) for card, at, day, rating, starts in rows]
+    days: dict[str, date] = {}  # a log has far fewer study days than reviews: parse each once
+    return [
+        Review(card, at, days.get(day) or days.setdefault(day, date.fromisoformat(day)), rating, bool(starts))
+        for card, at, day, rating, starts in rows
+    ]
 
 
 def optimize_deck(conn: sqlite3.Connection, deck: Deck, now: datetime, dry_run: bool = False) -> Outcome:
