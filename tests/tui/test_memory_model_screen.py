@@ -53,6 +53,7 @@ async def test_stats_show_calibration_parameters_and_the_simulator(make_app: Mak
         assert "predicted" in calibration and "%" in calibration
         simulator = text(app, "#simulator")
         assert "0.70" in simulator and "0.97" in simulator and simulator.count("◀ least work") == 1
+        assert simulator.count("◀ yours (0.90)") == 1 and "0.91" in simulator.split("◀ yours")[0].splitlines()[-1]
 
 
 async def test_o_on_the_stats_screen_fits_adopts_and_shows_the_fit(make_app: MakeApp) -> None:

@@ -339,6 +339,9 @@ class StatsScreen(Screen[None]):
         parts: list[Content | str | tuple[str, str]] = [
             (f"{'retention':>9} {'reviews/day':>12} {'min/day':>8} {'known':>7} {'s/card known':>13}", "bold")
         ]
+        # the simulated deck's own desired retention, to compare with the one of least work
+        yours = next((d["desired_retention"] for d in fsrs["decks"] if d["id"] == simulation["deck"]), None)
+        nearest = min(simulation["rows"], key=lambda r: abs(r["retention"] - yours)) if yours is not None else None
         for row in simulation["rows"]:
             text = (
                 f"\n{row['retention']:>9.2f} {row['reviews_per_day']:>12} {row['minutes_per_day']:>8} "
@@ -347,6 +350,8 @@ class StatsScreen(Screen[None]):
             parts.append((text, "bold $success") if row["best"] else text)
             if row["best"]:
                 parts.append((" ◀ least work", "bold $success"))
+            if row is nearest:
+                parts.append((f" ◀ yours ({yours:.2f})", "bold $accent"))
         parts.append((f"\n{simulation['cards']} cards, {simulation['days']} days, with the parameters of ", "dim"))
         parts += [Content(simulation["deck"]), (" (FSRS's simulator, as Anki's)", "dim")]
         return Content.assemble(*parts)
