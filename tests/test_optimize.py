@@ -276,3 +276,18 @@ def test_an_unknown_deck_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[st
     assert main(["optimize", "no-such-deck"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("techquiz: unknown deck 'no-such-deck'") and err.count("\n") == 1
+
+
+def test_a_better_fit_is_not_applied_over_weights_the_deck_file_pins() -> None:
+    log = reviews_for(forgets_after_3_days, cards=100, per_card=8)
+    outcome = decide("d", len(log), histories(log, "d"), DEFAULT_PARAMETERS, pinned=True)
+    assert not outcome.applied and "pins its parameters" in outcome.reason
+
+
+@pytest.mark.parametrize("stored", ["not json", "[1, 2]", '["a"]', "[NaN]", json.dumps([0.5] * 21)])
+def test_damaged_or_unusable_stored_weights_fall_back_to_the_defaults(tmp_path: Path, stored: str) -> None:
+    conn = db.connect(tmp_path / "progress.sqlite3")
+    conn.execute("INSERT INTO deck_fsrs (deck_id, parameters) VALUES ('d', ?)", (stored,))
+    deck = basic_deck(tmp_path / "d.yaml", cards=1)
+    chosen = parameters.scheduling_for(conn, [deck])["d"]
+    assert (chosen.parameters, chosen.parameters_source) == (DEFAULT_PARAMETERS, "default")
