@@ -47,6 +47,7 @@ def write_log(conn: sqlite3.Connection, deck_id: str, reviews: list[Review]) -> 
     """Cards and review-log rows for `reviews` (one card row per distinct card, in review with a
     5-day stability from its last answer, or the deck file's row when the deck was synced), and the
     per-day tally."""
+    conn.execute("BEGIN")  # one transaction: the store syncs every commit to disk
     rows: dict[int | str, int] = {}
     last = {r.card: r.at_ms for r in reviews}
     for card, at in last.items():
@@ -75,3 +76,4 @@ def write_log(conn: sqlite3.Connection, deck_id: str, reviews: list[Review]) -> 
     )
     conn.execute("DELETE FROM review_days")  # rebuilt whole from the log, as the v3 migration builds it
     conn.execute(f"INSERT INTO review_days {db.REVIEW_DAYS_FROM_LOG}")
+    conn.execute("COMMIT")
