@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_type_hints
 
 import pytest
 
@@ -131,7 +132,12 @@ def test_stats_json_has_the_memory_model(
     conn.close()
     assert main(["--decks", str(decks), "stats", "d", "--json"]) == 0
     fsrs = json.loads(capsys.readouterr().out)["fsrs"]
-    assert set(fsrs) == {"decks", "reviews", "log_loss", "rmse_bins", "calibration", "simulation"}
+    # exactly the TypedDicts the screen is type-checked against
+    assert set(fsrs) == set(get_type_hints(memory_model.MemoryModel))
+    assert all(set(row) == set(get_type_hints(memory_model.MemoryDeck)) for row in fsrs["decks"])
+    assert all(set(row) == set(get_type_hints(memory_model.CalibrationRow)) for row in fsrs["calibration"])
+    assert set(fsrs["simulation"]) == set(get_type_hints(memory_model.Simulation))
+    assert all(set(row) == set(get_type_hints(memory_model.SimulationRow)) for row in fsrs["simulation"]["rows"])
     (row,) = fsrs["decks"]
     assert row["parameters"] == [round(w, 4) for w in DEFAULT_PARAMETERS] and row["parameters_source"] == "default"
     assert main(["--decks", str(decks), "optimize", "d"]) == 0

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 import fsrs_rs_python as fsrs_rs
 
@@ -38,6 +38,55 @@ SIMULATED_CARDS = 1000
 CACHE_FILE = "memory-model.json"
 CACHE_ENTRIES = 8  # a few scopes (all decks, each deck looked at) stay cached
 CACHE_VERSION = 1  # bump when what is cached changes
+
+
+class MemoryDeck(TypedDict):
+    """One deck's scheduling: its FSRS weights, where they and its desired retention come from."""
+
+    id: str
+    parameters: list[float]
+    parameters_source: str  # default, fitted, deck file
+    fitted_at: str | None
+    fit_log_loss: float | None  # the held-out figures the adopted fit won with
+    fit_rmse_bins: float | None
+    desired_retention: float
+    retention_source: str  # default, deck file, app
+    reviews: int
+    new_reviews_since_optimize: int
+    suggest_optimize: bool
+
+
+# "from" is a Python keyword: the functional form keeps the JSON key as it reads best
+CalibrationRow = TypedDict(
+    "CalibrationRow", {"from": float, "to": float, "reviews": int, "predicted": float | None, "actual": float | None}
+)
+
+
+class SimulationRow(TypedDict):
+    retention: float
+    reviews_per_day: float
+    minutes_per_day: float
+    cards_known: int
+    seconds_per_card_known: float | None
+    best: bool  # the least work per card known
+
+
+class Simulation(TypedDict):
+    deck: str  # whose weights were simulated (the selection's most-reviewed deck)
+    days: int
+    cards: int
+    rows: list[SimulationRow]
+
+
+class MemoryModel(TypedDict):
+    """The `fsrs` part of `techquiz stats --json`."""
+
+    decks: list[MemoryDeck]
+    reviews: int  # judged reviews the figures below are computed on
+    log_loss: float | None
+    rmse_bins: float | None
+    calibration: list[CalibrationRow]
+    simulation: Simulation | None
 
 
 def _recent_histories(
@@ -68,19 +117,21 @@ def _recent_histories(
     return [h for deck_id, reviews in by_deck.items() for h in histories(reviews, deck_id)], since
 
 
-def calibration(found: Sequence[Prediction], bins: int = CALIBRATION_BINS) -> list[dict[str, Any]]:
+def calibration(found: Sequence[Prediction], bins: int = CALIBRATION_BINS) -> list[CalibrationRow]:
     """Predicted recall in `bins` equal bins against the share actually recalled."""
     groups: list[list[Prediction]] = [[] for _ in range(bins)]
     for p in found:
         groups[min(int(p.recall * bins), bins - 1)].append(p)
     return [
-        {
-            "from": round(i / bins, 2),
-            "to": round((i + 1) / bins, 2),
-            "reviews": len(group),
-            "predicted": round(sum(p.recall for p in group) / len(group), 4) if group else None,
-            "actual": round(sum(p.recalled for p in group) / len(group), 4) if group else None,
-        }
+        CalibrationRow(
+            {
+                "from": round(i / bins, 2),
+                "to": round((i + 1) / bins, 2),
+                "reviews": len(group),
+                "predicted": round(sum(p.recall for p in group) / len(group), 4) if group else None,
+                "actual": round(sum(p.recalled for p in group) / len(group), 4) if group else None,
+            }
+        )
         for i, group in enumerate(groups)
     ]
 
@@ -117,7 +168,7 @@ def simulate(
     new_per_day: int,
     reviews_per_day: int,
     shares: tuple[list[float], list[float]] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[SimulationRow]:
     """A year of study at each desired retention: reviews per day, minutes per day and cards known at
     the end; `best` marks the least work (time) per card known, as Anki's minimum recommended retention.
 
@@ -137,7 +188,7 @@ def simulate(
         config.first_rating_prob, config.review_rating_prob = shares
     # A small deck's year is noisy: average a few runs.
     runs = min(max(2 * SIMULATED_CARDS // config.deck_size, 1), 5)
-    rows = []
+    rows: list[SimulationRow] = []
     for retention in RETENTIONS:
         known = seconds = reviews = 0.0
         for seed in range(SIMULATION_SEED, SIMULATION_SEED + runs):
@@ -146,14 +197,14 @@ def simulate(
             seconds += float(sum(result.cost_per_day)) * scale / runs
             reviews += sum(result.review_cnt_per_day) * scale / runs
         rows.append(
-            {
-                "retention": retention,
-                "reviews_per_day": round(reviews / SIMULATED_DAYS, 1),
-                "minutes_per_day": round(seconds / 60 / SIMULATED_DAYS, 1),
-                "cards_known": round(known),
-                "seconds_per_card_known": round(seconds / known, 1) if known else None,
-                "best": False,
-            }
+            SimulationRow(
+                retention=retention,
+                reviews_per_day=round(reviews / SIMULATED_DAYS, 1),
+                minutes_per_day=round(seconds / 60 / SIMULATED_DAYS, 1),
+                cards_known=round(known),
+                seconds_per_card_known=round(seconds / known, 1) if known else None,
+                best=False,
+            )
         )
     costs = [r["seconds_per_card_known"] for r in rows if r["seconds_per_card_known"] is not None]
     if costs:
@@ -169,17 +220,28 @@ def _log_mark(conn: sqlite3.Connection) -> list[int] | None:
     return None if row is None else [row[0], row[1]]
 
 
-def _cached(cache_dir: Path | None, key: str) -> dict[str, Any] | None:
+class _Judged(TypedDict):
+    """What is cached: everything but the per-deck rows, which are cheap and change with settings."""
+
+    reviews: int
+    log_loss: float | None
+    rmse_bins: float | None
+    calibration: list[CalibrationRow]
+    simulation: Simulation
+
+
+def _cached(cache_dir: Path | None, key: str) -> _Judged | None:
     if cache_dir is None:
         return None
     try:
         entries = json.loads((cache_dir / CACHE_FILE).read_text(encoding="utf-8"))
-        return next((value for k, value in entries if k == key), None)
+        found: _Judged | None = next((value for k, value in entries if k == key), None)  # written by _remember
+        return found
     except (OSError, ValueError, TypeError):
         return None  # a missing or damaged cache is a miss
 
 
-def _remember(cache_dir: Path | None, key: str, value: dict[str, Any]) -> None:
+def _remember(cache_dir: Path | None, key: str, value: _Judged) -> None:
     if cache_dir is None:
         return
     path = cache_dir / CACHE_FILE
@@ -199,34 +261,35 @@ def _remember(cache_dir: Path | None, key: str, value: dict[str, Any]) -> None:
 
 def collect(
     conn: sqlite3.Connection, decks: Sequence[Deck], newest: int = CALIBRATION_REVIEWS, cache_dir: Path | None = None
-) -> dict[str, Any]:
+) -> MemoryModel:
     """The `fsrs` part of the stats for these decks (see the module docstring). The judged reviews and
     the simulation are kept in `cache_dir` until an answer, an undo or a change of parameters, deck
     size or limits: on a million-review log they take about a second, and the stats open often."""
     deck_ids = [d.id for d in decks]
     if not deck_ids:
-        return {"decks": [], "calibration": calibration([]), "log_loss": None, "rmse_bins": None, "reviews": 0,
-                "simulation": None}  # fmt: skip
+        return MemoryModel(decks=[], reviews=0, log_loss=None, rmse_bins=None, calibration=calibration([]),
+                           simulation=None)  # fmt: skip
     stored = deck_fsrs.load(conn, deck_ids)
     reviews = deck_fsrs.review_counts(conn, deck_ids)
     scheduling = {d.id: fsrs_parameters.resolve(d.settings, stored.get(d.id)) for d in decks}
-    rows = []
+    rows: list[MemoryDeck] = []
     for deck in decks:
         chosen, row, count = scheduling[deck.id], stored.get(deck.id), reviews.get(deck.id, 0)
+        fitted = row is not None and chosen.parameters_source == fsrs_parameters.FITTED
         rows.append(
-            {
-                "id": deck.id,
-                "parameters": [round(w, 4) for w in chosen.parameters],
-                "parameters_source": chosen.parameters_source,
-                "fitted_at": chosen.fitted_at.isoformat() if chosen.fitted_at else None,
-                "fit_log_loss": row.log_loss if row and chosen.parameters_source == "fitted" else None,
-                "fit_rmse_bins": row.rmse_bins if row and chosen.parameters_source == "fitted" else None,
-                "desired_retention": chosen.retention,
-                "retention_source": chosen.retention_source,
-                "reviews": count,
-                "new_reviews_since_optimize": deck_fsrs.new_reviews_since_check(row, count),
-                "suggest_optimize": deck_fsrs.should_suggest(deck.settings, row, count),
-            }
+            MemoryDeck(
+                id=deck.id,
+                parameters=[round(w, 4) for w in chosen.parameters],
+                parameters_source=chosen.parameters_source,
+                fitted_at=chosen.fitted_at.isoformat() if chosen.fitted_at else None,
+                fit_log_loss=row.log_loss if row is not None and fitted else None,
+                fit_rmse_bins=row.rmse_bins if row is not None and fitted else None,
+                desired_retention=chosen.retention,
+                retention_source=chosen.retention_source,
+                reviews=count,
+                new_reviews_since_optimize=deck_fsrs.new_reviews_since_check(row, count),
+                suggest_optimize=deck_fsrs.should_suggest(deck.settings, row, count),
+            )
         )
     # The simulator runs once for the whole selection, with the parameters of its most-reviewed deck.
     lead = max(decks, key=lambda d: reviews.get(d.id, 0))
@@ -240,23 +303,23 @@ def collect(
     if judged is None:
         cards, since = _recent_histories(conn, deck_ids, newest)
         found = _judged(cards, scheduling, since) if since is not None else []
-        judged = {
-            "reviews": len(found),
-            "log_loss": round(log_loss(found), 4) if found else None,
-            "rmse_bins": round(rmse_bins(found), 4) if found else None,
-            "calibration": calibration(found),
-            "simulation": {
-                "deck": lead.id,
-                "days": SIMULATED_DAYS,
-                "cards": size,
-                "rows": simulate(
+        judged = _Judged(
+            reviews=len(found),
+            log_loss=round(log_loss(found), 4) if found else None,
+            rmse_bins=round(rmse_bins(found), 4) if found else None,
+            calibration=calibration(found),
+            simulation=Simulation(
+                deck=lead.id,
+                days=SIMULATED_DAYS,
+                cards=size,
+                rows=simulate(
                     scheduling[lead.id].parameters,
                     size,
                     sum(n for n, _ in limits),
                     sum(r for _, r in limits),
                     _rating_shares(cards),
                 ),
-            },
-        }
+            ),
+        )
         _remember(cache_dir, key, judged)
-    return {"decks": rows, **judged}
+    return MemoryModel(decks=rows, **judged)

@@ -26,6 +26,7 @@ from techquiz.deck.schema import (
     Field,
 )
 from techquiz.deck.text import strip_controls
+from techquiz.deck.weights import weight_problems
 from techquiz.deck.yamltree import Mapping, Node, Scalar, Sequence
 
 _ID = re.compile(ID_PATTERN)
@@ -128,9 +129,7 @@ class _Checker:
                 return None
             values.append(number)
         if field.name == "fsrs_parameters":
-            from techquiz.srs.parameters import problems  # imports fsrs: only for decks that pin weights
-
-            found = problems(values)
+            found = weight_problems(values)
             if found:
                 self.error(node, f"{where}: these weights cannot schedule: {'; '.join(found)}")
                 return None

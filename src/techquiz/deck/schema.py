@@ -9,7 +9,7 @@ from typing import Any, Literal
 FORMAT_VERSION = 1
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$"
 MAX_CHOICES = 26  # chosen by the letters a-z
-FSRS_PARAMETER_COUNT = 21  # FSRS-6
+FSRS_PARAMETER_COUNT = 21  # FSRS-6 (deck/weights.py checks each against FSRS's bounds)
 
 Kind = Literal["text", "bool", "int", "number", "numbers", "texts", "mapping", "cards"]
 

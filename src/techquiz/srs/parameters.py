@@ -6,39 +6,22 @@ optimizer's adopted fit; the retention chosen in the app); then FSRS's defaults.
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import fsrs
-
 from techquiz.deck.model import Deck, Settings
+from techquiz.deck.weights import weight_problems
 from techquiz.srs.scheduler import DEFAULT_PARAMETERS, DEFAULT_RETENTION
 from techquiz.store import deck_fsrs
 from techquiz.store.deck_fsrs import DeckFsrs
-
-PARAMETER_COUNT = len(DEFAULT_PARAMETERS)
-# The range each weight may take: py-fsrs refuses to schedule with weights outside it.
-LOWER_BOUNDS: tuple[float, ...] = tuple(fsrs.scheduler.LOWER_BOUNDS_PARAMETERS)
-UPPER_BOUNDS: tuple[float, ...] = tuple(fsrs.scheduler.UPPER_BOUNDS_PARAMETERS)
 
 # Where a setting comes from, as shown to the learner.
 DEFAULT, FITTED, DECK_FILE, APP = "default", "fitted", "deck file", "app"
 
 
-def problems(values: Sequence[float]) -> list[str]:
-    """Why these weights cannot schedule (empty when they can): 21 finite numbers within FSRS's bounds."""
-    if len(values) != PARAMETER_COUNT:
-        return [f"needs {PARAMETER_COUNT} numbers, not {len(values)}"]
-    out = []
-    for i, (value, low, high) in enumerate(zip(values, LOWER_BOUNDS, UPPER_BOUNDS, strict=True)):
-        if not math.isfinite(value):
-            out.append(f"w{i} is not a finite number")
-        elif not low <= value <= high:
-            out.append(f"w{i} = {value:g} is outside {low:g}..{high:g}")
-    return out
+problems = weight_problems  # one check for deck files, stored fits and the optimizer's output
 
 
 @dataclass(frozen=True)

@@ -4,44 +4,49 @@ model: how well FSRS predicts these reviews (calibration), the parameters in use
 simulator; `o` fits the parameters to the reviews, `+`/`-` change the desired retention.
 
 The numbers come from `techquiz.stats.collect`, the same as `techquiz stats --json`. They are read
-in a thread worker with its own connection, so a big collection never freezes the screen.
+in a thread worker with its own connection, so a big collection never freezes the screen; the
+worker sets `data`, and its watcher builds the panels. `one_deck` (the `d` key) reloads through its
+watcher and decides, with `bindings=True`, which of the two `d` labels the footer shows.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
 from techquiz.deck.model import Deck
-from techquiz.stats import Heatmap, collect
+from techquiz.memory_model import MemoryModel
+from techquiz.stats import RATINGS, Bucket, Heatmap, RatingName, Stats, collect, pct, retention_cells
 from techquiz.store import db
+from techquiz.tui.app import TechquizApp
 from techquiz.tui.widgets.barchart import BarChart, Series
 from techquiz.tui.widgets.heatmap import HeatmapView
 
-if TYPE_CHECKING:
-    from techquiz.tui.app import TechquizApp
-
+RATING_COLOURS: dict[RatingName, str] = {"again": "error", "hard": "warning", "good": "success", "easy": "primary"}
+PERIOD_LABELS = {"today": "Today", "last_7_days": "7 days", "last_30_days": "30 days"}
 MODEL_DECKS = 3  # decks whose parameters the memory panel lists (all are in `stats --json`)
 MIN_RETENTION, MAX_RETENTION = 0.70, 0.99  # the deck format's bounds for desired_retention
-RATING_COLOURS = {"again": "error", "hard": "warning", "good": "success", "easy": "primary"}  # as Anki's buttons
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
-def _panel(title: str, *children: Any, classes: str = "panel") -> Vertical:
+def _panel(title: str, *children: Widget, classes: str = "panel") -> Vertical:
     panel = Vertical(*children, classes=classes)
     panel.border_title = title
     return panel
+
+
+def _chart(buckets: list[Bucket], name: str) -> BarChart:
+    """A distribution (stability, difficulty, retrievability) as cards per bucket."""
+    values = [b["cards"] for b in buckets]
+    return BarChart([b["label"] for b in buckets], [Series("cards", values, "primary")], id=f"chart-{name}")
 
 
 def _pair(left: Vertical, right: Vertical) -> Container:
@@ -62,15 +67,13 @@ class StatsScreen(Screen[None]):
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # charts side by side on wide terminals
 
+    app = getters.app(TechquizApp)
+    one_deck = var(False, init=False, bindings=True)  # the selected deck only, or all decks
+    data: var[Stats | None] = var(None, init=False)  # the numbers on show; set by the worker
+
     def __init__(self, selected: Deck | None = None) -> None:
         super().__init__()
         self.selected = selected  # the deck highlighted or being studied when `s` was pressed
-        self.one_deck = False
-        self.data: dict[str, Any] | None = None
-
-    @property
-    def tq(self) -> TechquizApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,27 +89,28 @@ class StatsScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "scope":
             # One `d` key: the footer shows whichever switch applies now.
-            can = self.selected is not None and len(self.tq.library.decks) > 1
+            can = self.selected is not None and len(self.app.library.decks) > 1
             return can and parameters[0] != self.one_deck
         return True
 
     def action_scope(self, one_deck: bool) -> None:
         self.one_deck = one_deck
-        self.refresh_bindings()
+
+    def watch_one_deck(self) -> None:
         self.load()
 
     @property
     def deck_ids(self) -> list[str]:
         if self.one_deck and self.selected is not None:
             return [self.selected.id]
-        return [d.id for d in self.tq.library.decks]
+        return [d.id for d in self.app.library.decks]
 
     def _scoped_decks(self) -> list[Deck]:
         wanted = set(self.deck_ids)
-        return [d for d in self.tq.library.decks if d.id in wanted]
+        return [d for d in self.app.library.decks if d.id in wanted]
 
     def action_optimize(self) -> None:
-        self.tq.optimize(self._scoped_decks())
+        self.app.optimize(self._scoped_decks())
 
     def action_retention(self, step: int) -> None:
         """Nudge the desired retention of the decks shown by 0.01 (decks whose file pins it keep it)."""
@@ -114,7 +118,7 @@ class StatsScreen(Screen[None]):
         from techquiz.store.deck_fsrs import set_desired_retention
 
         decks = self._scoped_decks()
-        current = scheduling_for(self.tq.conn, decks)
+        current = scheduling_for(self.app.conn, decks)
         free = [d for d in decks if current[d.id].retention_source != "deck file"]
         if not free:
             self.notify("The deck file sets desired_retention: change it there", severity="warning", markup=False)
@@ -122,27 +126,31 @@ class StatsScreen(Screen[None]):
         changed = []
         for deck in free:
             value = round(min(max(current[deck.id].retention + step / 100, MIN_RETENTION), MAX_RETENTION), 2)
-            set_desired_retention(self.tq.conn, deck.id, value)
+            set_desired_retention(self.app.conn, deck.id, value)
             changed.append(value)
         pinned = len(decks) - len(free)
         note = f" ({pinned} deck(s) set it in their file)" if pinned else ""
         values = ", ".join(f"{v:.2f}" for v in sorted(set(changed)))
         self.notify(f"Desired retention {values}{note}", timeout=3, markup=False)
-        self.tq.scheduling_changed()
+        self.app.scheduling_changed()
         self.load()
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
         # sqlite3 connections stay in their thread: the worker opens its own (cheap, no check).
-        conn = db.connect(self.tq.config.store_path, check=False)
+        conn = db.connect(self.app.config.store_path, check=False)
         try:
-            data = collect(conn, self.tq.library, self.deck_ids, self.tq.config.now(), self.tq.config.cache_dir)
+            data = collect(conn, self.app.library, self.deck_ids, self.app.config.now(), self.app.config.cache_dir)
         finally:
             conn.close()
-        self.app.call_from_thread(self._show, data)  # type: ignore[arg-type]  # its overloads miss async callables
+        self.app.call_from_thread(self._set_data, data)
 
-    async def _show(self, data: dict[str, Any]) -> None:
-        self.data = data
+    def _set_data(self, data: Stats) -> None:
+        self.data = data  # on the UI thread: its watcher mounts widgets
+
+    async def watch_data(self, data: Stats | None) -> None:
+        if data is None:
+            return
         container = self.query_one("#stats", VerticalScroll)
         await container.remove_children()
         await container.mount_all(self._widgets(data))
@@ -150,7 +158,8 @@ class StatsScreen(Screen[None]):
         container.display = True
 
     # ---- building -----------------------------------------------------------------------------
-    def _widgets(self, data: dict[str, Any]) -> list[Any]:
+    def _widgets(self, data: Stats) -> list[Widget]:
+        buckets = data["distributions"]
         grid = data["heatmap"]
         heat = Heatmap(date.fromisoformat(grid["start"]), grid["weeks"], grid["levels"])
         scope = self.selected.title if self.one_deck and self.selected else "All decks"
@@ -166,11 +175,11 @@ class StatsScreen(Screen[None]):
                 _panel("Cards", Static(self._card_counts(data), id="card-counts"), classes="panel text"),
             ),
             _pair(
-                _panel("Stability (days until recall drops to 90%)", self._distribution(data, "stability")),
-                _panel("Difficulty (1 easy - 10 hard)", self._distribution(data, "difficulty")),
+                _panel("Stability (days until recall drops to 90%)", _chart(buckets["stability"], "stability")),
+                _panel("Difficulty (1 easy - 10 hard)", _chart(buckets["difficulty"], "difficulty")),
             ),
             _pair(
-                _panel("Retrievability now (chance of recall)", self._distribution(data, "retrievability")),
+                _panel("Retrievability now (chance of recall)", _chart(buckets["retrievability"], "retrievability")),
                 _panel("Quiz scores", self._quiz_widget(data)),
             ),
             _panel("Hardest cards (most lapses)", self._hardest(data), classes="panel table"),
@@ -189,7 +198,7 @@ class StatsScreen(Screen[None]):
             ),
         ]
 
-    def _summary(self, data: dict[str, Any], scope: str) -> Content:
+    def _summary(self, data: Stats, scope: str) -> Content:
         retention, knowledge = data["retention"], data["knowledge"]
         minutes = data["time_today_seconds"] // 60
         recalled = knowledge["estimated_recalled_now"]
@@ -197,63 +206,54 @@ class StatsScreen(Screen[None]):
             (scope, "bold"),
             (f"  {data['today']}\n", "dim"),
             ("Today  ", "bold $accent"),
-            f"{data['reviews_today']} reviews · {minutes} min · right {_pct(retention['today'])} · "
+            f"{data['reviews_today']} reviews · {minutes} min · right {pct(retention['today'])} · "
             f"{data['due_today']} due\n",
             ("Streak  ", "bold $accent"),
             f"{data['streak_days']} day{'s' if data['streak_days'] != 1 else ''} "
             f"(longest {data['longest_streak_days']})\n",
             ("Knowledge  ", "bold $accent"),
             f"about {recalled:g} of {knowledge['cards_studied']} studied cards recallable now "
-            f"(average {_pct(knowledge['average_retrievability'])})",
+            f"(average {pct(knowledge['average_retrievability'])})",
         )
 
     @staticmethod
-    def _retention(data: dict[str, Any]) -> Content:
-        labels = {"today": "Today", "last_7_days": "7 days", "last_30_days": "30 days"}
+    def _retention(data: Stats) -> Content:
         parts: list[Content | str | tuple[str, str]] = [(f"{'':<8}{'young':>12}{'mature':>12}{'all':>12}\n", "bold")]
         for row in data["retention_table"]:
-            cells = "".join(
-                f"{_pct(row[k]) + ' (' + str(row[k + '_reviews']) + ')':>12}" for k in ("young", "mature", "all")
-            )
-            parts.append(f"{labels[row['period']]:<8}{cells}\n")
+            cells = "".join(f"{cell:>12}" for cell in retention_cells(row))
+            parts.append(f"{PERIOD_LABELS[row['period']]:<8}{cells}\n")
         parts.append(("share of review answers not Again (reviews)", "dim"))
         return Content.assemble(*parts)
 
     @staticmethod
-    def _card_counts(data: dict[str, Any]) -> Content:
+    def _card_counts(data: Stats) -> Content:
         cards = data["cards"]
-        rows = [("New", "new"), ("Learning", "learning"), ("Young", "young"), ("Mature", "mature"),
-                ("Relearning", "relearning"), ("Suspended", "suspended"), ("Leeches", "leeches")]  # fmt: skip
+        rows = [("New", cards["new"]), ("Learning", cards["learning"]), ("Young", cards["young"]),
+                ("Mature", cards["mature"]), ("Relearning", cards["relearning"]), ("Suspended", cards["suspended"]),
+                ("Leeches", cards["leeches"])]  # fmt: skip
         total = max(cards["total"], 1)
         parts: list[Content | str | tuple[str, str]] = []
-        for label, key in rows:
-            count = cards[key]
+        for label, count in rows:
             bar = "█" * round(20 * count / total)
             parts += [f"{label:<11}{count:>7} ", (bar, "$primary"), "\n"]
         parts.append((f"{'Total':<11}{cards['total']:>7}", "bold"))
         return Content.assemble(*parts)
 
     @staticmethod
-    def _forecast(data: dict[str, Any]) -> BarChart:
+    def _forecast(data: Stats) -> BarChart:
         due = [f["due"] for f in data["forecast"]]
         labels = ["today"] + [f"+{i}d" for i in range(1, len(due))]
         return BarChart(labels, [Series("due", due, "accent")], ticks=[0, 7, 14, 21, 28], id="chart-forecast")
 
     @staticmethod
-    def _ratings(data: dict[str, Any]) -> BarChart:
+    def _ratings(data: Stats) -> BarChart:
         recent = data["recent_days"]
         labels = [f"{i - len(recent) + 1}d" for i in range(len(recent) - 1)] + ["today"]
-        series = [Series(k.capitalize(), [d[k] for d in recent], colour) for k, colour in RATING_COLOURS.items()]
+        series = [Series(k.capitalize(), [d[k] for d in recent], RATING_COLOURS[k]) for k in RATINGS]
         return BarChart(labels, series, ticks=[0, 7, 14, 21, len(recent) - 1], id="chart-ratings")
 
     @staticmethod
-    def _distribution(data: dict[str, Any], name: str) -> BarChart:
-        buckets = data["distributions"][name]
-        values = [b["cards"] for b in buckets]
-        return BarChart([b["label"] for b in buckets], [Series("cards", values, "primary")], id=f"chart-{name}")
-
-    @staticmethod
-    def _quiz_widget(data: dict[str, Any]) -> Any:
+    def _quiz_widget(data: Stats) -> Widget:
         if not data["quizzes"]:
             return Static(Content("No quizzes yet: press t on the home screen to take one."), classes="empty")
         quizzes = data["quizzes"][-20:]
@@ -266,7 +266,7 @@ class StatsScreen(Screen[None]):
         )  # fmt: skip
 
     @staticmethod
-    def _hardest(data: dict[str, Any]) -> Static:
+    def _hardest(data: Stats) -> Static:
         if not data["hardest"]:
             return Static(Content("No lapses yet: no card has been forgotten after it was learned."), classes="empty")
         width = max(len(card["deck"]) for card in data["hardest"])
@@ -279,7 +279,7 @@ class StatsScreen(Screen[None]):
         return Static(Content.assemble(*parts), id="hardest")
 
     @staticmethod
-    def _model(fsrs: dict[str, Any]) -> Content:
+    def _model(fsrs: MemoryModel) -> Content:
         parts: list[Content | str | tuple[str, str]] = []
         if fsrs["log_loss"] is None:
             parts.append(("No reviews a day or more apart yet: nothing to judge the predictions by.\n", "dim"))
@@ -314,7 +314,7 @@ class StatsScreen(Screen[None]):
         return Content.assemble(*parts)
 
     @staticmethod
-    def _calibration(fsrs: dict[str, Any]) -> Content:
+    def _calibration(fsrs: MemoryModel) -> Content:
         bins = [b for b in fsrs["calibration"] if b["reviews"]]
         if not bins:
             return Content("Calibration shows once reviews come a day or more after the previous one.")
@@ -322,17 +322,18 @@ class StatsScreen(Screen[None]):
             (f"{'predicted':<9} {'recalled':<19} {'mean pred.':>10} {'reviews':>8}", "bold")
         ]
         for b in bins:
+            width = round(12 * (b["actual"] or 0.0))  # a bin with reviews always has a share
             parts += [
                 f"\n{int(b['from'] * 100):>3}-{int(b['to'] * 100):<3}%   ",
-                ("█" * round(12 * b["actual"]), "$success"),
-                " " * (12 - round(12 * b["actual"])),
-                f" {_pct(b['actual']):>6} {_pct(b['predicted']):>10} {b['reviews']:>8}",
+                ("█" * width, "$success"),
+                " " * (12 - width),
+                f" {pct(b['actual']):>6} {pct(b['predicted']):>10} {b['reviews']:>8}",
             ]
         parts.append(("\nwell calibrated: each bin recalls about its mean prediction", "dim"))
         return Content.assemble(*parts)
 
     @staticmethod
-    def _simulator(fsrs: dict[str, Any]) -> Content:
+    def _simulator(fsrs: MemoryModel) -> Content:
         simulation = fsrs["simulation"]
         if simulation is None:
             return Content("No decks.")
@@ -357,4 +358,4 @@ class StatsScreen(Screen[None]):
         return Content.assemble(*parts)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss()
