@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from techquiz import __version__, commands
 from techquiz.config import Config
 from techquiz.errors import TechquizError
+from techquiz.safe_output import cleaned_output
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -87,8 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", help="the deck file to write (default: ARTICLE.yaml beside it)")
     p.set_defaults(run=commands.draft)
 
-    p = sub.add_parser("restore", parents=[common], help="restore the progress store from a backup")
+    p = sub.add_parser(
+        "restore", parents=[common], help="restore the progress store from a backup (shows both, asks first)"
+    )
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")
+    p.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
     p.set_defaults(run=commands.restore)
     return parser
 
@@ -104,6 +108,11 @@ def _at_least_one(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with cleaned_output():  # whatever a command echoes from a file, no control sequence is printed
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -22,6 +22,8 @@ from techquiz.deck.model import Deck
 from techquiz.deck.result import LoadResult
 from techquiz.store import db, progress
 from techquiz.store.backup import BackupPolicy
+from techquiz.tui.literal import plain
+from techquiz.tui.palette import DeckCommands
 
 if TYPE_CHECKING:  # the session (and the scheduler) load when study starts, not before the home screen
     from techquiz.study import StudySession
@@ -37,6 +39,7 @@ def settings_path() -> Path:
 class TechquizApp(App[int]):
     CSS_PATH = "techquiz.tcss"
     TITLE = "techquiz"
+    COMMANDS = App.COMMANDS | {DeckCommands}  # deck commands: built from literal text, never markup
     BINDINGS = [
         Binding("ctrl+p", "command_palette", "Commands", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False),
@@ -98,7 +101,7 @@ class TechquizApp(App[int]):
         self.set_interval(WATCH_SECONDS, self._watch_decks)
         self._check_store()
         for warning in self.sync_warnings:
-            self.notify(warning, severity="warning", markup=False, timeout=8)
+            self.notify(plain(warning), severity="warning", markup=False, timeout=8)
         if self.start_mode == "study":
             self.start_study(self.chosen_decks())
         elif self.start_mode == "quiz":
@@ -117,7 +120,7 @@ class TechquizApp(App[int]):
         self.watcher.files = tuple(r.path for r in self.library.results)
         self.watcher.changes()  # what was just read is not a change to reload again
         for warning in progress.sync_decks(self.conn, self.library.decks):
-            self.notify(warning, severity="warning", markup=False, timeout=8)
+            self.notify(plain(warning), severity="warning", markup=False, timeout=8)
         self._refresh_home()
 
     def _refresh_home(self) -> None:
@@ -169,7 +172,7 @@ class TechquizApp(App[int]):
             old = self.loaded.get(key)
             if result.deck is None and old is not None and old.deck is not None:
                 lines = "\n".join(str(p) for p in result.errors[:5])
-                self.notify(f"{result.path.name} has errors; still using its last good version.\n{lines}",
+                self.notify(plain(f"{result.path.name} has errors; still using its last good version.\n{lines}"),
                             severity="error", markup=False, timeout=12)  # fmt: skip
                 continue
             self.loaded[key] = result
@@ -177,12 +180,12 @@ class TechquizApp(App[int]):
                 reloaded.append(result.deck)
         for path in gone:
             if self.loaded.pop(path, None) is not None:
-                self.notify(f"{path.name} was deleted; its progress is kept", markup=False)
+                self.notify(plain(f"{path.name} was deleted; its progress is kept"), markup=False)
         self.library = assemble(self.loaded.values())
         current = {deck.id: deck for deck in self.library.decks}
         reloaded = [deck for deck in reloaded if current.get(deck.id) is deck]  # not a clashing copy
         for warning in progress.sync_decks(self.conn, reloaded):
-            self.notify(warning, severity="warning", markup=False, timeout=8)
+            self.notify(plain(warning), severity="warning", markup=False, timeout=8)
         for screen in self.screen_stack:
             if isinstance(screen, StudyScreen):
                 for deck in reloaded:
@@ -190,7 +193,7 @@ class TechquizApp(App[int]):
         self._refresh_home()
         if reloaded:
             names = ", ".join(deck.title for deck in reloaded)
-            self.notify(f"Reloaded {names}", markup=False, timeout=3)
+            self.notify(plain(f"Reloaded {names}"), markup=False, timeout=3)
 
     # ---- navigation ---------------------------------------------------------------------------
     def start_study(self, decks: list[Deck]) -> None:
@@ -247,21 +250,6 @@ class TechquizApp(App[int]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Study all decks", "Study every deck", lambda: self.start_study(list(self.library.decks)))
         yield SystemCommand("Stats", "Statistics of your reviews", self.action_stats)
-        for deck in self.library.decks:
-            yield SystemCommand(
-                f"Study {deck.title}", f"Study the deck {deck.id}", lambda d=deck: self.start_study([d])
-            )
-            yield SystemCommand(
-                f"Quiz {deck.title}", f"A quiz on the deck {deck.id}", lambda d=deck: self.start_quiz([d])
-            )
-        titles = {deck.id: deck.title for deck in self.library.decks}
-        for deck_id, count in progress.suspended_counts(self.conn).items():
-            if deck_id in titles:
-                yield SystemCommand(
-                    f"Unsuspend {titles[deck_id]}",
-                    f"Bring back the {count} suspended card{'s' if count != 1 else ''} of {deck_id}",
-                    lambda d=deck_id: self.unsuspend(d),
-                )
 
     def unsuspend(self, deck_id: str) -> None:
         count = progress.unsuspend_deck(self.conn, deck_id)

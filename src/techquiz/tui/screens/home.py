@@ -16,6 +16,7 @@ from textual.widgets.data_table import ColumnKey
 
 from techquiz.deck.model import Deck
 from techquiz.store.overview import deck_counts
+from techquiz.tui.literal import cell, plain
 
 if TYPE_CHECKING:
     from techquiz.tui.app import TechquizApp
@@ -87,7 +88,7 @@ class HomeScreen(Screen[None]):
             values = (row["new"], row["learning"], row["due_today"])
             styles = ("bold blue", "bold red", "bold green")
             table.add_row(
-                Text(row["title"]),
+                cell(row["title"]),
                 *(Text(str(v), style=s if v else "dim", justify="right") for v, s in zip(values, styles, strict=True)),
                 key=row["id"],
             )
@@ -113,10 +114,11 @@ class HomeScreen(Screen[None]):
             ]
             for result in broken:
                 for problem in result.errors[:5]:
-                    where = _short(problem.path)
+                    where = plain(_short(problem.path))
                     parts.append(f"{where}:{problem.line}:{problem.column}: {problem.message}\n")
                 if len(result.errors) > 5:
-                    parts.append((f"  … and {len(result.errors) - 5} more (techquiz validate {result.path})\n", "dim"))
+                    more = f"  … and {len(result.errors) - 5} more (techquiz validate {plain(str(result.path))})\n"
+                    parts.append((more, "dim"))
             panel.update(Content.assemble(*parts))
 
     def _selected(self) -> list[str]:
