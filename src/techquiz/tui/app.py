@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -68,7 +69,7 @@ class TechquizApp(App[int]):
         # The integrity check reads the whole store: it runs in a worker once the home screen shows.
         self.conn = db.connect(config.store_path, check=False)
         self.sync_warnings = progress.sync_decks(self.conn, self.library.decks)
-        self.backups = BackupPolicy(config.backup_dir)
+        self.backups = BackupPolicy(config.backup_dir, warn=self._backup_failed)
         self.crash: tuple[Exception, Path] | None = None
         self._load_theme()
 
@@ -99,7 +100,7 @@ class TechquizApp(App[int]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
         self.set_interval(WATCH_SECONDS, self._watch_decks)
-        self._check_store()
+        self.call_after_refresh(self._check_store)  # after the first paint, in its own thread
         for warning in self.sync_warnings:
             self.notify(plain(warning), severity="warning", markup=False, timeout=8)
         if self.start_mode == "study":
@@ -141,6 +142,13 @@ class TechquizApp(App[int]):
             conn.close()
         if problem is not None:
             self.call_from_thread(self._store_damaged, problem)
+
+    def _backup_failed(self, message: str) -> None:
+        # Called from the backup thread: a warning, never a damage report (the answers are saved).
+        try:
+            self.call_from_thread(self.notify, message, severity="warning", markup=False, timeout=10)
+        except RuntimeError:  # the app has already closed: the line goes to the terminal
+            print(f"techquiz: warning: {message}", file=sys.stderr)
 
     def _store_damaged(self, problem: str) -> None:
         # Stop before another write lands on a damaged file; the answers given so far are in it.
@@ -275,4 +283,5 @@ class TechquizApp(App[int]):
 
     def on_unmount(self) -> None:
         self.backups.maybe_backup(self.conn)
+        self.backups.wait()
         self.conn.close()
