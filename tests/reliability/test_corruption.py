@@ -112,7 +112,7 @@ def test_the_cli_says_what_to_do_and_restore_brings_the_progress_back(
     assert main(["stats"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "is damaged" in err[0] and "Newest backup: " in err[0] and "techquiz restore" in err[0]
-    assert main(["restore"]) == 0
+    assert main(["restore", "--yes"]) == 0
     out = capsys.readouterr().out
     assert "Restored" in out and "kept as" in out
     kept = [p for p in path.parent.iterdir() if p.name.startswith("progress.sqlite3.replaced-")]

@@ -101,15 +101,15 @@ class _Checker:
         # NaN compares false with every bound, so it is refused by name (as is infinity); an int
         # field never holds a fraction or a 5,000-digit number.
         unusable = not math.isfinite(number) or (kind == "int" and not isinstance(number, int))
-        if unusable or (field.minimum is not None and number < field.minimum) or (
-            field.maximum is not None and number > field.maximum
+        if (
+            unusable
+            or (field.minimum is not None and number < field.minimum)
+            or (field.maximum is not None and number > field.maximum)
         ):
             if field.minimum == field.maximum:
                 self.error(node, f"{where} must be {field.minimum:g}, not {shown(raw)}")
             else:
-                self.error(
-                    node, f"{where} must be between {field.minimum:g} and {field.maximum:g}, not {shown(raw)}"
-                )
+                self.error(node, f"{where} must be between {field.minimum:g} and {field.maximum:g}, not {shown(raw)}")
             return None
         return number
 
