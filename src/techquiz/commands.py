@@ -187,10 +187,12 @@ def _say_first_parse(path: Path, size: int) -> None:
           file=sys.stderr, flush=True)  # fmt: skip
 
 
-def _library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
-    """The library with any deck files named on the command line, and the decks the refs name."""
+def _library_for(config: Config, refs: list[str], budget: float | None = None) -> tuple[Library, list[Deck]]:
+    """The library with any deck files named on the command line, and the decks the refs name.
+    With a time budget, decks still being read after it are left pending (the home screen)."""
     files = [Path(r) for r in refs if Path(r).suffix in (".yaml", ".yml") or Path(r).is_file()]
-    library = load_library(config.deck_dirs, files, DeckCache(config.cache_dir / "decks", _say_first_parse))
+    cache = DeckCache(config.cache_dir / "decks", _say_first_parse)
+    library = load_library(config.deck_dirs, files, cache, budget)
     chosen: list[Deck] = []
     for ref in refs:
         deck = library.find(ref)
@@ -286,7 +288,10 @@ def quiz(args: argparse.Namespace, config: Config) -> int:
 
 
 def _tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:
-    library, chosen = _library_for(config, refs)
+    from techquiz.tui.app import HOME_BUDGET_SECONDS
+
+    # The home screen shows what is read within its budget; decks named on the command line are waited for.
+    library, chosen = _library_for(config, refs, HOME_BUDGET_SECONDS if mode == "home" else None)
     from techquiz.store.db import StoreError
     from techquiz.tui.app import TechquizApp
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from techquiz.authoring.ids import slug, unique
+from techquiz.deck.result import MAX_FILE_BYTES
+from techquiz.errors import UserError
 
 # ---- reading the article -------------------------------------------------------------------------
 
@@ -370,4 +372,11 @@ def deck_text(article: Article, cards: list[DraftCard], article_path: Path, sche
         for key, value in card.fields.items():
             shown = "[" + ", ".join(_q(v) for v in value) + "]" if isinstance(value, list) else _q(str(value))
             lines.append(f"    {key}: {shown}")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:  # a deck `validate` would refuse is never written
+        raise UserError(
+            f"{article_path}: the drafted deck would be {size / 1e6:.1f} MB, over the 10 MB deck limit; "
+            "split the article into parts and draft each"
+        )
+    return text

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the session (and the scheduler) load when study starts, not
 
 StartMode = Literal["home", "study", "quiz"]
 WATCH_SECONDS = 1.0  # how often deck files are checked for saves (a stat per file)
+HOME_BUDGET_SECONDS = 1.0  # decks not read by then show as "still loading" while the others work
 
 
 def settings_path() -> Path:
@@ -62,7 +63,8 @@ class TechquizApp(App[int]):
         self.deck_refs = deck_refs
         self.quiz_size = quiz_size
         self.deck_cache = DeckCache(config.cache_dir / "decks")
-        self.library = library or load_library(config.deck_dirs, cache=self.deck_cache)
+        self.library = library or load_library(config.deck_dirs, cache=self.deck_cache, budget=HOME_BUDGET_SECONDS)
+        self.pending = list(self.library.pending)  # decks still being read (slow files)
         # Every file as last loaded, the last good version kept for files saved with errors.
         self.loaded: dict[Path, LoadResult] = {r.path.resolve(): r for r in self.library.results}
         self.watcher = DeckWatcher(config.deck_dirs, [r.path for r in self.library.results])
@@ -100,6 +102,7 @@ class TechquizApp(App[int]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
         self.set_interval(WATCH_SECONDS, self._watch_decks)
+        self.set_interval(0.5, self._check_pending)
         self.call_after_refresh(self._check_store)  # after the first paint, in its own thread
         for warning in self.sync_warnings:
             self.notify(plain(warning), severity="warning", markup=False, timeout=8)
@@ -116,7 +119,10 @@ class TechquizApp(App[int]):
     def reload_library(self) -> None:
         # Every file seen before, broken ones included, so a deck named on the command line stays
         # and a fixed deck comes back.
-        self.library = load_library(self.config.deck_dirs, [r.path for r in self.library.results], self.deck_cache)
+        self.library = load_library(
+            self.config.deck_dirs, [r.path for r in self.library.results], self.deck_cache, HOME_BUDGET_SECONDS
+        )
+        self.pending = list(self.library.pending)
         self.loaded = {r.path.resolve(): r for r in self.library.results}
         self.watcher.files = tuple(r.path for r in self.library.results)
         self.watcher.changes()  # what was just read is not a change to reload again
@@ -158,6 +164,18 @@ class TechquizApp(App[int]):
         self.crash = (error, write_crash_log(error))
         # After the next refresh: exiting while the first screen is still mounting upsets Textual.
         self.call_after_refresh(self.exit, 1)
+
+    def _check_pending(self) -> None:
+        """Decks that were still being read: add those now read; say when one becomes too slow."""
+        if not self.pending:
+            return
+        done = [p for p in self.pending if p.future.done()]
+        slow_before = sum(p.too_slow() for p in self.pending)
+        self.pending = [p for p in self.pending if not p.future.done()]
+        if done:
+            self._apply_reload([p.future.result() for p in done], [])
+        elif sum(p.too_slow() for p in self.pending) != slow_before:
+            self._refresh_home()
 
     # ---- live reload --------------------------------------------------------------------------
     def _watch_decks(self) -> None:

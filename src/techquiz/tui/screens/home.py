@@ -96,6 +96,10 @@ class HomeScreen(Screen[None]):
         if len(rows) > 1:
             total_cells = (Text(str(v), style="bold", justify="right") for v in totals)
             table.add_row(Text("All decks", style="bold"), *total_cells, key="*all*")
+        for pending in self.tq.pending:  # a slow deck never holds up the others: it is shown as such
+            state = "too slow: still reading" if pending.too_slow() else "still loading…"
+            table.add_row(cell(f"{pending.path.name} ({state})", style="dim"), *(cell("…", justify="right"),) * 3,
+                          key=f"pending:{pending.path}")  # fmt: skip
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
         due = totals[0] + totals[1] + totals[2]
@@ -128,6 +132,8 @@ class HomeScreen(Screen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key == "*all*" or key is None:
             return [d.id for d in self.tq.library.decks]
+        if key.startswith("pending:"):  # not read yet: nothing to study
+            return []
         return [key]
 
     @property
