@@ -103,7 +103,10 @@ def add_ids(path: Path, removed_ids: Callable[[str], set[str]] = lambda deck_id:
     check = load_deck(path, new_text)
     if check.deck is None or any(card.id_generated for card in check.deck.cards):
         raise UserError(f"{path}: could not add ids safely to this layout; the file was not changed")
-    write_atomically(path, new_text)
+    try:
+        write_atomically(path, new_text)
+    except OSError as exc:
+        raise UserError(f"{path}: could not write the ids ({exc.strerror or exc}); the file was not changed") from exc
     return added
 
 

@@ -159,7 +159,10 @@ class DeckCache:
                     (key, f"{__version__}/{FORMAT}"),
                 ).fetchone()
         if row is not None and (row[1], row[2]) == (info.st_size, info.st_mtime_ns):
-            return self._result(path, row[0], row[4])
+            cached = self._result(path, row[0], row[4])
+            if cached is not None:
+                return cached
+            row = None  # a damaged entry: a miss, parsed again and replaced
         text, problem = read_deck_text(path)
         if text is None:
             return LoadResult(path, None, (problem,) if problem else ())
@@ -169,7 +172,9 @@ class DeckCache:
                 conn.execute(
                     "UPDATE entries SET size = ?, mtime_ns = ? WHERE path = ?", (info.st_size, info.st_mtime_ns, key)
                 )
-            return self._result(path, row[0], row[4])
+            cached = self._result(path, row[0], row[4])
+            if cached is not None:
+                return cached
         if self.on_slow_parse is not None and info.st_size >= SLOW_PARSE_BYTES:
             self.on_slow_parse(path, info.st_size)
         result = _parse(path, text)
@@ -177,12 +182,19 @@ class DeckCache:
             self._write(conn, key, info.st_size, info.st_mtime_ns, digest, result)
         return result
 
-    def _result(self, path: Path, generation: int, header: bytes) -> LoadResult:
-        with _gc_paused():
-            problems, summary = pickle.loads(header)
+    def _result(self, path: Path, generation: int, header: bytes) -> LoadResult | None:
+        """The cached result, or None when the entry cannot be read (a damaged cache is only a miss)."""
+        try:
+            with _gc_paused():
+                problems, summary = pickle.loads(header)
+            if summary is not None:
+                summary = {**summary, "path": path}
+                CachedDeck(summary, self, generation)  # every field there
+        except Exception:  # unpickling damaged bytes can raise almost anything
+            return None
         if summary is None:
             return LoadResult(path, None, problems)
-        return LoadResult(path, CachedDeck({**summary, "path": path}, self, generation), problems)
+        return LoadResult(path, CachedDeck(summary, self, generation), problems)
 
     def _write(
         self, conn: sqlite3.Connection, key: str, size: int, mtime_ns: int, digest: str, result: LoadResult
@@ -232,9 +244,9 @@ class DeckCache:
                 and conn.execute("SELECT 1 FROM entries WHERE generation = ?", (generation,)).fetchone() is None
             ):
                 raise LookupError(card_id)
-        except sqlite3.DatabaseError as exc:
+            return pickle.loads(row[0]) if row is not None else None
+        except Exception as exc:  # unreadable or damaged: the caller reads the file
             raise LookupError(card_id) from exc
-        return pickle.loads(row[0]) if row is not None else None
 
     def all_cards(self, generation: int) -> tuple[Card, ...] | None:
         conn = self._db()
@@ -244,11 +256,11 @@ class DeckCache:
             if conn.execute("SELECT 1 FROM entries WHERE generation = ?", (generation,)).fetchone() is None:
                 return None
             with _gc_paused():
-                return tuple(
-                    pickle.loads(blob)
-                    for (blob,) in conn.execute(
-                        "SELECT card FROM cards WHERE generation = ? ORDER BY position", (generation,)
-                    )
-                )
-        except sqlite3.DatabaseError:
+                rows = conn.execute(
+                    "SELECT position, card FROM cards WHERE generation = ? ORDER BY position", (generation,)
+                ).fetchall()
+                if not rows or rows[-1][0] != len(rows) - 1:  # rows missing: a deck has at least one card
+                    return None
+                return tuple(pickle.loads(blob) for _, blob in rows)
+        except Exception:  # unreadable or damaged: the caller reads the file
             return None
