@@ -30,7 +30,7 @@ def editor_command(env: Mapping[str, str], path: Path, line: int) -> list[str]:
     try:
         words = shlex.split(editor)
     except ValueError as exc:
-        raise EditorError(f"$EDITOR '{shown(editor)}' is not a command line ({exc})") from None
+        raise EditorError(f"$EDITOR '{shown(editor, 200)}' is not a command line ({exc})") from None
     if not words:
         raise EditorError("$EDITOR is blank")
     return [*words, f"+{line}", str(path.resolve())]
@@ -47,7 +47,7 @@ def edit(app: App[object], path: Path, line: int) -> None:
     if isinstance(outcome, str):
         raise EditorError(outcome)
     if outcome != 0:
-        raise EditorError(f"the editor '{shown(command[0])}' exited with status {outcome}")
+        raise EditorError(f"the editor '{shown(command[0], 200)}' exited with status {outcome}")
 
 
 def _run(command: list[str], *, interactive: bool) -> int | str:
@@ -58,6 +58,6 @@ def _run(command: list[str], *, interactive: bool) -> int | str:
             return subprocess.run(command, check=False).returncode
         return subprocess.run(command, check=False, stdin=subprocess.DEVNULL, capture_output=True).returncode
     except OSError as exc:
-        return f"could not start the editor '{shown(command[0])}': {exc.strerror or exc}"
+        return f"could not start the editor '{shown(command[0], 200)}': {exc.strerror or exc}"
     except KeyboardInterrupt:
         return "the editor was interrupted"
