@@ -65,6 +65,7 @@ class TechquizApp(App[int]):
         self.deck_cache = DeckCache(config.cache_dir / "decks")
         self.library = library or load_library(config.deck_dirs, cache=self.deck_cache, budget=HOME_BUDGET_SECONDS)
         self.pending = list(self.library.pending)  # decks still being read (slow files)
+        self._shown_slow: set[Path] = set()  # those the home screen already calls too slow
         # Every file as last loaded, the last good version kept for files saved with errors.
         self.loaded: dict[Path, LoadResult] = {r.path.resolve(): r for r in self.library.results}
         self.watcher = DeckWatcher(config.deck_dirs, [r.path for r in self.library.results])
@@ -170,12 +171,13 @@ class TechquizApp(App[int]):
         if not self.pending:
             return
         done = [p for p in self.pending if p.future.done()]
-        slow_before = sum(p.too_slow() for p in self.pending)
         self.pending = [p for p in self.pending if not p.future.done()]
+        slow = {p.path for p in self.pending if p.too_slow()}
         if done:
             self._apply_reload([p.future.result() for p in done], [])
-        elif sum(p.too_slow() for p in self.pending) != slow_before:
+        elif slow != self._shown_slow:
             self._refresh_home()
+        self._shown_slow = slow
 
     # ---- live reload --------------------------------------------------------------------------
     def _watch_decks(self) -> None:
