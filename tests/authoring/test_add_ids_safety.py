@@ -38,7 +38,7 @@ def test_a_failed_write_leaves_the_deck_whole(tmp_path: Path, monkeypatch: pytes
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full)
-    with pytest.raises(ids.UserError, match="could not write the ids .No space left on device.; the file was not"):
+    with pytest.raises(ids.UserError, match=r"could not write the ids .No space left on device.; the file was not"):
         ids.add_ids(path)
     assert path.read_text(encoding="utf-8") == NO_IDS
     assert [p.name for p in tmp_path.iterdir()] == ["d.yaml"]  # no temporary file left

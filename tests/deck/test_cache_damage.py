@@ -31,7 +31,7 @@ def _damage(cache_file: Path, statement: str) -> None:
     "statement",
     [
         "UPDATE entries SET header = x'00ff00ff'",
-        "UPDATE entries SET header = CAST('{\"not\": \"a header\"}' AS BLOB)",
+        'UPDATE entries SET header = CAST(\'{"not": "a header"}\' AS BLOB)',
         "UPDATE cards SET card = x'80049500'",
         "UPDATE cards SET card = CAST('garbage' AS BLOB)",
         "DELETE FROM cards",

@@ -39,9 +39,7 @@ def test_the_first_answer_backs_up_in_a_thread_with_its_own_connection(tmp_path:
     assert warnings == []
 
 
-def test_a_failed_backup_is_a_warning_and_the_answer_stands(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failed_backup_is_a_warning_and_the_answer_stands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Fault injection (works without root): the copy fails as on a full disk, halfway."""
     warnings: list[str] = []
     store = tmp_path / "data" / "progress.sqlite3"
@@ -98,9 +96,7 @@ def small_disk(tmp_path: Path) -> Path:
     subprocess.run(["umount", "-l", str(point)], check=False)
 
 
-def test_on_a_nearly_full_disk_the_answer_commits_and_the_backup_is_a_warning(
-    small_disk: Path, tmp_path: Path
-) -> None:
+def test_on_a_nearly_full_disk_the_answer_commits_and_the_backup_is_a_warning(small_disk: Path, tmp_path: Path) -> None:
     """A real tmpfs with room for the store but not for a copy of it."""
     warnings: list[str] = []
     store = small_disk / "progress.sqlite3"

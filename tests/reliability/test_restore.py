@@ -103,7 +103,7 @@ def test_restore_refuses_while_another_techquiz_has_the_store_open(tmp_path: Pat
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         assert db.in_use(path)
         before = path.read_bytes()
-        with pytest.raises(db.StoreError, match="another techquiz has the progress store .* open"):
+        with pytest.raises(db.StoreError, match=r"another techquiz has the progress store .* open"):
             restore(path)
         assert path.read_bytes() == before and not list(path.parent.glob("*.replaced-*"))
     finally:

@@ -113,7 +113,7 @@ async def test_the_palette_with_an_empty_query_lists_deck_commands_literally(mak
 
 async def test_notifications_titles_and_panels_are_clean(make_app: MakeApp, tmp_path: Path) -> None:
     _title, text = hostile(tmp_path)
-    broken = "format: 1\nid: b\ntitle: B\n\"k\\e]52;c;aGVsbG8=\\a[/\": 1\ncards: []\n"
+    broken = 'format: 1\nid: b\ntitle: B\n"k\\e]52;c;aGVsbG8=\\a[/": 1\ncards: []\n'
     app = make_app({"evil.yaml": text, "bro\x1b[31mken.yaml": broken})
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
