@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import record  # noqa: E402
+from common import record
 
-from techquiz.deck import cloze  # noqa: E402
-from techquiz.deck.loader import load_deck  # noqa: E402
+from techquiz.deck import cloze
+from techquiz.deck.loader import load_deck
 
 LINEAR_BUDGET = 2.6  # between linear (2) and quadratic (4), with room for noise
 
