@@ -4,10 +4,15 @@ tooltips, table cells, error panels."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.text import Text
@@ -20,6 +25,7 @@ from techquiz.tui.literal import escaped, literal
 from techquiz.tui.screens.study import StudyScreen
 
 from .conftest import ALL_TYPES
+from .test_editor import _screen, _wait_for
 
 MakeApp = Callable[..., TechquizApp]
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -134,3 +140,30 @@ def test_escaped_text_comes_back_from_the_markup_parser_unchanged(value: str) ->
 
     assert Content.from_markup(escaped(value)).plain == clean(value)
     assert literal(value).plain == clean(value)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_in_a_real_terminal_the_palette_shows_a_hostile_title_and_runs_nothing(tmp_path: Path) -> None:
+    """Before the fix, ctrl+p with a `[/` title crashed the app, and choosing the hit wrote a file."""
+    title, text = hostile(tmp_path)
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "evil.yaml").write_text(text, encoding="utf-8")
+    session = f"tq-palette-{os.getpid()}"
+    env = (
+        f"TECHQUIZ_DATA_DIR={tmp_path / 'data'} TECHQUIZ_NOW=2026-12-01T09:00:00+00:00 "
+        f"XDG_CACHE_HOME={tmp_path / 'cache'} XDG_STATE_HOME={tmp_path / 'state'} XDG_CONFIG_HOME={tmp_path / 'cfg'}"
+    )
+    command = f"cd {tmp_path} && env {env} {sys.executable} -m techquiz --decks decks; sleep 30"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", command], check=True)
+    try:
+        assert _wait_for(session, "Pwn"), _screen(session)
+        subprocess.run(["tmux", "send-keys", "-t", session, "C-p"], check=True)
+        subprocess.run(["tmux", "send-keys", "-t", session, "-l", "Study [@click"], check=True)
+        assert _wait_for(session, "Study the deck evil"), _screen(session)
+        assert f"Study {title}"[:60] in _screen(session)  # shown as written, brackets and all
+        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        assert _wait_for(session, "Reveal"), _screen(session)  # the study screen: the hit ran its command
+        assert not list(tmp_path.glob("victim*"))
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
