@@ -9,19 +9,24 @@ file written by a newer techquiz is refused without being touched.
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import secrets
 import sqlite3
 import sys
 import time
 import urllib.parse
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from techquiz.errors import TechquizError
 from techquiz.store import backup
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 15_000
@@ -158,11 +163,17 @@ _WAL_MAGICS = (0x377F0682, 0x377F0683)
 
 
 def _say(message: str) -> None:
-    """A warning that does not stop the command: one line on stderr (before the TUI takes the screen)."""
+    """A warning that does not stop the command: one line on stderr. Only said while opening, which
+    the app does before the TUI takes the screen."""
     print(f"techquiz: warning: {message}", file=sys.stderr, flush=True)
 
 
-notice: Callable[[str], None] = _say  # the app replaces it while it runs, to show a notification
+class _StoreConnection(sqlite3.Connection):
+    """A connection `connect` made: remembered (weakly) so that this process never probes the locks
+    of a store it has open itself (see `in_use`)."""
+
+
+_open_here: dict[str, weakref.WeakSet[_StoreConnection]] = {}
 
 
 def corrupt_message(path: Path, detail: str) -> str:
@@ -319,12 +330,30 @@ def _check_wal(path: Path) -> None:
     kept = wal_path.with_name(f"{wal_path.name}.stray-{stamp}")
     wal_path.replace(kept)
     Path(f"{path}-shm").unlink(missing_ok=True)  # the index of that log, rebuilt from the store
-    notice(f"the write-ahead log beside {path} was not this store's ({why}); it was set aside as {kept}")
+    _say(f"the write-ahead log beside {path} was not this store's ({why}); it was set aside as {kept}")
+
+
+def _open_in_this_process(path: Path) -> bool:
+    for conn in list(_open_here.get(str(path.resolve()), ())):
+        try:
+            conn.total_changes  # noqa: B018 - raises once the connection is closed
+        except sqlite3.ProgrammingError:
+            continue
+        return True
+    return False
 
 
 def in_use(path: Path) -> bool:
-    """Whether another process has the store open. Every SQLite connection to a WAL database holds
-    a shared lock on byte 128 of the -shm file (its "DMS" slot) for as long as it is open."""
+    """Whether the store is open, in another process or in this one.
+
+    Every SQLite connection to a WAL database holds a shared POSIX lock on byte 128 of the -shm
+    file (its "DMS" slot) while it is open: another process's shows as a conflict. The probe is
+    never made on a store this process has open: closing any descriptor of a file drops every
+    POSIX lock the process holds on it, SQLite's included."""
+    if _open_in_this_process(path):
+        return True
+    if fcntl is None:  # no POSIX locks (Windows): cannot tell
+        return False
     shm = Path(f"{path}-shm")
     try:
         fd = os.open(shm, os.O_RDWR)
@@ -360,9 +389,10 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
     _check_file(path)  # before SQLite opens it: ours, not empty with backups, a sane version
     _check_wal(path)  # before SQLite could replay a log that is not this store's
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=_StoreConnection)
     except sqlite3.Error as exc:
         raise StoreError(failure_message(path, exc) or f"cannot open the progress store {path}: {exc}") from exc
+    _open_here.setdefault(str(path.resolve()), weakref.WeakSet()).add(conn)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
