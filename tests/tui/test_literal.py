@@ -132,6 +132,18 @@ async def test_notifications_titles_and_panels_are_clean(make_app: MakeApp, tmp_
         messages = [n.message for n in app._notifications]
         assert any(m.startswith("Reloaded [@click") for m in messages), messages
         assert walk_literal(app) > 5
+        for key, screen_name in (("s", "StatsScreen"), ("t", "QuizScreen")):  # the other screens
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+            assert type(app.screen).__name__ == screen_name
+            assert walk_literal(app) > 3
+            await pilot.press("escape")
+            await pilot.pause()
+            if type(app.screen).__name__ != "HomeScreen":  # the quiz asks before it ends
+                app.pop_screen()
+                await pilot.pause()
+        assert app.is_running and not list(tmp_path.glob("victim*"))
 
 
 @given(st.text())

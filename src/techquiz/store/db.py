@@ -422,7 +422,8 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
             if version > 0:
                 _backup_before_migration(conn, path)
             _migrate(conn)
-        if app_id != APPLICATION_ID:
+        has_identity = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'store_identity'").fetchone()
+        if app_id != APPLICATION_ID or has_identity is None:
             _adopt(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
