@@ -171,6 +171,7 @@ def test_in_a_real_terminal_the_palette_shows_a_hostile_title_and_runs_nothing(t
     try:
         assert _wait_for(session, "Pwn"), _screen(session)
         subprocess.run(["tmux", "send-keys", "-t", session, "C-p"], check=True)
+        assert _wait_for(session, "Search for commands"), _screen(session)
         subprocess.run(["tmux", "send-keys", "-t", session, "-l", "Study [@click"], check=True)
         assert _wait_for(session, "Study the deck evil"), _screen(session)
         assert f"Study {title}"[:60] in _screen(session)  # shown as written, brackets and all
