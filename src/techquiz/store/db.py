@@ -4,6 +4,10 @@ The file is SQLite in WAL mode with synchronous=FULL (as Anki): a committed answ
 crash or power loss, and a second techquiz process can read while one writes. Schema versions
 live in `PRAGMA user_version`; migrations run forward in one transaction after a backup, and a
 file written by a newer techquiz is refused without being touched.
+
+Before SQLite touches a file, it is checked to be ours (`application_id`) and usable, and a -wal
+beside it to be this store's own (a random store id); what cannot be used is said as it is (a
+full disk, a read-only file, a file that cannot be opened), and only real damage is "damaged".
 """
 
 from __future__ import annotations
@@ -438,7 +442,7 @@ def _backup_before_migration(conn: sqlite3.Connection, path: Path) -> None:
     try:
         backup.make_backup(conn, backup.backup_dir_for(path), reason=f"before-v{SCHEMA_VERSION}")
     except (OSError, sqlite3.Error) as exc:  # no upgrade without a backup; the store stays as it was
-        reason = failure_message(backup.backup_dir_for(path), exc) or str(exc)
+        reason = "the disk is full" if "full" in str(exc).lower() else getattr(exc, "strerror", None) or str(exc)
         raise StoreError(f"could not back up the store before upgrading it ({reason}); nothing was changed") from exc
 
 
