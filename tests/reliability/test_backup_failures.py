@@ -116,3 +116,25 @@ def test_on_a_nearly_full_disk_the_answer_commits_and_the_backup_is_a_warning(sm
     conn = db.connect(store, check=True)  # never called damaged
     assert conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == 1
     conn.close()
+
+
+def test_no_upgrade_without_a_backup_and_the_store_is_left_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_migrations import _old_store
+
+    path = tmp_path / "data" / "progress.sqlite3"
+    _old_store(path, 1)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup, "make_backup", full)
+    with pytest.raises(db.StoreError) as info:
+        db.connect(path)
+    assert not isinstance(info.value, db.CorruptStoreError)
+    assert "could not back up the store before upgrading it (the disk is full" in str(info.value)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # not migrated
+    assert conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == 2
+    conn.close()

@@ -8,6 +8,7 @@ fails (a full disk) is a warning: the answers are in the store, which is not dam
 
 from __future__ import annotations
 
+import errno
 import re
 import sqlite3
 import sys
@@ -97,6 +98,13 @@ def prune(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def failure_reason(exc: OSError | sqlite3.Error) -> str:
+    """Why a backup could not be made, in a few words."""
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "full" in str(exc).lower():
+        return "the disk is full"
+    return str(getattr(exc, "strerror", None) or exc)
+
+
 def _say(message: str) -> None:
     print(f"techquiz: warning: {message}", file=sys.stderr, flush=True)
 
@@ -140,8 +148,9 @@ class BackupPolicy:
                 source.close()
         except (OSError, sqlite3.Error) as exc:
             self.dirty = True  # try again at the next chance
-            reason = "the disk is full" if "full" in str(exc).lower() else str(getattr(exc, "strerror", None) or exc)
-            self.warn(f"the backup could not be made ({reason}); your answers are saved, and the store is fine")
+            self.warn(
+                f"the backup could not be made ({failure_reason(exc)}); your answers are saved, and the store is fine"
+            )
 
     def wait(self) -> None:
         """Let a backup under way finish (before closing the app, and in tests)."""

@@ -442,7 +442,7 @@ def _backup_before_migration(conn: sqlite3.Connection, path: Path) -> None:
     try:
         backup.make_backup(conn, backup.backup_dir_for(path), reason=f"before-v{SCHEMA_VERSION}")
     except (OSError, sqlite3.Error) as exc:  # no upgrade without a backup; the store stays as it was
-        reason = "the disk is full" if "full" in str(exc).lower() else getattr(exc, "strerror", None) or str(exc)
+        reason = backup.failure_reason(exc)
         raise StoreError(f"could not back up the store before upgrading it ({reason}); nothing was changed") from exc
 
 
