@@ -194,13 +194,36 @@ def test_techquiz_now_in_year_1_or_9999_is_one_clear_line(
     assert "outside the years techquiz can schedule" in err and "unexpected" not in err
 
 
-def test_an_unopenable_store_says_so_not_damaged(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["folder", "fifo", "dev-zero"])
+def test_a_store_that_is_not_a_file_says_so_and_never_blocks(tmp_path: Path, kind: str) -> None:
     path = tmp_path / "data" / "progress.sqlite3"
-    path.mkdir(parents=True)  # a folder where the file should be
+    path.parent.mkdir()
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would wait for a writer forever
+    else:
+        path.symlink_to("/dev/zero")
     with pytest.raises(db.StoreError) as info:
         db.connect(path)
     assert not isinstance(info.value, db.CorruptStoreError)
-    assert "cannot" in str(info.value) and "damaged" not in str(info.value)
+    assert "is not a regular file" in str(info.value) and "damaged" not in str(info.value)
+
+
+def test_an_unreadable_store_says_so_not_damaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _store(tmp_path, "data", 1)
+    real_open = os.open
+
+    def denied(target: object, *args: object, **kwargs: object) -> int:
+        if str(target) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", denied)  # as for a file of another user (root reads everything)
+    with pytest.raises(db.StoreError) as info:
+        db.connect(path)
+    assert not isinstance(info.value, db.CorruptStoreError)
+    assert "cannot open the progress store" in str(info.value) and "Permission denied" in str(info.value)
 
 
 @pytest.fixture

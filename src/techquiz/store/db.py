@@ -16,6 +16,7 @@ import errno
 import os
 import secrets
 import sqlite3
+import stat
 import sys
 import time
 import urllib.parse
@@ -216,14 +217,22 @@ def _writable(path: Path) -> bool:
 
 
 def _header(path: Path) -> bytes | None:
-    """The first 100 bytes (SQLite's header), or None when there is no file yet."""
+    """The first 100 bytes (SQLite's header), or None when there is no file yet. Opened without
+    blocking and checked to be a regular file: a FIFO there would hang every command."""
     try:
-        with path.open("rb") as f:
-            return f.read(100)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise StoreError(failure_message(path, exc) or f"cannot read the progress store {path}") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise StoreError(f"the progress store {path} is not a regular file (a folder, a device or a pipe)")
+        return os.read(fd, 100)
+    except OSError as exc:
+        raise StoreError(failure_message(path, exc) or f"cannot read the progress store {path}") from exc
+    finally:
+        os.close(fd)
 
 
 def _check_file(path: Path) -> None:
