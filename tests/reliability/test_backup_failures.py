@@ -138,3 +138,12 @@ def test_no_upgrade_without_a_backup_and_the_store_is_left_as_it_was(
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # not migrated
     assert conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == 2
     conn.close()
+
+
+def test_only_real_backup_names_count_as_backups(tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for name in ("progress-20260101-000000.sqlite3\n", "progress-٢٠٢٦٠١٠١-000000.sqlite3", "progress-x.sqlite3"):
+        (folder / name).write_bytes(b"")
+    (folder / "progress-20251231-000000.sqlite3").write_bytes(b"")
+    assert [p.name for p in backup.list_backups(folder)] == ["progress-20251231-000000.sqlite3"]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 BACKUP_INTERVAL_SECONDS = 30 * 60
 KEEP_RECENT, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 10, 12, 10, 9
-_NAME = re.compile(r"^progress-(\d{8}-\d{6})(?:-[\w-]+)?\.sqlite3$")
+_NAME = re.compile(r"progress-(\d{8}-\d{6})(?:-[\w-]+)?\.sqlite3", re.ASCII)  # fullmatch: `$` takes a final \n
 
 
 def backup_dir_for(store_path: Path) -> Path:
@@ -28,7 +28,7 @@ def backup_dir_for(store_path: Path) -> Path:
 
 
 def backup_time(path: Path) -> datetime | None:
-    match = _NAME.match(path.name)
+    match = _NAME.fullmatch(path.name)
     if not match:
         return None
     return datetime.strptime(match[1], "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
