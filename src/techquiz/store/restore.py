@@ -26,19 +26,21 @@ class StoreFacts:
 
     path: Path
     modified: datetime
+    size: int
     reviews: int | None  # None: unreadable
     last_review: datetime | None
 
     def describe(self) -> str:
         when = self.modified.astimezone().strftime("%Y-%m-%d %H:%M")
         if self.reviews is None:
-            return f"{self.path.name}: written {when}, unreadable"
+            return f"{self.path.name}: written {when}, {'empty (0 bytes)' if self.size == 0 else 'unreadable'}"
         last = f", last review {self.last_review.astimezone():%Y-%m-%d %H:%M}" if self.last_review else ""
         return f"{self.path.name}: written {when}, {self.reviews} review(s){last}"
 
 
 def facts(path: Path) -> StoreFacts:
-    modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    info = path.stat()
+    modified = datetime.fromtimestamp(info.st_mtime, UTC)
     try:
         conn = sqlite3.connect(f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro", uri=True)
         try:
@@ -46,8 +48,9 @@ def facts(path: Path) -> StoreFacts:
         finally:
             conn.close()
     except sqlite3.Error:
-        return StoreFacts(path, modified, None, None)
-    return StoreFacts(path, modified, count, datetime.fromtimestamp(last / 1000, UTC) if last else None)
+        return StoreFacts(path, modified, info.st_size, None, None)
+    last_review = datetime.fromtimestamp(last / 1000, UTC) if last else None
+    return StoreFacts(path, modified, info.st_size, count, last_review)
 
 
 @dataclass(frozen=True)
