@@ -4,6 +4,7 @@ replaces and asks first."""
 from __future__ import annotations
 
 import io
+import os
 import random
 import sqlite3
 import subprocess
@@ -175,3 +176,22 @@ def test_kill_9_at_any_moment_of_a_restore_leaves_the_old_or_the_new_store(tmp_p
     assert -9 in outcomes  # some kills landed inside a restore
     restore(path)  # and the next restore removes any partial build left beside the store
     assert not list(data.glob("progress.sqlite3.restoring-*"))
+
+
+def test_a_session_whose_store_was_replaced_stops_writing(tmp_path: Path) -> None:
+    """The other half of point 8: if the store is swapped under a running session anyway (a restore
+    that raced its start, a copy by hand), its next answer is refused instead of going to the old file."""
+    deck = basic_deck(tmp_path / "d.yaml", cards=20, new_per_day=999)
+    path = tmp_path / "data" / "progress.sqlite3"
+    conn = db.connect(path)
+    session = StudySession(conn, [deck], Clock())
+    session.answer(Rating.Good, 1000)
+    made = backup.make_backup(conn, backup.backup_dir_for(path))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    aside = path.with_name("aside.sqlite3")
+    os.link(path, aside)  # what restore does: the old file kept, a new one renamed into its place
+    os.replace(made, path)
+    with pytest.raises(db.StoreError, match=r"was replaced .by techquiz restore.. while this techquiz had it open"):
+        session.answer(Rating.Good, 1000)
+    conn.close()
+    assert _reviews(aside) == 1 and _reviews(path) == 1  # nothing written to either

@@ -175,7 +175,18 @@ def _say(message: str) -> None:
 
 class _StoreConnection(sqlite3.Connection):
     """A connection `connect` made: remembered (weakly) so that this process never probes the locks
-    of a store it has open itself (see `in_use`)."""
+    of a store it has open itself (see `in_use`), and knowing which file it opened, so that a write
+    never goes to a store that `techquiz restore` (or anyone) has since replaced."""
+
+    store_path: Path
+    store_file: tuple[int, int]  # (device, inode) of the file when opened
+
+    def replaced(self) -> bool:
+        try:
+            info = os.stat(self.store_path)
+        except OSError:
+            return True
+        return (info.st_dev, info.st_ino) != self.store_file
 
 
 _open_here: dict[str, weakref.WeakSet[_StoreConnection]] = {}
@@ -406,6 +417,8 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise StoreError(failure_message(path, exc) or f"cannot open the progress store {path}: {exc}") from exc
     _open_here.setdefault(str(path.resolve()), weakref.WeakSet()).add(conn)
+    info = path.stat()
+    conn.store_path, conn.store_file = path, (info.st_dev, info.st_ino)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -520,6 +533,11 @@ def transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], o
     except sqlite3.OperationalError as exc:
         raise StoreError(_write_failure(exc)) from exc
     try:
+        if isinstance(conn, _StoreConnection) and conn.replaced():  # checked under the write lock
+            raise StoreError(
+                f"the progress store {conn.store_path} was replaced (by techquiz restore?) while this techquiz had "
+                "it open: nothing more is written to the old file. Start techquiz again"
+            )
         result = work(conn)
         # Every write carries the identity page into the -wal: a log copied to another store is known.
         conn.execute("UPDATE store_identity SET writes = writes + 1")
