@@ -344,6 +344,8 @@ def _check_wal(path: Path) -> None:
             return  # the file itself is damaged: the integrity check says so
         try:
             seen = _store_id(f"file:{quoted}?mode=ro")
+        except sqlite3.OperationalError:
+            return  # locked, read-only, cannot open: not a verdict on the log; opening says what is wrong
         except sqlite3.DatabaseError as exc:
             seen, why = None, f"reading through it fails ({exc})"
         if why is None and own is not None and seen != own:
@@ -352,8 +354,14 @@ def _check_wal(path: Path) -> None:
         return
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     kept = wal_path.with_name(f"{wal_path.name}.stray-{stamp}")
-    wal_path.replace(kept)
-    Path(f"{path}-shm").unlink(missing_ok=True)  # the index of that log, rebuilt from the store
+    try:
+        wal_path.replace(kept)
+        Path(f"{path}-shm").unlink(missing_ok=True)  # the index of that log, rebuilt from the store
+    except OSError as exc:  # SQLite must not open the store with that log beside it
+        raise StoreError(
+            f"the write-ahead log {wal_path} is not this store's ({why}) and could not be set aside "
+            f"({exc.strerror or exc}); move it away, then start techquiz again"
+        ) from exc
     _say(f"the write-ahead log beside {path} was not this store's ({why}); it was set aside as {kept}")
 
 
