@@ -128,8 +128,8 @@ def test_answers_only_in_the_wal_are_kept_with_the_replaced_store(tmp_path: Path
             from techquiz.model import Rating
             from techquiz.store import db
             from techquiz.study import StudySession
-            sys.path.insert(0, {str(REPO / "tests")!r})
-            from srs.helpers import Clock
+            sys.path.insert(0, {str(REPO)!r})
+            from tests.srs.helpers import Clock
             conn = db.connect(Path({str(path)!r}))
             conn.execute("PRAGMA wal_autocheckpoint = 0")
             session = StudySession(conn, [load_deck(Path({str(deck_file)!r})).deck], Clock())

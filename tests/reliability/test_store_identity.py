@@ -43,8 +43,8 @@ def _answer_and_die(path: Path, deck_file: Path, answers: int) -> None:
         from techquiz.model import Rating
         from techquiz.store import db
         from techquiz.study import StudySession
-        sys.path.insert(0, {str(REPO / "tests")!r})
-        from srs.helpers import Clock
+        sys.path.insert(0, {str(REPO)!r})
+        from tests.srs.helpers import Clock
         conn = db.connect(Path({str(path)!r}))
         conn.execute("PRAGMA wal_autocheckpoint = 0")
         session = StudySession(conn, [load_deck(Path({str(deck_file)!r})).deck], Clock())

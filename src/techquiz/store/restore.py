@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import urllib.parse
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,11 +43,8 @@ def facts(path: Path) -> StoreFacts:
     info = path.stat()
     modified = datetime.fromtimestamp(info.st_mtime, UTC)
     try:
-        conn = sqlite3.connect(f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro", uri=True)
-        try:
+        with closing(sqlite3.connect(f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro", uri=True)) as conn:
             count, last = conn.execute("SELECT COUNT(*), MAX(reviewed_at) FROM review_log").fetchone()
-        finally:
-            conn.close()
     except sqlite3.Error:
         return StoreFacts(path, modified, info.st_size, None, None)
     last_review = datetime.fromtimestamp(last / 1000, UTC) if last else None
@@ -84,27 +82,26 @@ def restore(store_path: Path, chosen: Path | None = None) -> tuple[Path, Path | 
         )
     try:
         source = sqlite3.connect(f"file:{urllib.parse.quote(str(source_path.resolve()))}?mode=ro", uri=True)
-        ok = source.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"the backup {source_path} is unreadable: {exc}") from exc
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     building = store_path.with_name(f"{store_path.name}.restoring-{stamp}")
-    try:
+    with closing(source):  # closed on every path, a failed check or copy included
+        try:
+            ok = source.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the backup {source_path} is unreadable: {exc}") from exc
         if not ok:
             raise StoreError(f"the backup {source_path} is damaged too; pick an older one (techquiz restore FILE)")
         for leftover in store_path.parent.glob(f"{store_path.name}.restoring-*"):  # from a killed restore
             leftover.unlink()
-        dest = sqlite3.connect(building)
         try:
-            source.backup(dest)
-        finally:
-            dest.close()
-        _fsync(building)
-    except BaseException:
-        building.unlink(missing_ok=True)
-        raise
-    finally:
-        source.close()
+            with closing(sqlite3.connect(building)) as dest:
+                source.backup(dest)
+            _fsync(building)
+        except BaseException:
+            building.unlink(missing_ok=True)
+            raise
     kept = _set_aside(store_path, stamp)
     os.replace(building, store_path)  # the one step that switches: before it the old store, after it the new
     _fsync(store_path.parent)
@@ -117,11 +114,8 @@ def _set_aside(store_path: Path, stamp: str) -> Path | None:
     if not store_path.exists():
         return None
     try:
-        conn = sqlite3.connect(store_path, isolation_level=None)
-        try:
+        with closing(sqlite3.connect(store_path, isolation_level=None)) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            conn.close()
     except sqlite3.Error:
         pass  # a damaged store: its log is kept beside the kept copy below
     kept = store_path.with_name(f"{store_path.name}.replaced-{stamp}")

@@ -14,11 +14,12 @@ import platformdirs
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import var
 from textual.screen import Screen
 
 from techquiz.config import APP_NAME, Config
 from techquiz.deck.cache import DeckCache
-from techquiz.deck.discovery import DeckWatcher, Library, assemble, load_library
+from techquiz.deck.discovery import DeckWatcher, Library, PendingDeck, assemble, load_library
 from techquiz.deck.model import Deck
 from techquiz.deck.result import LoadResult
 from techquiz.store import db, progress
@@ -46,6 +47,16 @@ class TechquizApp(App[int]):
         Binding("ctrl+p", "command_palette", "Commands", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False),
     ]
+    # Every deck as last loaded. Screens that show decks watch it; it is set only after the store
+    # has been synced with it, so their counts include what was just added. always_update: a
+    # reload always repaints, without comparing every card of the old and new decks.
+    library: var[Library] = var(Library((), ()), always_update=True, init=False)
+    # Bumped by a write that changes the counts while the home screen may be showing (an unsuspend
+    # from the command palette); a study session's answers reach home when it is shown again.
+    store_changes = var(0, init=False)
+    # Decks still being read when the home screen's time budget ran out (slow files); home lists
+    # them as "still loading" / "too slow" and watches this to update them.
+    pending: var[tuple[PendingDeck, ...]] = var((), always_update=True, init=False)
 
     def __init__(
         self,
@@ -64,8 +75,8 @@ class TechquizApp(App[int]):
         self.quiz_size = quiz_size
         self.deck_cache = DeckCache(config.cache_dir / "decks")
         self.library = library or load_library(config.deck_dirs, cache=self.deck_cache, budget=HOME_BUDGET_SECONDS)
-        self.pending = list(self.library.pending)  # decks still being read (slow files)
-        self._shown_slow: set[Path] = set()  # those the home screen already calls too slow
+        self.pending = self.library.pending
+        self._shown_slow: set[Path] = set()  # pending decks the home screen already calls too slow
         # Every file as last loaded, the last good version kept for files saved with errors.
         self.loaded: dict[Path, LoadResult] = {r.path.resolve(): r for r in self.library.results}
         self.watcher = DeckWatcher(config.deck_dirs, [r.path for r in self.library.results])
@@ -120,23 +131,16 @@ class TechquizApp(App[int]):
     def reload_library(self) -> None:
         # Every file seen before, broken ones included, so a deck named on the command line stays
         # and a fixed deck comes back.
-        self.library = load_library(
+        library = load_library(
             self.config.deck_dirs, [r.path for r in self.library.results], self.deck_cache, HOME_BUDGET_SECONDS
         )
-        self.pending = list(self.library.pending)
-        self.loaded = {r.path.resolve(): r for r in self.library.results}
-        self.watcher.files = tuple(r.path for r in self.library.results)
+        self.loaded = {r.path.resolve(): r for r in library.results}
+        self.watcher.files = tuple(r.path for r in library.results)
         self.watcher.changes()  # what was just read is not a change to reload again
-        for warning in progress.sync_decks(self.conn, self.library.decks):
+        for warning in progress.sync_decks(self.conn, library.decks):
             self.notify(plain(warning), severity="warning", markup=False, timeout=8)
-        self._refresh_home()
-
-    def _refresh_home(self) -> None:
-        from techquiz.tui.screens.home import HomeScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, HomeScreen):
-                screen.refresh_decks()
+        self.pending = library.pending
+        self.library = library  # after the sync, so counts include added cards
 
     @work(thread=True, group="integrity")
     def _check_store(self) -> None:
@@ -171,13 +175,13 @@ class TechquizApp(App[int]):
         if not self.pending:
             return
         done = [p for p in self.pending if p.future.done()]
-        self.pending = [p for p in self.pending if not p.future.done()]
-        slow = {p.path for p in self.pending if p.too_slow()}
+        waiting = tuple(p for p in self.pending if not p.future.done())
+        slow = {p.path for p in waiting if p.too_slow()}
+        if done or slow != self._shown_slow:
+            self._shown_slow = slow
+            self.pending = waiting
         if done:
             self._apply_reload([p.future.result() for p in done], [])
-        elif slow != self._shown_slow:
-            self._refresh_home()
-        self._shown_slow = slow
 
     # ---- live reload --------------------------------------------------------------------------
     def _watch_decks(self) -> None:
@@ -209,16 +213,16 @@ class TechquizApp(App[int]):
         for path in gone:
             if self.loaded.pop(path, None) is not None:
                 self.notify(plain(f"{path.name} was deleted; its progress is kept"), markup=False)
-        self.library = assemble(self.loaded.values())
-        current = {deck.id: deck for deck in self.library.decks}
+        library = assemble(self.loaded.values())
+        current = {deck.id: deck for deck in library.decks}
         reloaded = [deck for deck in reloaded if current.get(deck.id) is deck]  # not a clashing copy
         for warning in progress.sync_decks(self.conn, reloaded):
             self.notify(plain(warning), severity="warning", markup=False, timeout=8)
+        self.library = library  # after the sync, so counts include added cards
         for screen in self.screen_stack:
             if isinstance(screen, StudyScreen):
                 for deck in reloaded:
                     screen.deck_reloaded(deck)
-        self._refresh_home()
         if reloaded:
             names = ", ".join(deck.title for deck in reloaded)
             self.notify(plain(f"Reloaded {names}"), markup=False, timeout=3)
@@ -257,9 +261,7 @@ class TechquizApp(App[int]):
         from techquiz.tui.screens.home import HomeScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
-            self.pop_screen()
-        if isinstance(self.screen, HomeScreen):
-            self.screen.refresh_decks()
+            self.pop_screen()  # home repaints its counts when it is shown again (on_screen_resume)
 
     def action_stats(self) -> None:
         from techquiz.tui.screens.stats import StatsScreen
@@ -281,8 +283,8 @@ class TechquizApp(App[int]):
 
     def unsuspend(self, deck_id: str) -> None:
         count = progress.unsuspend_deck(self.conn, deck_id)
+        self.store_changes += 1
         self.notify(f"{count} card{'s' if count != 1 else ''} back in study (from the next session)")
-        self._refresh_home()
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual would print a traceback with locals on exit; a user gets one line and a log file
