@@ -14,6 +14,7 @@ from techquiz import __version__, commands
 from techquiz.cli_help import HELP
 from techquiz.config import Config
 from techquiz.errors import TechquizError, UserError
+from techquiz.safe_output import cleaned_output
 from techquiz.tui import launch  # Textual loads only when one of its commands runs
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -67,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=commands.stats)
 
+    p = sub.add_parser(
+        "optimize", parents=[common], help="fit each deck's FSRS parameters to its reviews (adopted only if better)"
+    )
+    p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--dry-run", action="store_true", help="report the fit without saving it")
+    p.set_defaults(run=commands.optimize)
+
     p = sub.add_parser("decks", parents=[common], help="list the decks found, with card / new / due counts")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=commands.decks)
@@ -92,8 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", help="the deck file to write (default: ARTICLE.yaml beside it)")
     p.set_defaults(run=commands.draft)
 
-    p = sub.add_parser("restore", parents=[common], help="restore the progress store from a backup")
+    p = sub.add_parser(
+        "restore", parents=[common], help="restore the progress store from a backup (shows both, asks first)"
+    )
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")
+    p.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
     p.set_defaults(run=commands.restore)
 
     p = sub.add_parser("serve", parents=[common], help="the app in a browser: a URL with a secret token ([web] extra)")
@@ -152,6 +164,11 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with cleaned_output():  # whatever a command echoes from a file, no control sequence is printed
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -16,6 +16,7 @@ from techquiz.deck.model import Deck
 from techquiz.errors import UserError
 
 if TYPE_CHECKING:
+    from techquiz.memory_model import MemoryModel
     from techquiz.stats import Stats
 
 
@@ -50,30 +51,32 @@ def validate(args: argparse.Namespace, config: Config) -> int:
 
 def _add_ids(config: Config, paths: list[Path]) -> int:
     from techquiz.authoring.ids import add_ids as write_ids
-    from techquiz.authoring.ids import carry_progress
+    from techquiz.authoring.ids import carry_progress, removed_card_ids
     from techquiz.deck.loader import load_deck
     from techquiz.store import db
 
     for path in paths:
         if not path.is_file():
             raise UserError(f"{path}: --add-ids takes deck files, not folders or missing paths")
-    for path in paths:
-        added = write_ids(path)
-        if not added:
-            print(f"{path}: every card already has an id")
-            continue
-        for item in added:
-            print(f"{path}:{item.line}: added id: {item.new}")
-        deck = load_deck(path).deck
-        if deck is not None and config.store_path.exists():
-            conn = db.connect(config.store_path)
-            try:
-                moved = carry_progress(conn, deck, added)
-            finally:
-                conn.close()
-            if moved:
-                print(f"{path}: progress of {moved} card(s) kept under their new ids")
-        print(f"{path}: {len(added)} id(s) added")
+    store = db.connect(config.store_path) if config.store_path.exists() else None
+    try:
+        for path in paths:
+            # Ids of removed cards are refused: their history would silently come back on another card.
+            added = write_ids(path, lambda deck_id: removed_card_ids(store, deck_id) if store else set())
+            if not added:
+                print(f"{path}: every card already has an id")
+                continue
+            for item in added:
+                print(f"{path}:{item.line}: added id: {item.new}")
+            deck = load_deck(path).deck
+            if deck is not None and store is not None:
+                moved = carry_progress(store, deck, added)
+                if moved:
+                    print(f"{path}: progress of {moved} card(s) kept under their new ids")
+            print(f"{path}: {len(added)} id(s) added")
+    finally:
+        if store is not None:
+            store.close()
     return 0
 
 
@@ -182,9 +185,29 @@ def decks(args: argparse.Namespace, config: Config) -> int:
 
 def restore(args: argparse.Namespace, config: Config) -> int:
     chosen = Path(args.backup) if args.backup else None
+    from techquiz.store.restore import plan
     from techquiz.store.restore import restore as restore_store
 
-    used, kept = restore_store(config.store_path, chosen)
+    what = plan(config.store_path, chosen)
+    print(f"Restore   {what.backup.describe()}")
+    if what.current is None:
+        print(f"into      {config.store_path} (there is no store yet)")
+    else:
+        print(f"replacing {what.current.describe()} (kept beside it, not deleted)")
+        fewer = (what.current.reviews or 0) - (what.backup.reviews or 0)
+        if what.backup.reviews is not None and fewer > 0:
+            print(f"The backup has {fewer} review(s) fewer than the current store.")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError("restore asks before replacing the store; add --yes to confirm from a script")
+        try:
+            answer = input("Restore it? [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was changed.")
+            return 1
+    used, kept = restore_store(config.store_path, what.backup.path)
     print(f"Restored {config.store_path} from {used}.")
     if kept is not None:
         print(f"The file it replaced is kept as {kept}.")
@@ -197,10 +220,12 @@ def _say_first_parse(path: Path, size: int) -> None:
           file=sys.stderr, flush=True)  # fmt: skip
 
 
-def library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
-    """The library with any deck files named on the command line, and the decks the refs name."""
+def library_for(config: Config, refs: list[str], budget: float | None = None) -> tuple[Library, list[Deck]]:
+    """The library with any deck files named on the command line, and the decks the refs name.
+    With a time budget, decks still being read after it are left pending (the home screen)."""
     files = [Path(r) for r in refs if Path(r).suffix in (".yaml", ".yml") or Path(r).is_file()]
-    library = load_library(config.deck_dirs, files, DeckCache(config.cache_dir / "decks", _say_first_parse))
+    cache = DeckCache(config.cache_dir / "decks", _say_first_parse)
+    library = load_library(config.deck_dirs, files, cache, budget)
     chosen: list[Deck] = []
     for ref in refs:
         deck = library.find(ref)
@@ -226,7 +251,7 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     conn = db.connect(config.store_path, check=False)
     try:
         sync_decks(conn, chosen)
-        data = collect(conn, library, [d.id for d in chosen], config.now())
+        data = collect(conn, library, [d.id for d in chosen], config.now(), config.cache_dir)
     finally:
         conn.close()
     if as_json:
@@ -274,7 +299,79 @@ def _stats_report(data: Stats) -> str:
             f"QUIZZES  {len(data['quizzes'])} taken; last {last['date']}: {last['correct']}/{last['questions']}"
             + ("" if last["finished"] else f" answered (ended early, of {last['planned']})"),
         ]
+    lines += _memory_report(data["fsrs"])
     width = max([len(d["id"]) for d in data["decks"]] + [4])
     lines += ["", f"{'DECK':<{width}}  {'CARDS':>5}  {'NEW':>5}  {'DUE':>5}"]
     lines += [f"{d['id']:<{width}}  {d['cards']:>5}  {d['new']:>5}  {d['due_today']:>5}" for d in data["decks"]]
     return "\n".join(lines)
+
+
+def _memory_report(fsrs: MemoryModel) -> list[str]:
+    """The memory model's figures: how well it predicts, its parameters, and the retention simulator."""
+    from techquiz.stats import pct
+
+    lines = ["", f"MEMORY MODEL  on the newest {fsrs['reviews']} reviews: log loss {fsrs['log_loss'] or '-'}, "
+             f"RMSE (bins) {fsrs['rmse_bins'] or '-'}"]  # fmt: skip
+    lines += [
+        f"  predicted {b['from']:.0%}-{b['to']:.0%}: recalled {pct(b['actual'])} of {b['reviews']}"
+        for b in fsrs["calibration"]
+        if b["reviews"]
+    ]
+    for d in fsrs["decks"]:
+        fitted = f", fitted {d['fitted_at'][:10]}" if d["fitted_at"] else ""
+        hint = (
+            f"; {d['new_reviews_since_optimize']} new reviews: try `techquiz optimize {d['id']}`"
+            if d["suggest_optimize"]
+            else ""
+        )
+        lines.append(
+            f"  {d['id']}: {d['parameters_source']} parameters{fitted}; desired retention "
+            f"{d['desired_retention']:.2f} ({d['retention_source']}){hint}"
+        )
+    simulation = fsrs["simulation"]
+    if simulation:
+        lines += ["", f"RETENTION SIMULATOR  {simulation['cards']} cards over {simulation['days']} days"]
+        lines.append(f"  {'RETENTION':>9}  {'REVIEWS/DAY':>11}  {'MIN/DAY':>7}  {'KNOWN':>6}  {'S/CARD KNOWN':>12}")
+        for r in simulation["rows"]:
+            mark = "  <- least work per card known" if r["best"] else ""
+            lines.append(
+                f"  {r['retention']:>9.2f}  {r['reviews_per_day']:>11}  {r['minutes_per_day']:>7}  "
+                f"{r['cards_known']:>6}  {r['seconds_per_card_known'] or '-':>12}{mark}"
+            )
+    return lines
+
+
+def optimize(args: argparse.Namespace, config: Config) -> int:
+    """Fit each chosen deck's FSRS parameters to its review log; adopt only fits that predict better."""
+    refs: list[str] = args.deck_refs
+    as_json: bool = args.json
+    dry_run: bool = args.dry_run
+    from techquiz.optimize import optimize_deck
+    from techquiz.store import db
+    from techquiz.store.progress import sync_decks
+
+    _, chosen = library_for(config, refs)
+    conn = db.connect(config.store_path, check=False)
+    try:
+        sync_decks(conn, chosen)
+        outcomes = []
+        for deck in chosen:
+            if sys.stderr.isatty():  # a deck with a million reviews takes a while: say what is happening
+                print(f"techquiz: fitting {deck.id}…", file=sys.stderr, flush=True)
+            outcomes.append(optimize_deck(conn, deck, config.now(), dry_run))
+    finally:
+        conn.close()
+    if as_json:
+        print(json.dumps({"dry_run": dry_run, "decks": [o.as_json() for o in outcomes]}, indent=2))
+        return 0
+    for o in outcomes:
+        print(
+            f"{o.deck}: {o.reviews} reviews of {o.cards} cards"
+            + (f"; judged on the newest {o.held_out}" if o.fitted else "")
+        )
+        for label, figures in (("current", o.current), ("fitted", o.fitted)):
+            if figures is not None:
+                print(f"  {label:<8} log loss {figures.log_loss:.4f}  RMSE (bins) {figures.rmse_bins:.4f}")
+        verdict = "adopted" if o.applied else "kept the current parameters"
+        print(f"  {verdict}{' (dry run: nothing saved)' if dry_run and o.applied else ''}: {o.reason}")
+    return 0

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from techquiz.config import day_start, study_day
 from techquiz.deck.model import Card, CardKey, Deck
 from techquiz.model import LEECH_LAPSES, CardState, Rating, State, StoredCard
-from techquiz.srs import scheduler
+from techquiz.srs import parameters, scheduler
 from techquiz.srs.questions import Question, shuffle_rng, study_question
 from techquiz.srs.queue import StudyQueue
 from techquiz.store import progress
@@ -105,6 +105,7 @@ class StudySession:
         for deck in decks:
             self.warnings += progress.sync_deck(conn, deck)
         self.today = study_day(clock())
+        self.scheduling = parameters.scheduling_for(conn, decks)
         self.queue = self._build_queue()
         self._built_at = 0  # answers given when the queue was last read from the store
         self._current: StudyCard | None = None
@@ -118,9 +119,8 @@ class StudySession:
         }
         return StudyQueue.build(queues)
 
-    def _retention(self, deck_id: str) -> float:
-        retention = self.decks[deck_id].settings.desired_retention
-        return scheduler.DEFAULT_RETENTION if retention is None else retention
+    def _scheduling(self, deck_id: str) -> parameters.Scheduling:
+        return self.scheduling.get(deck_id, parameters.Scheduling())
 
     def _roll_over(self) -> None:
         """A session left open past 04:00 starts the new day's queue."""
@@ -160,7 +160,8 @@ class StudySession:
         card = self.current()
         if card is None:
             return {}
-        return scheduler.preview(card.state, self.clock(), self._retention(card.key.deck))
+        chosen = self._scheduling(card.key.deck)
+        return scheduler.preview(card.state, self.clock(), chosen.retention, chosen.parameters)
 
     def answer(self, rating: Rating, duration_ms: int) -> Answered:
         """Grade the current card. Returns once the answer is committed to disk; a card this answer
@@ -169,7 +170,7 @@ class StudySession:
         if card is None:
             raise RuntimeError("no card to answer")
         now = self.clock()
-        retention = self._retention(card.key.deck)
+        chosen = self._scheduling(card.key.deck)
         threshold = self.decks[card.key.deck].settings.leech_lapses or LEECH_LAPSES
         done = progress.answer(
             self.conn,
@@ -178,7 +179,7 @@ class StudySession:
             now,
             self.today,
             duration_ms,
-            lambda before: scheduler.review(before, rating, now, retention),
+            lambda before: scheduler.review(before, rating, now, chosen.retention, parameters=chosen.parameters),
             threshold,
         )
         self._current = None
@@ -244,10 +245,16 @@ class StudySession:
         deck = self.decks.get(key.deck)
         return deck.card_for(key) if deck is not None else None
 
+    def reload_scheduling(self) -> None:
+        """Take parameters or a desired retention changed since the session started (by the optimizer
+        or the stats screen's keys): the next answer and the grade buttons use them."""
+        self.scheduling = parameters.scheduling_for(self.conn, list(self.decks.values()))
+
     def reload_deck(self, deck: Deck) -> None:
         """Take an edited deck file: cards show their new text; removed cards leave the queue.
         The caller has synced the store with it (the app does, for every screen at once)."""
         self.decks[deck.id] = deck
+        self.scheduling.update(parameters.scheduling_for(self.conn, [deck]))  # its file may pin other settings now
         current = self._current
         if current is not None and current.key.deck == deck.id:
             card = deck.card_for(current.key)

@@ -30,7 +30,7 @@ from techquiz.deck.model import Card, Deck
 from techquiz.deck.result import LoadResult, read_deck_text
 from techquiz.deck.serial import card_from_row, card_row, header_from_row, header_row
 
-FORMAT = 4  # bump when the layout changes; a techquiz version change also invalidates entries
+FORMAT = 5  # bump when the layout changes (4: fsrs_parameters, 5: leech_lapses); so does a new techquiz version
 _DECK_FIELDS = tuple(f.name for f in fields(Deck) if f.name != "cards")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -260,12 +260,12 @@ class DeckCache:
             if conn.execute("SELECT 1 FROM entries WHERE generation = ?", (generation,)).fetchone() is None:
                 return None
             with _gc_paused():
-                return tuple(
-                    card_from_row(row, path)
-                    for (row,) in conn.execute(
-                        "SELECT card FROM cards WHERE generation = ? ORDER BY position", (generation,)
-                    )
-                )
+                rows = conn.execute(
+                    "SELECT position, card FROM cards WHERE generation = ? ORDER BY position", (generation,)
+                ).fetchall()
+                if not rows or rows[-1][0] != len(rows) - 1:  # rows missing (a deck has at least one card)
+                    raise ValueError("card rows missing")
+                return tuple(card_from_row(row, path) for _, row in rows)
         except sqlite3.DatabaseError:
             return None
         except ValueError:

@@ -17,15 +17,21 @@ from techquiz.model import CardState, Rating, State
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
 DEFAULT_RETENTION = 0.9
-# FSRS's forgetting curve R(t, S) = (1 + FACTOR * t / S) ** -DECAY, with the default parameters the
-# scheduler uses; stats evaluate it in SQL over the whole card table.
-RETRIEVABILITY_DECAY = fsrs.scheduler.DEFAULT_PARAMETERS[20]
-RETRIEVABILITY_FACTOR = 0.9 ** (1 / -RETRIEVABILITY_DECAY) - 1
+# The 21 FSRS-6 weights; a deck uses its fitted or pinned ones instead (srs/parameters.py).
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
 
 
-@lru_cache(maxsize=32)
-def _scheduler(retention: float, fuzz: bool) -> fsrs.Scheduler:
+def curve(parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> tuple[float, float]:
+    """(DECAY, FACTOR) of FSRS's forgetting curve R(t, S) = (1 + FACTOR * t / S) ** -DECAY; the decay is
+    the parameters' last weight, and FACTOR makes R(S, S) = 0.9. Stats evaluate it in SQL."""
+    decay = parameters[20]
+    return decay, 0.9 ** (1 / -decay) - 1
+
+
+@lru_cache(maxsize=64)
+def _scheduler(retention: float, fuzz: bool, parameters: tuple[float, ...]) -> fsrs.Scheduler:
     return fsrs.Scheduler(
+        parameters=parameters,
         desired_retention=retention,
         learning_steps=LEARNING_STEPS,
         relearning_steps=RELEARNING_STEPS,
@@ -48,8 +54,10 @@ def _to_fsrs(card: CardState, now: datetime) -> fsrs.Card:
     )
 
 
-def _fsrs_review(card: CardState, rating: Rating, now: datetime, retention: float, fuzz: bool) -> CardState:
-    result, _ = _scheduler(retention, fuzz).review_card(_to_fsrs(card, now), fsrs.Rating(int(rating)), now)
+def _fsrs_review(
+    card: CardState, rating: Rating, now: datetime, retention: float, fuzz: bool, parameters: tuple[float, ...]
+) -> CardState:
+    result, _ = _scheduler(retention, fuzz, parameters).review_card(_to_fsrs(card, now), fsrs.Rating(int(rating)), now)
     lapsed = card.state == State.REVIEW and rating == Rating.Again
     return replace(
         card,
@@ -64,7 +72,9 @@ def _fsrs_review(card: CardState, rating: Rating, now: datetime, retention: floa
     )
 
 
-def _ladder(card: CardState, upto: Rating, now: datetime, retention: float, fuzz: bool) -> list[CardState]:
+def _ladder(
+    card: CardState, upto: Rating, now: datetime, retention: float, fuzz: bool, parameters: tuple[float, ...]
+) -> list[CardState]:
     """The states after Again .. `upto`, each review interval at least a day longer than the one below
     it, as Anki enforces on top of FSRS: otherwise a young card offers Hard, Good and Easy all at 1d,
     and a button that shows the same interval as its neighbour means nothing. Only `upto` is fuzzed;
@@ -74,7 +84,7 @@ def _ladder(card: CardState, upto: Rating, now: datetime, retention: float, fuzz
     for rating in Rating:
         if rating > upto:
             break
-        after = _fsrs_review(card, rating, now, retention, fuzz and rating == upto)
+        after = _fsrs_review(card, rating, now, retention, fuzz and rating == upto, parameters)
         if after.state == State.REVIEW:
             assert after.due is not None
             due = max(after.due, now + floor)
@@ -90,24 +100,31 @@ def review(
     now: datetime,
     retention: float = DEFAULT_RETENTION,
     fuzz: bool = True,
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
 ) -> CardState:
     """The card's state after answering `rating` at `now`: without fuzz, exactly what `preview` shows."""
-    return _ladder(card, rating, now, retention, fuzz)[-1]
+    return _ladder(card, rating, now, retention, fuzz, parameters)[-1]
 
 
-def preview(card: CardState, now: datetime, retention: float = DEFAULT_RETENTION) -> dict[Rating, timedelta]:
+def preview(
+    card: CardState,
+    now: datetime,
+    retention: float = DEFAULT_RETENTION,
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+) -> dict[Rating, timedelta]:
     """The interval each rating would give (without fuzz, as Anki shows them on its buttons)."""
     out = {}
-    for rating, after in zip(Rating, _ladder(card, Rating.Easy, now, retention, fuzz=False), strict=True):
+    ladder = _ladder(card, Rating.Easy, now, retention, False, parameters)
+    for rating, after in zip(Rating, ladder, strict=True):
         assert after.due is not None
         out[rating] = after.due - now
     return out
 
 
-def retrievability(card: CardState, now: datetime, retention: float = DEFAULT_RETENTION) -> float:
+def retrievability(card: CardState, now: datetime, parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> float:
     if card.state == State.NEW:
         return 0.0
-    return float(_scheduler(retention, False).get_card_retrievability(_to_fsrs(card, now), now))
+    return float(_scheduler(DEFAULT_RETENTION, False, parameters).get_card_retrievability(_to_fsrs(card, now), now))
 
 
 def format_interval(delta: timedelta) -> str:

@@ -29,7 +29,12 @@ KEYS = [
         ("q / escape", "end the session (summary, then back)"),
     ]),
     ("Quiz", [("q / escape", "end early: asks first, saved as unfinished")]),
-    ("Stats", [("d", "all decks / the highlighted deck"), ("escape", "back")]),
+    ("Stats", [
+        ("d", "all decks / the highlighted deck"),
+        ("o", "fit FSRS to these decks' reviews (kept if better)"),
+        ("+ / -", "desired retention of these decks, by 0.01"),
+        ("escape", "back"),
+    ]),
     ("Everywhere", [
         ("s", "statistics"), ("?", "this help"), ("ctrl+p", "commands: study or quiz a deck, theme"),
         ("ctrl+q", "quit"),
