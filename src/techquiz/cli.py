@@ -78,6 +78,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("article", metavar="ARTICLE.txt", help="the article, as plain text")
     p.add_argument("-o", "--output", metavar="OUT", help="the deck file to write (default: ARTICLE.yaml beside it)")
 
+    p = sub.add_parser(
+        "import", parents=[common], help="import an Anki .apkg/.colpkg (with history) or a Quizlet/CSV/TSV file"
+    )
+    p.add_argument("file", metavar="FILE", help="the package or text file")
+    p.add_argument("--into", metavar="DIR", help="where to write the decks (default: your deck folder)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = sub.add_parser("export", parents=[common], help="export decks (and their history) to Anki or CSV")
+    p.add_argument("deck_refs", nargs="+", metavar="DECK", help="deck id or deck file")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("--anki", metavar="OUT.apkg", help="write an Anki package")
+    out.add_argument("--csv", metavar="OUT.csv", help="write front,back,tags rows")
+    p.add_argument("--no-history", action="store_true", help="Anki: notes only, without scheduling and review log")
+
     p = sub.add_parser("restore", parents=[common], help="restore the progress store from a backup")
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")
     return parser
@@ -125,6 +139,17 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, config:
         return commands.draft(config, Path(args.article), Path(args.output) if args.output else None)
     if command == "restore":
         return commands.restore(config, Path(args.backup) if args.backup else None)
+    if command == "import":
+        from techquiz.interop import importer
+
+        return importer.run(config, Path(args.file), Path(args.into) if args.into else None, args.json)
+    if command == "export":
+        from techquiz.interop import exporter
+
+        if args.no_history and not args.anki:
+            parser.error("--no-history goes with --anki")
+        target = Path(args.anki or args.csv)
+        return exporter.run(config, args.deck_refs, target, "anki" if args.anki else "csv", not args.no_history)
     if command == "decks":
         return commands.decks(config, as_json=args.json)
     if command == "stats":

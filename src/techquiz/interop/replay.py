@@ -91,10 +91,9 @@ def final_state(
     if state is None:
         return CardState()  # new (or an unknown type: studied afresh)
     due_number = card.odue if card.odid and card.odue else card.due  # in a filtered deck: its home due
-    if due_number > 1_000_000_000:  # learning cards due today: an epoch second
-        due = from_ms(due_number * 1000)
-    else:
-        due = day_start(day_zero + timedelta(days=due_number))
+    # Cards in today's learning steps are due at an epoch second; the others on a day number.
+    intraday = due_number > 1_000_000_000
+    due = from_ms(due_number * 1000) if intraday else day_start(day_zero + timedelta(days=due_number))
     try:
         data = json.loads(card.data or "{}")
     except ValueError:

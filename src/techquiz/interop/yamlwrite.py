@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.'()?!/+-]*")
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 _,.'()?!/+-]*")
 _LOOKS_TYPED = frozenset("y n yes no on off true false null".split())
 
 
