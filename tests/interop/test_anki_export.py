@@ -1,0 +1,138 @@
+"""techquiz decks and history exported, then imported into a fresh collection by Anki itself."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+from techquiz.config import study_day
+
+from .conftest import run
+
+
+def _into_anki(package: Path, folder: Path) -> Collection:
+    folder.mkdir()
+    col = Collection(str(folder / "collection.anki2"))
+    options = ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=False)
+    col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=options))
+    return col
+
+
+def _absolute_due(col: Collection, ctype: int, due: int) -> date | None:
+    if ctype == 0:
+        return None
+    if due > 1_000_000_000:
+        return study_day(datetime.fromtimestamp(due, UTC))
+    return datetime.fromtimestamp(col.crt, UTC).date() + timedelta(days=due)
+
+
+def _cards(col: Collection) -> dict[tuple[str, int], tuple[object, ...]]:
+    """Per (note guid, card ord): type, suspended, absolute due day, reps, lapses, stability, difficulty, grades."""
+    out = {}
+    for cid, guid, ord_, ctype, queue, due, reps, lapses, data in col.db.all(
+        "SELECT c.id, n.guid, c.ord, c.type, c.queue, c.due, c.reps, c.lapses, c.data FROM cards c "
+        "JOIN notes n ON n.id = c.nid"
+    ):
+        memory = json.loads(data or "{}")
+        grades = tuple(col.db.list("SELECT ease FROM revlog WHERE cid = ? AND ease > 0 ORDER BY id", cid))
+        out[(guid, ord_)] = (
+            ctype, queue == -1, _absolute_due(col, ctype, due), reps, lapses,
+            None if ctype == 0 else round(memory["s"], 2), None if ctype == 0 else round(memory["d"], 2), grades,
+        )  # fmt: skip
+    return out
+
+
+def _notes(col: Collection) -> dict[str, tuple[str, list[str], list[str]]]:
+    return {
+        note.guid: (note.note_type()["name"], list(note.fields), sorted(note.tags))  # type: ignore[index]
+        for note in (col.get_note(nid) for nid in col.find_notes(""))
+    }
+
+
+def test_anki_round_trip_keeps_notes_cards_grades_and_due_dates(
+    packages: dict[str, Path], anki_collection: Collection, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "import", str(packages["current.apkg"]))[0] == 0
+    out = tmp_path / "back.apkg"
+    code, stdout, err = run(capsys, "export", "languages::french", "--anki", str(out))
+    assert code == 0, err
+    assert "5 notes, 7 cards" in stdout
+    fresh = _into_anki(out, tmp_path / "fresh")
+    original = _cards(anki_collection)
+    again = _cards(fresh)
+    assert again.keys() == original.keys()
+    for key, row in original.items():
+        # Anki rounds the memory state it stores; everything else comes back as it was.
+        assert again[key][:5] == row[:5], key
+        assert again[key][5:7] == pytest.approx(row[5:7], abs=0.01), key
+        assert again[key][7] == row[7], key
+    # A collection that already has note types of these names gets ours as "Basic+" and so on.
+    names = {guid: value[0].rstrip("+") for guid, value in _notes(fresh).items()}
+    assert sorted(names.values()) == ["Basic", "Basic", "Basic", "Basic (and reversed card)", "Cloze"]
+    tags = {t for value in _notes(fresh).values() for t in value[2]}
+    assert tags == {"animals", "home", "fr::nouns"}
+    assert [d.name for d in fresh.decks.all_names_and_ids() if d.name != "Default"] == [
+        "Languages",
+        "Languages::French",
+    ]
+
+
+def test_export_of_every_card_type_and_no_history(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bundled = "tech-opening-up-figures"
+    out = tmp_path / "figures.apkg"
+    code, stdout, err = run(capsys, "export", bundled, "--anki", str(out), "--no-history")
+    assert code == 0, err
+    assert "became Basic notes" in stdout
+    with zipfile.ZipFile(out) as archive:
+        assert set(archive.namelist()) == {"collection.anki21", "media"}
+    fresh = _into_anki(out, tmp_path / "fresh")
+    assert fresh.card_count() >= 19
+    assert fresh.db.scalar("SELECT COUNT(*) FROM revlog") == 0
+    assert fresh.db.scalar("SELECT COUNT(*) FROM cards WHERE type != 0") == 0
+    choice = [n for n in _notes(fresh).values() if n[1][0].startswith("When was the Deep-time")]
+    assert choice and choice[0][1][1].startswith("2019")
+    # A second export of the same deck updates Anki's notes instead of adding copies.
+    fresh.import_anki_package(
+        ImportAnkiPackageRequest(package_path=str(out), options=ImportAnkiPackageOptions(with_scheduling=True))
+    )
+    assert fresh.note_count() == len(_notes(fresh)) and fresh.note_count() < fresh.card_count() + 1
+
+
+def test_studied_techquiz_cards_arrive_in_anki_with_their_schedule(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Answers given in techquiz (not imported) show in Anki with the same due day and log."""
+    from techquiz.config import Config
+    from techquiz.deck.discovery import load_library
+    from techquiz.model import Rating
+    from techquiz.srs import scheduler
+    from techquiz.store import db, progress
+
+    config = Config.from_env()
+    library = load_library(config.deck_dirs)
+    deck = library.find("tech-opening-up-figures")
+    assert deck is not None
+    conn = db.connect(config.store_path)
+    progress.sync_deck(conn, deck)
+    now = config.now()
+    rows = conn.execute("SELECT id FROM cards WHERE deck_id = ? ORDER BY position LIMIT 3", (deck.id,)).fetchall()
+    for (rowid,), rating in zip(rows, (Rating.Good, Rating.Easy, Rating.Again), strict=True):
+        progress.answer(conn, rowid, rating, now, study_day(now), 4000, lambda s, r=rating: scheduler.review(s, r, now))
+    expected = {
+        card: (state, study_day(datetime.fromtimestamp(due / 1000, UTC)))
+        for card, state, due in conn.execute("SELECT card_id, state, due FROM cards WHERE state > 0")
+    }
+    conn.close()
+    out = tmp_path / "studied.apkg"
+    assert run(capsys, "export", deck.id, "--anki", str(out))[0] == 0
+    fresh = _into_anki(out, tmp_path / "fresh")
+    studied = fresh.db.all(
+        "SELECT c.type, c.due, (SELECT COUNT(*) FROM revlog r WHERE r.cid = c.id) FROM cards c WHERE c.type > 0"
+    )
+    assert sorted((t, _absolute_due(fresh, t, d)) for t, d, _ in studied) == sorted(expected.values())
+    assert all(count == 1 for _, _, count in studied)

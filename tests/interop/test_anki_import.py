@@ -1,0 +1,121 @@
+"""Anki packages made by Anki itself, imported into techquiz and compared card by card."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection
+
+from techquiz.config import study_day
+from techquiz.deck.loader import load_deck
+from techquiz.interop.guid import card_id
+
+from .conftest import run
+
+STATES = {1: 1, 2: 2, 3: 3}  # Anki card type -> techquiz state (learning, review, relearning)
+
+
+def _store(data: Path) -> sqlite3.Connection:
+    return sqlite3.connect(data / "progress.sqlite3")
+
+
+def _anki_cards(col: Collection) -> dict[tuple[str, str], dict[str, object]]:
+    """Every Anki card by (techquiz card id, sub), with what techquiz must have made of it."""
+    out = {}
+    day_zero = datetime.fromtimestamp(col.crt, UTC).date()
+    for cid, guid, ord_, kind, ntype, ctype, queue, due, reps, lapses, data in col.db.all(
+        "SELECT c.id, n.guid, c.ord, m.kind, m.name, c.type, c.queue, c.due, c.reps, c.lapses, c.data "
+        "FROM cards c JOIN notes n ON n.id = c.nid JOIN (SELECT id, name, CASE WHEN name = 'Cloze' THEN 1 ELSE 0 END "
+        "AS kind FROM notetypes) m ON m.id = n.mid"
+    ):
+        sub = f"c{ord_ + 1}" if kind else ("reverse" if ord_ == 1 else "")
+        memory = json.loads(data or "{}")
+        if ctype == 0:
+            due_day = None
+        elif due > 1_000_000_000:
+            due_day = study_day(datetime.fromtimestamp(due, UTC))
+        else:
+            due_day = day_zero + timedelta(days=due)
+        reviews = col.db.scalar("SELECT COUNT(*) FROM revlog WHERE cid = ? AND ease > 0", cid)
+        out[(card_id(guid), sub)] = {
+            "state": STATES.get(ctype, 0), "due_day": due_day, "reps": reps, "lapses": lapses,
+            "suspended": int(queue == -1), "stability": memory.get("s"), "difficulty": memory.get("d"),
+            "reviews": reviews,
+        }  # fmt: skip
+    return out
+
+
+def _techquiz_cards(data: Path) -> dict[tuple[str, str], dict[str, object]]:
+    conn = _store(data)
+    out = {}
+    for card, sub, state, due, reps, lapses, suspended, stability, difficulty, reviews in conn.execute(
+        "SELECT card_id, sub, state, due, reps, lapses, suspended, stability, difficulty, "
+        "(SELECT COUNT(*) FROM review_log r WHERE r.card = cards.id) FROM cards WHERE deck_id = 'languages::french'"
+    ):
+        out[(card, sub)] = {
+            "state": state, "due_day": None if due is None else study_day(datetime.fromtimestamp(due / 1000, UTC)),
+            "reps": reps, "lapses": lapses, "suspended": suspended,
+            "stability": None if stability is None or state == 0 else round(stability, 4),
+            "difficulty": None if difficulty is None or state == 0 else round(difficulty, 3),
+            "reviews": reviews,
+        }  # fmt: skip
+    conn.close()
+    return out
+
+
+@pytest.mark.parametrize("name", ["current.apkg", "legacy.apkg", "collection.colpkg"])
+def test_anki_package_imports_with_its_history(
+    name: str, packages: dict[str, Path], anki_collection: Collection, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "import", str(packages[name]), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    expected = _anki_cards(anki_collection)
+    assert report["cards"] == 5 and len(report["decks"]) == 1
+    assert report["reviews"] == sum(int(c["reviews"]) for c in expected.values()) > 10  # type: ignore[call-overload]
+    deck_file = isolated_env / "decks" / "languages__french.yaml"
+    assert report["decks"][0]["file"] == str(deck_file)
+    text = deck_file.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=file://")
+    deck = load_deck(deck_file).deck
+    assert deck is not None and deck.title == "Languages::French"
+    kinds = sorted((c.type_name, getattr(c, "reverse", False)) for c in deck.cards)
+    assert kinds == [("basic", False)] * 3 + [("basic", True), ("cloze", False)]
+    fronts = {getattr(c, "front", None) for c in deck.cards}
+    assert {"chat", "chien & loup"} <= fronts
+    assert any(getattr(c, "back", None) == "dog\nand wolf" for c in deck.cards)
+    assert any(getattr(c, "explain", None) == "Since 987" for c in deck.cards)
+    assert _techquiz_cards(isolated_env) == expected
+    code, out, err = run(capsys, "validate", str(deck_file))
+    assert code == 0, err
+
+
+def test_second_import_updates_without_duplicates(
+    packages: dict[str, Path], isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "import", str(packages["current.apkg"]))[0] == 0
+    before = _techquiz_cards(isolated_env)
+    code, out, _ = run(capsys, "import", str(packages["legacy.apkg"]), "--json")
+    assert code == 0
+    assert json.loads(out)["reviews"] == 0  # every review was already there
+    assert _techquiz_cards(isolated_env) == before
+    conn = _store(isolated_env)
+    assert conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 7
+    days = conn.execute("SELECT SUM(reviews) FROM review_days").fetchone()[0]
+    assert days == conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0]
+    conn.close()
+
+
+def test_imported_cards_are_studied_where_anki_left_them(
+    packages: dict[str, Path], isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "import", str(packages["current.apkg"]))
+    code, out, _ = run(capsys, "stats", "languages::french", "--json")
+    stats = json.loads(out)
+    assert stats["cards"]["suspended"] == 1
+    assert stats["cards"]["new"] == 0
+    assert sum(d["reviews"] for d in stats["history"]) > 10
