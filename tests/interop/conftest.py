@@ -43,7 +43,9 @@ def anki_collection(tmp_path: Path) -> Collection:
     reversed_ = col.models.by_name("Basic (and reversed card)")
     cloze = col.models.by_name("Cloze")
     assert basic and reversed_ and cloze
-    for i, (front, back) in enumerate([("<b>chat</b>", "cat"), ("chien &amp; loup", "dog<br>and wolf"), ("maison", "house")]):
+    for i, (front, back) in enumerate(
+        [("<b>chat</b>", "cat"), ("chien &amp; loup", "dog<br>and wolf"), ("maison", "house")]
+    ):
         note = col.new_note(basic)
         note["Front"], note["Back"] = front, back
         note.tags = ["animals" if i < 2 else "home", "fr::nouns"]

@@ -69,7 +69,11 @@ def _techquiz_cards(data: Path) -> dict[tuple[str, str], dict[str, object]]:
 
 @pytest.mark.parametrize("name", ["current.apkg", "legacy.apkg", "collection.colpkg"])
 def test_anki_package_imports_with_its_history(
-    name: str, packages: dict[str, Path], anki_collection: Collection, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+    name: str,
+    packages: dict[str, Path],
+    anki_collection: Collection,
+    isolated_env: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, err = run(capsys, "import", str(packages[name]), "--json")
     assert code == 0, err

@@ -39,7 +39,7 @@ class _TextParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._hidden = max(0, self._hidden - 1)
-        elif tag in _BLOCKS or tag == "li":
+        elif tag in _BLOCKS:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:

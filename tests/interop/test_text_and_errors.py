@@ -1,0 +1,157 @@
+"""Quizlet/CSV/TSV import, HTML to text, and files that are damaged or foreign (nothing written)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from techquiz.deck.loader import load_deck
+from techquiz.interop.guid import card_id, guid_for
+from techquiz.interop.html import html_to_text
+from techquiz.interop.yamlwrite import CardOut, deck_yaml
+
+from .conftest import run
+
+
+def _cards(data: Path, name: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    deck = load_deck(data / "decks" / name).deck
+    assert deck is not None
+    return [(c.front, c.back, c.tags) for c in deck.cards]  # type: ignore[attr-defined]
+
+
+def test_quizlet_tsv(tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "spanish_words.txt"
+    source.write_text("hola\thello\nadiós\tgoodbye\n\nsin definición\t\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", str(source))
+    assert code == 0, err
+    assert "Skipped 1: rows with an empty term or definition" in out
+    assert _cards(isolated_env, "spanish-words.yaml") == [("hola", "hello", ()), ("adiós", "goodbye", ())]
+
+
+def test_csv_with_header_tags_and_quoted_newlines(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "capitals.csv"
+    source.write_text('Term,Definition,Tags\nFrance,"Paris\n(since 987)",europe city\n"no",yes,\n', encoding="utf-8")
+    code, out, err = run(capsys, "import", str(source), "--json")
+    assert code == 0, err
+    assert json.loads(out)["cards"] == 2
+    assert _cards(isolated_env, "capitals.yaml") == [
+        ("France", "Paris\n(since 987)", ("europe", "city")),
+        ("no", "yes", ()),
+    ]
+    assert run(capsys, "import", str(source))[0] == 0  # importing again rewrites its own file
+
+
+def test_anki_text_export_directives(tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "notes.txt"
+    source.write_text('#separator:semicolon\n#html:true\n#tags column:3\n"a &lt; b";<b>yes</b><br>really;maths\n')
+    assert run(capsys, "import", str(source))[0] == 0
+    assert _cards(isolated_env, "notes.yaml") == [("a < b", "yes\nreally", ("maths",))]
+
+
+def test_hand_written_deck_is_never_overwritten(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = isolated_env / "decks" / "words.yaml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("my own deck\n")
+    source = tmp_path / "words.tsv"
+    source.write_text("a\tb\n")
+    code, _, err = run(capsys, "import", str(source))
+    assert code == 1 and "was not written by `techquiz import`" in err
+    assert mine.read_text() == "my own deck\n"
+
+
+def _garbage(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / "broken.apkg"
+    if kind == "random":
+        path.write_bytes(b"\x00\x01not a zip at all" * 50)
+    elif kind == "no-collection":
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("readme.txt", "hello")
+    elif kind == "not-sqlite":
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("collection.anki21", b"SQLite format 3\x00" + b"\xff" * 5000)
+    elif kind == "foreign-sqlite":
+        import sqlite3
+
+        db = tmp_path / "other.db"
+        sqlite3.connect(db).execute("CREATE TABLE x (a)").connection.commit()
+        with zipfile.ZipFile(path, "w") as z:
+            z.write(db, "collection.anki21")
+    elif kind == "bad-zstd":
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("collection.anki21b", b"\x28\xb5\x2f\xfd" + b"\x00" * 100)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["random", "no-collection", "not-sqlite", "foreign-sqlite", "bad-zstd"])
+def test_damaged_or_foreign_package_is_one_line_and_writes_nothing(
+    kind: str, tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "import", str(_garbage(tmp_path, kind)))
+    assert code == 1
+    assert err.startswith("techquiz: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert "Anki package" in err
+    assert not (isolated_env / "decks").exists() and not (isolated_env / "progress.sqlite3").exists()
+
+
+def test_truncated_real_package(
+    packages: dict[str, Path], tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = packages["current.apkg"].read_bytes()
+    cut = tmp_path / "cut.apkg"
+    cut.write_bytes(data[: len(data) // 2])
+    code, _, err = run(capsys, "import", str(cut))
+    assert code == 1 and err.count("\n") == 1
+    assert not (isolated_env / "decks").exists()
+
+
+def test_missing_zstandard_says_how_to_install(
+    packages: dict[str, Path], monkeypatch: pytest.MonkeyPatch, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "zstandard", None)
+    code, _, err = run(capsys, "import", str(packages["current.apkg"]))
+    assert code == 1
+    assert "pip install 'techquiz[anki]'" in err and err.count("\n") == 1
+    assert run(capsys, "import", str(packages["legacy.apkg"]))[0] == 0  # the legacy format needs no zstd
+
+
+def test_html_to_text() -> None:
+    assert html_to_text("a&nbsp;&amp;&lt;b&gt;<br>c<div>d</div>") == ("a &<b>\nc\nd", 0)
+    assert html_to_text("<ul><li>one</li><li>two</li></ul>") == ("- one\n- two", 0)
+    assert html_to_text('x <img src="a.png"> [sound:b.mp3]<script>alert(1)</script>') == ("x", 2)
+    assert html_to_text("\x1b]52;c;evil\x07ok") == ("]52;c;evilok", 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(min_codepoint=33, max_codepoint=0x7FF), min_size=1, max_size=12))
+def test_guid_round_trips(guid: str) -> None:
+    """Anki's guids (ten base-91 characters) come back exactly, so Anki updates its notes."""
+    made = card_id(guid)
+    assert load_deck(
+        Path("x.yaml"), deck_yaml([], "d", "D", [CardOut(made, "basic", (("front", "f"), ("back", "b")))])
+    ).deck
+    assert guid_for("d", made) == guid
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
+    lambda s: s.strip() == s and s != ""
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, _TEXT, st.lists(_TEXT, max_size=3))
+def test_written_yaml_reads_back_exactly(front: str, back: str, tags: list[str]) -> None:
+    text = deck_yaml([], "d", front, [CardOut("c", "basic", (("front", front), ("back", back)), tuple(tags))])
+    deck = load_deck(Path("x.yaml"), text).deck
+    assert deck is not None, text
+    card = deck.cards[0]
+    assert (deck.title, card.front, card.back, card.tags) == (front, front, back, tuple(tags))  # type: ignore[attr-defined]
