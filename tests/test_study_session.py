@@ -11,7 +11,6 @@ from techquiz.deck.loader import load_deck
 from techquiz.model import Rating, State
 from techquiz.store import db, progress
 from techquiz.study import StudySession
-
 from tests.srs.helpers import Clock, basic_deck, open_store
 
 

@@ -1,19 +1,24 @@
-"""What each non-interactive subcommand does; printing lives here, parsing in cli.py."""
+"""What each subcommand does, as `run(args, config) -> exit code`; printing lives here, parsing in cli.py."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from techquiz.config import Config
+from techquiz.deck.cache import DeckCache
 from techquiz.deck.discovery import Library, deck_files, load_library
 from techquiz.deck.model import Deck
 from techquiz.errors import UserError
 
 
-def validate(paths: list[Path]) -> int:
+def validate(args: argparse.Namespace, config: Config) -> int:
+    paths = [Path(p) for p in args.paths]
+    if args.add_ids:
+        return _add_ids(config, paths)
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -39,7 +44,7 @@ def validate(paths: list[Path]) -> int:
     return 0
 
 
-def add_ids(config: Config, paths: list[Path]) -> int:
+def _add_ids(config: Config, paths: list[Path]) -> int:
     from techquiz.authoring.ids import add_ids as write_ids
     from techquiz.authoring.ids import carry_progress
     from techquiz.deck.loader import load_deck
@@ -68,7 +73,8 @@ def add_ids(config: Config, paths: list[Path]) -> int:
     return 0
 
 
-def new(config: Config, path: Path) -> int:
+def new(args: argparse.Namespace, config: Config) -> int:
+    path = Path(args.path)
     from techquiz.authoring.starter import new_deck
 
     new_deck(path, config)
@@ -77,7 +83,9 @@ def new(config: Config, path: Path) -> int:
     return 0
 
 
-def draft(config: Config, article_path: Path, output: Path | None) -> int:
+def draft(args: argparse.Namespace, config: Config) -> int:
+    article_path = Path(args.article)
+    output = Path(args.output) if args.output else None
     from techquiz.authoring.draft import deck_text, draft_cards, read_article
     from techquiz.authoring.starter import schema_line, write_exclusively
     from techquiz.deck.loader import load_deck
@@ -107,16 +115,18 @@ def draft(config: Config, article_path: Path, output: Path | None) -> int:
     return 0
 
 
-def schema() -> dict[str, Any]:
+def schema(args: argparse.Namespace, config: Config) -> int:
     from techquiz.deck.schema import json_schema
 
-    return json_schema()
+    print(json.dumps(json_schema(), indent=2))
+    return 0
 
 
-def decks(config: Config, as_json: bool) -> int:
+def decks(args: argparse.Namespace, config: Config) -> int:
+    as_json: bool = args.json
     from techquiz.store.overview import deck_overview
 
-    library = load_library(config.deck_dirs, cache=config.deck_cache(_say_first_parse))
+    library = load_library(config.deck_dirs, cache=DeckCache(config.cache_dir / "decks", _say_first_parse))
     rows = deck_overview(config, library)
     broken = [{"path": str(r.path), "errors": [str(p) for p in r.errors]} for r in library.broken]
     if as_json:
@@ -138,7 +148,8 @@ def decks(config: Config, as_json: bool) -> int:
     return 0
 
 
-def restore(config: Config, chosen: Path | None) -> int:
+def restore(args: argparse.Namespace, config: Config) -> int:
+    chosen = Path(args.backup) if args.backup else None
     from techquiz.store.restore import restore as restore_store
 
     used, kept = restore_store(config.store_path, chosen)
@@ -157,7 +168,7 @@ def _say_first_parse(path: Path, size: int) -> None:
 def _library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
     """The library with any deck files named on the command line, and the decks the refs name."""
     files = [Path(r) for r in refs if Path(r).suffix in (".yaml", ".yml") or Path(r).is_file()]
-    library = load_library(config.deck_dirs, files, config.deck_cache(_say_first_parse))
+    library = load_library(config.deck_dirs, files, DeckCache(config.cache_dir / "decks", _say_first_parse))
     chosen: list[Deck] = []
     for ref in refs:
         deck = library.find(ref)
@@ -171,7 +182,9 @@ def _library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
     return library, chosen or list(library.decks)
 
 
-def stats(config: Config, refs: list[str], as_json: bool) -> int:
+def stats(args: argparse.Namespace, config: Config) -> int:
+    refs: list[str] = args.deck_refs
+    as_json: bool = args.json
     from techquiz.stats import collect
     from techquiz.store import db
 
@@ -238,7 +251,19 @@ def _stats_report(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:
+def home(args: argparse.Namespace, config: Config) -> int:
+    return _tui(config, "home", [], 10)
+
+
+def study(args: argparse.Namespace, config: Config) -> int:
+    return _tui(config, "study", args.deck_refs, 10)
+
+
+def quiz(args: argparse.Namespace, config: Config) -> int:
+    return _tui(config, "quiz", args.deck_refs, args.n)
+
+
+def _tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:
     library, chosen = _library_for(config, refs)
     from techquiz.store.db import StoreError
     from techquiz.tui.app import TechquizApp
@@ -254,3 +279,18 @@ def tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:
                   file=sys.stderr)  # fmt: skip
         return 1
     return app.return_code or 0
+
+
+def import_file(args: argparse.Namespace, config: Config) -> int:
+    from techquiz.interop import importer
+
+    return importer.run(config, Path(args.file), Path(args.into) if args.into else None, args.json)
+
+
+def export(args: argparse.Namespace, config: Config) -> int:
+    from techquiz.interop import exporter
+
+    if args.no_history and not args.anki:
+        raise UserError("--no-history goes with --anki (a CSV file has no history)")
+    fmt = "anki" if args.anki else "csv"
+    return exporter.run(config, args.deck_refs, Path(args.anki or args.csv), fmt, not args.no_history)

@@ -27,8 +27,8 @@ def _anki_cards(col: Collection) -> dict[tuple[str, str], dict[str, object]]:
     """Every Anki card by (techquiz card id, sub), with what techquiz must have made of it."""
     out = {}
     day_zero = datetime.fromtimestamp(col.crt, UTC).date()
-    for cid, guid, ord_, kind, ntype, ctype, queue, due, reps, lapses, data in col.db.all(
-        "SELECT c.id, n.guid, c.ord, m.kind, m.name, c.type, c.queue, c.due, c.reps, c.lapses, c.data "
+    for cid, guid, ord_, kind, ctype, queue, due, reps, lapses, data in col.db.all(
+        "SELECT c.id, n.guid, c.ord, m.kind, c.type, c.queue, c.due, c.reps, c.lapses, c.data "
         "FROM cards c JOIN notes n ON n.id = c.nid JOIN (SELECT id, name, CASE WHEN name = 'Cloze' THEN 1 ELSE 0 END "
         "AS kind FROM notetypes) m ON m.id = n.mid"
     ):
@@ -118,7 +118,7 @@ def test_imported_cards_are_studied_where_anki_left_them(
     packages: dict[str, Path], isolated_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(capsys, "import", str(packages["current.apkg"]))
-    code, out, _ = run(capsys, "stats", "languages::french", "--json")
+    _, out, _ = run(capsys, "stats", "languages::french", "--json")
     stats = json.loads(out)
     assert stats["cards"]["suspended"] == 1
     assert stats["cards"]["new"] == 0

@@ -96,7 +96,7 @@ def _garbage(tmp_path: Path, kind: str) -> Path:
 def test_damaged_or_foreign_package_is_one_line_and_writes_nothing(
     kind: str, tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(capsys, "import", str(_garbage(tmp_path, kind)))
+    code, _, err = run(capsys, "import", str(_garbage(tmp_path, kind)))
     assert code == 1
     assert err.startswith("techquiz: ") and err.count("\n") == 1 and "Traceback" not in err
     assert "Anki package" in err

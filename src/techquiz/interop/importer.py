@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from techquiz.config import Config, day_start, study_day
+from techquiz.deck.cache import DeckCache
 from techquiz.deck.loader import load_deck
 from techquiz.deck.model import Deck
 from techquiz.deck.result import MAX_FILE_BYTES
@@ -136,7 +137,7 @@ def import_file(config: Config, source: Path, into: Path | None) -> ImportReport
     folder = into or config.user_decks_dir
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is not a folder")
-    library = load_library(config.deck_dirs, cache=config.deck_cache())
+    library = load_library(config.deck_dirs, cache=DeckCache(config.cache_dir / "decks"))
     others = {d.id: d.path for d in library.decks}
     is_anki = source.suffix.lower() in ANKI_SUFFIXES or zipfile.is_zipfile(source)
     report = ImportReport(source, "anki" if is_anki else "text")

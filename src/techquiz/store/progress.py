@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from techquiz.deck.model import CardKey, Deck
+from techquiz.errors import TechquizError
 from techquiz.model import LEECH_LAPSES, MATURE_DAYS, CardState, DeckQueue, Rating, State, StoredCard
 from techquiz.store.db import transaction
 from techquiz.store.timeutil import from_ms, to_ms
@@ -281,7 +282,7 @@ def answer(
     return result
 
 
-class UndoError(Exception):
+class UndoError(TechquizError):
     """The answer cannot be undone (the card was answered again elsewhere)."""
 
 
