@@ -64,6 +64,12 @@ def anki_collection(tmp_path: Path) -> Collection:
     study(col, 30, lambda i: good)
     first = col.find_cards("maison")[0]
     col.sched.suspend_cards([first])
+    cram = col.sched.get_or_create_filtered_deck(deck_id=0)  # one card lent to a filtered deck
+    cram.name = "Cram"
+    cram.config.search_terms[0].search = "deck:Languages::French is:review -maison"
+    cram.config.search_terms[0].limit = 1
+    col.sched.add_or_update_filtered_deck(cram)
+    assert col.db.scalar("SELECT COUNT(*) FROM cards WHERE odid != 0") == 1
     return col
 
 

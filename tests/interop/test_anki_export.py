@@ -35,7 +35,8 @@ def _cards(col: Collection) -> dict[tuple[str, int], tuple[object, ...]]:
     """Per (note guid, card ord): type, suspended, absolute due day, reps, lapses, stability, difficulty, grades."""
     out = {}
     for cid, guid, ord_, ctype, queue, due, reps, lapses, data in col.db.all(
-        "SELECT c.id, n.guid, c.ord, c.type, c.queue, c.due, c.reps, c.lapses, c.data FROM cards c "
+        "SELECT c.id, n.guid, c.ord, c.type, c.queue, CASE WHEN c.odid THEN c.odue ELSE c.due END, c.reps, c.lapses, "
+        "c.data FROM cards c "
         "JOIN notes n ON n.id = c.nid"
     ):
         memory = json.loads(data or "{}")

@@ -28,7 +28,8 @@ def _anki_cards(col: Collection) -> dict[tuple[str, str], dict[str, object]]:
     out = {}
     day_zero = datetime.fromtimestamp(col.crt, UTC).date()
     for cid, guid, ord_, kind, ctype, queue, due, reps, lapses, data in col.db.all(
-        "SELECT c.id, n.guid, c.ord, m.kind, c.type, c.queue, c.due, c.reps, c.lapses, c.data "
+        "SELECT c.id, n.guid, c.ord, m.kind, c.type, c.queue, CASE WHEN c.odid THEN c.odue ELSE c.due END, c.reps, "
+        "c.lapses, c.data "
         "FROM cards c JOIN notes n ON n.id = c.nid JOIN (SELECT id, name, CASE WHEN name = 'Cloze' THEN 1 ELSE 0 END "
         "AS kind FROM notetypes) m ON m.id = n.mid"
     ):

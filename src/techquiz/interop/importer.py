@@ -145,7 +145,7 @@ def import_file(config: Config, source: Path, into: Path | None) -> ImportReport
     package = AnkiPackage(source) if is_anki else None
     try:
         if package is not None:
-            report.kind = f"anki ({package.collection_name})"
+            report.kind = package.collection_name.removeprefix("collection.")
             plans = plan_decks(package, report.tally)
             if not plans:
                 raise UserError(f"{source}: no notes to import")
@@ -184,6 +184,14 @@ def import_file(config: Config, source: Path, into: Path | None) -> ImportReport
     return report
 
 
+_KINDS = {
+    "text": "text file",
+    "anki21b": "Anki package, current format",
+    "anki21": "Anki package, legacy format",
+    "anki2": "Anki package, oldest format",
+}
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -195,7 +203,7 @@ def run(config: Config, source: Path, into: Path | None, as_json: bool) -> int:
         return 0
     data = report.as_json()
     print(
-        f"Imported {source.name} ({report.kind}): {_plural(len(report.decks), 'deck')}, "
+        f"Imported {strip_controls(source.name)[0]} ({_KINDS.get(report.kind, report.kind)}): {_plural(len(report.decks), 'deck')}, "
         f"{_plural(data['cards'], 'card')}, {_plural(data['reviews'], 'review')}."
     )
     for d in report.decks:
@@ -207,4 +215,6 @@ def run(config: Config, source: Path, into: Path | None, as_json: bool) -> int:
         print(f"Made basic from their first two fields: {_plural(count, 'note')} of type '{strip_controls(name)[0]}'")
     if report.tally.media:
         print(f"Left out {_plural(report.tally.media, 'media reference')} (images, sounds): cards are plain text")
+    if into is not None and into.resolve() not in {d.resolve() for d in config.deck_dirs}:
+        print(f"{into} is not one of your deck folders: study these with `techquiz --decks {into} study`")
     return 0
