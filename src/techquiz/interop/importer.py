@@ -202,8 +202,9 @@ def run(config: Config, source: Path, into: Path | None, as_json: bool) -> int:
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
         return 0
     data = report.as_json()
+    name, kind = strip_controls(source.name)[0], _KINDS.get(report.kind, report.kind)
     print(
-        f"Imported {strip_controls(source.name)[0]} ({_KINDS.get(report.kind, report.kind)}): {_plural(len(report.decks), 'deck')}, "
+        f"Imported {name} ({kind}): {_plural(len(report.decks), 'deck')}, "
         f"{_plural(data['cards'], 'card')}, {_plural(data['reviews'], 'review')}."
     )
     for d in report.decks:
