@@ -39,6 +39,18 @@ class ImportedCard:
     reviews: tuple[ImportedReview, ...]
 
 
+_BATCH = 20_000  # rows buffered between executemany calls: fast, and memory stays flat
+_UPDATE_CARD = (
+    "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, reps = ?, "
+    "lapses = ?, leech = ?, suspended = ?, buried_until = ? WHERE id = ?"
+)
+_INSERT_REVIEW = (
+    "INSERT INTO review_log (card, reviewed_at, day, rating, duration_ms, state_before, step_before, "
+    "stability_before, difficulty_before, due_before, last_review_before, state_after, stability, difficulty, "
+    "due_after, interval_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def _ms(moment: datetime | None) -> int | None:
     return None if moment is None else to_ms(moment)
 
@@ -62,37 +74,47 @@ def import_progress(conn: sqlite3.Connection, deck: Deck, cards: Iterable[Import
             ).fetchall()
         )
         states = reviews = 0
+        updates: list[tuple[object, ...]] = []
+        inserts: list[tuple[object, ...]] = []
+
+        def flush() -> None:
+            conn.executemany(_UPDATE_CARD, updates)
+            conn.executemany(_INSERT_REVIEW, inserts)
+            updates.clear()
+            inserts.clear()
+
         for card in cards:
             rowid = rowids[(card.card_id, card.sub)]
             last_imported = max((to_ms(r.reviewed_at) for r in card.reviews), default=0)
+            known: set[int] = set()
+            if rowid in newest:  # imported before, or studied here: add only the reviews not yet in the log
+                known = {t for (t,) in conn.execute("SELECT reviewed_at FROM review_log WHERE card = ?", (rowid,))}
             if newest.get(rowid, 0) <= last_imported:  # not studied in techquiz since the package was made
                 s = card.state
-                conn.execute(
-                    "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
-                    "reps = ?, lapses = ?, leech = ?, suspended = ?, buried_until = ? WHERE id = ?",
+                updates.append(
                     (
                         int(s.state), s.step, s.stability, s.difficulty, _ms(s.due), _ms(s.last_review), s.reps,
                         s.lapses, s.lapses >= LEECH_LAPSES, int(card.suspended), card.buried_until, rowid,
-                    ),
+                    )
                 )  # fmt: skip
                 states += 1
             for r in card.reviews:
+                at = to_ms(r.reviewed_at)
+                if at in known:
+                    continue
                 b, a = r.before, r.after
                 assert a.due is not None
-                cursor = conn.execute(
-                    "INSERT INTO review_log (card, reviewed_at, day, rating, duration_ms, state_before, step_before, "
-                    "stability_before, difficulty_before, due_before, last_review_before, state_after, stability, "
-                    "difficulty, due_after, interval_days) "
-                    "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
-                    "WHERE NOT EXISTS (SELECT 1 FROM review_log WHERE card = ? AND reviewed_at = ?)",
+                inserts.append(
                     (
-                        rowid, to_ms(r.reviewed_at), r.day, r.rating, r.duration_ms, int(b.state), b.step,
-                        b.stability, b.difficulty, _ms(b.due), _ms(b.last_review), int(a.state), a.stability,
-                        a.difficulty, to_ms(a.due), (a.due - r.reviewed_at).total_seconds() / 86400,
-                        rowid, to_ms(r.reviewed_at),
-                    ),
+                        rowid, at, r.day, r.rating, r.duration_ms, int(b.state), b.step, b.stability, b.difficulty,
+                        _ms(b.due), _ms(b.last_review), int(a.state), a.stability, a.difficulty, to_ms(a.due),
+                        (a.due - r.reviewed_at).total_seconds() / 86400,
+                    )
                 )  # fmt: skip
-                reviews += cursor.rowcount
+                reviews += 1
+            if len(inserts) >= _BATCH:
+                flush()
+        flush()
         # The per-day tally stats read, recounted for this deck from its log (cheaper than a tally per row).
         conn.execute("DELETE FROM review_days WHERE deck_id = ?", (deck.id,))
         conn.execute(f"INSERT INTO review_days SELECT * FROM ({REVIEW_DAYS_FROM_LOG}) WHERE deck_id = ?", (deck.id,))
