@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from techquiz.config import day_start, study_day
 from techquiz.interop.replay import AnkiCard, RevlogRow, final_state, replay
-from techquiz.model import State
+from techquiz.model import CardState, Rating, State
+from techquiz.srs import scheduler
 
 T0 = int(datetime(2025, 1, 6, 10, tzinfo=UTC).timestamp() * 1000)
 DAY = 86_400_000
@@ -62,3 +66,20 @@ def test_final_state_is_ankis_schedule() -> None:
     learning = final_state(replayed, AnkiCard(1, 1, T0 // 1000 + 600, 0, 1, 0, 0, 0, ""), zero, day_start)
     assert learning.state == State.LEARNING and learning.due == datetime.fromtimestamp(T0 / 1000 + 600, UTC)
     assert final_state(replayed, AnkiCard(0, 0, 3, 0, 0, 0, 0, 0, ""), zero, day_start).state == State.NEW
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(list(Rating)), st.integers(0, 40 * 86400)), min_size=1, max_size=25))
+def test_replay_is_review_answer_by_answer(answers: list[tuple[Rating, int]]) -> None:
+    """The carried-through FSRS card gives exactly what `scheduler.review` gives one answer at a time."""
+    moment = datetime(2025, 1, 1, tzinfo=UTC)
+    timed = []
+    for rating, gap in answers:
+        moment += timedelta(seconds=gap)
+        timed.append((rating, moment))
+    state = CardState()
+    expected = []
+    for rating, at in timed:
+        state = scheduler.review(state, rating, at, fuzz=False)
+        expected.append(state)
+    assert list(scheduler.replay(timed)) == expected

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from techquiz.model import CardState, Rating, State
 from techquiz.srs import scheduler
@@ -55,12 +56,12 @@ def replay(
     day_of: Callable[[datetime], date],
     skipped: Counter[str],
 ) -> tuple[CardState, list[ImportedReview]]:
-    state = CardState()
-    reviews: list[ImportedReview] = []
+    """The card's state after its log, and each graded answer with its state before and after."""
+    segments: list[list[tuple[RevlogRow, int]]] = [[]]  # a "forget" row starts a new segment
     for row in rows:
         if row.ease == 0:
             if row.type == _MANUAL and row.factor == 0:
-                state = CardState()  # "forget": the card restarts as new
+                segments.append([])
                 skipped["reset (forget) rows, applied as a restart"] += 1
             else:
                 skipped["manual and rescheduling rows (no answer)"] += 1
@@ -74,13 +75,27 @@ def replay(
         if not 1 <= ease <= 4:
             skipped["rows with an unknown grade"] += 1
             continue
-        moment = from_ms(row.id)
-        after = scheduler.review(state, Rating(ease), moment, fuzz=False)
-        reviews.append(
-            ImportedReview(moment, day_of(moment).isoformat(), ease, min(max(row.time, 0), MAX_ANSWER_MS), state, after)
-        )
-        state = after
+        segments[-1].append((row, ease))
+    state = CardState()
+    reviews: list[ImportedReview] = []
+    for segment in segments:
+        state = CardState()
+        moments = [from_ms(row.id) for row, _ in segment]
+        answers = [(Rating(ease), moment) for (_, ease), moment in zip(segment, moments, strict=True)]
+        for (row, ease), moment, after in zip(segment, moments, scheduler.replay(answers), strict=True):
+            duration = min(max(row.time, 0), MAX_ANSWER_MS)
+            reviews.append(ImportedReview(moment, _day(row.id // _QUARTER_HOUR, day_of), ease, duration, state, after))
+            state = after
     return state, reviews
+
+
+_QUARTER_HOUR = 900_000  # every time zone's offset is a multiple of 15 minutes, and a day starts on the hour
+
+
+@lru_cache(maxsize=8192)
+def _day(quarter: int, day_of: Callable[[datetime], date]) -> str:
+    # Reviews come by the million and cluster in sessions: the study day of each quarter hour is computed once.
+    return day_of(from_ms(quarter * _QUARTER_HOUR)).isoformat()
 
 
 def final_state(

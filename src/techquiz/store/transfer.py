@@ -85,7 +85,7 @@ def import_progress(conn: sqlite3.Connection, deck: Deck, cards: Iterable[Import
 
         for card in cards:
             rowid = rowids[(card.card_id, card.sub)]
-            last_imported = max((to_ms(r.reviewed_at) for r in card.reviews), default=0)
+            last_imported = to_ms(card.reviews[-1].reviewed_at) if card.reviews else 0  # oldest first
             known: set[int] = set()
             if rowid in newest:  # imported before, or studied here: add only the reviews not yet in the log
                 known = {t for (t,) in conn.execute("SELECT reviewed_at FROM review_log WHERE card = ?", (rowid,))}
