@@ -155,3 +155,19 @@ def test_written_yaml_reads_back_exactly(front: str, back: str, tags: list[str])
     assert deck is not None, text
     card = deck.cards[0]
     assert (deck.title, card.front, card.back, card.tags) == (front, front, back, tuple(tags))  # type: ignore[attr-defined]
+
+
+def test_into_folder_and_deck_id_taken_elsewhere(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "tech-opening-up-figures.csv"  # the id of a bundled deck
+    source.write_text("a,b\n")
+    code, _, err = run(capsys, "import", str(source))
+    assert code == 1 and "already exists in" in err and "--into" in err
+    other = tmp_path / "elsewhere"
+    renamed = tmp_path / "my-words.csv"
+    renamed.write_text("a,b\n")
+    code, out, err = run(capsys, "import", str(renamed), "--into", str(other))
+    assert code == 0, err
+    assert (other / "my-words.yaml").is_file()
+    assert f"techquiz --decks {other} study" in out
