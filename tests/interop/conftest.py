@@ -39,6 +39,14 @@ def anki_collection(tmp_path: Path) -> Collection:
     col = Collection(str(tmp_path / "anki" / "collection.anki2"))
     col.set_config("fsrs", True)
     did = col.decks.id("Languages::French")
+    assert did is not None
+    preset = col.decks.config_dict_for_deck_id(did)
+    preset["new"]["perDay"], preset["desiredRetention"] = 35, 0.85
+    col.decks.update_config(preset)
+    deck = col.decks.get(did)
+    assert deck is not None
+    deck["desc"] = "Words <i>and</i> phrases"
+    col.decks.save(deck)
     basic = col.models.by_name("Basic")
     reversed_ = col.models.by_name("Basic (and reversed card)")
     cloze = col.models.by_name("Cloze")

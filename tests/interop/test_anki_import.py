@@ -88,6 +88,12 @@ def test_anki_package_imports_with_its_history(
     assert text.startswith("# yaml-language-server: $schema=file://")
     deck = load_deck(deck_file).deck
     assert deck is not None and deck.title == "Languages::French"
+    assert deck.description == "Words and phrases"
+    assert (deck.settings.new_per_day, deck.settings.reviews_per_day, deck.settings.desired_retention) == (
+        35,
+        None,
+        0.85,
+    )
     kinds = sorted((c.type_name, getattr(c, "reverse", False)) for c in deck.cards)
     assert kinds == [("basic", False)] * 3 + [("basic", True), ("cloze", False)]
     fronts = {getattr(c, "front", None) for c in deck.cards}

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from techquiz.deck import cloze
+from techquiz.deck.model import DEFAULT_NEW_PER_DAY, DEFAULT_REVIEWS_PER_DAY
 from techquiz.deck.text import strip_controls
 from techquiz.interop import guid
 from techquiz.interop.html import html_to_text
-from techquiz.interop.package import AnkiPackage, NoteType
+from techquiz.interop.package import AnkiPackage, DeckOptions, NoteType
 from techquiz.interop.replay import AnkiCard, RevlogRow, final_state, replay
 from techquiz.interop.yamlwrite import CardOut
+from techquiz.srs import scheduler
 from techquiz.store.transfer import ImportedCard
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -61,6 +63,27 @@ class PlannedDeck:
     title: str
     cards: list[CardOut]
     notes: dict[int, NoteMap]
+    description: str = ""
+    settings: dict[str, int | float] = field(default_factory=dict)
+
+    @property
+    def retention(self) -> float:
+        return float(self.settings.get("desired_retention", scheduler.DEFAULT_RETENTION))
+
+
+def deck_settings(options: DeckOptions) -> dict[str, int | float]:
+    """The preset's daily limits and desired retention, where they differ from techquiz's defaults
+    (and within the ranges a deck file allows)."""
+    out: dict[str, int | float] = {}
+    if options.new_per_day is not None and options.new_per_day != DEFAULT_NEW_PER_DAY:
+        out["new_per_day"] = min(max(options.new_per_day, 0), 9999)
+    if options.reviews_per_day is not None and options.reviews_per_day != DEFAULT_REVIEWS_PER_DAY:
+        out["reviews_per_day"] = min(max(options.reviews_per_day, 0), 99999)
+    if options.desired_retention:
+        retention = round(min(max(options.desired_retention, 0.7), 0.99), 2)
+        if retention != scheduler.DEFAULT_RETENTION:
+            out["desired_retention"] = retention
+    return out
 
 
 def _slug(text: str) -> str:
@@ -151,7 +174,10 @@ def plan_decks(package: AnkiPackage, tally: Tally) -> list[PlannedDeck]:
         while deck_id in taken:
             deck_id, n = f"{base}-{n}", n + 1
         taken.add(deck_id)
-        deck = PlannedDeck(did, deck_id, name, [], {})
+        options = package.options.get(did, DeckOptions())
+        description, media = html_to_text(options.description)
+        tally.media += media
+        deck = PlannedDeck(did, deck_id, name, [], {}, description, deck_settings(options))
         rows = conn.execute(
             "SELECT n.id, n.guid, n.mid, n.tags, n.flds, (SELECT group_concat(ord) FROM cards WHERE nid = n.id) "
             "FROM home h JOIN notes n ON n.id = h.nid WHERE h.did = ? ORDER BY n.id",
@@ -197,7 +223,7 @@ def deck_progress(
             continue
         seen.add((note.card_id, sub))
         card = AnkiCard(*first[3:12])
-        replayed, reviews = replay(revlog, package.sched_v1, day_of, tally.skipped)
+        replayed, reviews = replay(revlog, package.sched_v1, day_of, tally.skipped, deck.retention)
         state = final_state(replayed, card, package.day_zero, day_start)
         yield ImportedCard(
             note.card_id, sub, state, card.queue == -1, tomorrow if card.queue in (-2, -3) else None, tuple(reviews)

@@ -24,7 +24,7 @@ from techquiz.errors import UserError
 from techquiz.interop.anki import PlannedDeck, Tally, deck_progress, plan_decks
 from techquiz.interop.package import AnkiPackage
 from techquiz.interop.text import read_text_deck
-from techquiz.interop.yamlwrite import CardOut, deck_yaml
+from techquiz.interop.yamlwrite import deck_yaml
 
 MARKER = "# Imported by `techquiz import`"
 ANKI_SUFFIXES = (".apkg", ".colpkg")
@@ -103,8 +103,7 @@ def _check_target(path: Path, deck_id: str, others: dict[str, Path]) -> None:
         )
 
 
-def _prepare(path: Path, deck_id: str, title: str, cards: list[CardOut], header: list[str]) -> tuple[str, Deck]:
-    text = deck_yaml(header, deck_id, title, cards)
+def _prepare(path: Path, text: str, title: str) -> Deck:
     if len(text.encode()) > MAX_FILE_BYTES:
         raise UserError(
             f"the deck '{title}' would be {len(text.encode()) / 1e6:.1f} MB; decks are limited to 10 MB "
@@ -113,7 +112,7 @@ def _prepare(path: Path, deck_id: str, title: str, cards: list[CardOut], header:
     result = load_deck(path, text)
     if result.deck is None or result.errors:  # a bug in the converter, never the user's file
         raise RuntimeError("import produced an invalid deck: " + "; ".join(str(p) for p in result.errors[:3]))
-    return text, result.deck
+    return result.deck
 
 
 def _write(path: Path, text: str) -> None:
@@ -153,7 +152,8 @@ def import_file(config: Config, source: Path, into: Path | None) -> ImportReport
             for plan in plans:
                 path = _file_for(folder, plan.id)
                 _check_target(path, plan.id, others)
-                text, deck = _prepare(path, plan.id, plan.title, plan.cards, header)
+                text = deck_yaml(header, plan.id, plan.title, plan.cards, plan.description, plan.settings)
+                deck = _prepare(path, text, plan.title)
                 prepared.append(_Prepared(path, text, deck, plan))
         else:
             text_deck = read_text_deck(source)
@@ -161,7 +161,8 @@ def import_file(config: Config, source: Path, into: Path | None) -> ImportReport
             report.tally.media = text_deck.media
             path = _file_for(folder, text_deck.id)
             _check_target(path, text_deck.id, others)
-            text, deck = _prepare(path, text_deck.id, text_deck.title, text_deck.cards, _header(config, source))
+            text = deck_yaml(_header(config, source), text_deck.id, text_deck.title, text_deck.cards)
+            deck = _prepare(path, text, text_deck.title)
             prepared.append(_Prepared(path, text, deck, None))
         for item in prepared:
             _write(item.path, item.text)

@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import struct
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
@@ -35,6 +36,16 @@ class NoteType:
     cloze: bool
     fields: tuple[str, ...]
     templates: tuple[str, ...]  # each card template's question format, by ordinal
+
+
+@dataclass(frozen=True)
+class DeckOptions:
+    """What a deck's options preset says that a techquiz deck can keep, and the deck's description."""
+
+    new_per_day: int | None = None
+    reviews_per_day: int | None = None
+    desired_retention: float | None = None
+    description: str = ""
 
 
 class PackageError(UserError):
@@ -67,11 +78,17 @@ def _proto(blob: bytes) -> dict[int, int | bytes]:
             size = varint()
             out[number] = blob[i : i + size]
             i += size
-        elif wire in (1, 5):
-            i += 8 if wire == 1 else 4
+        elif wire in (1, 5):  # fixed64 / fixed32 (floats among them), kept as bytes
+            size = 8 if wire == 1 else 4
+            out[number] = blob[i : i + size]
+            i += size
         else:
             raise ValueError(f"unexpected protobuf wire type {wire}")
     return out
+
+
+def _int(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _unicase(a: str, b: str) -> int:
@@ -144,6 +161,7 @@ class AnkiPackage:
             raise PackageError(f"{self.path}: not an Anki package ({self.collection_name} is not an Anki collection)")
         crt, ver, conf, models, decks = self.conn.execute("SELECT crt, ver, conf, models, decks FROM col").fetchone()
         self.schema = int(ver)
+        self.options: dict[int, DeckOptions] = {}
         if "notetypes" in tables and not models:
             config = {k: json.loads(v) for k, v in self.conn.execute("SELECT KEY, val FROM config")}
             self.note_types = self._note_types_v18()
@@ -151,9 +169,18 @@ class AnkiPackage:
         else:
             config = json.loads(conf or "{}")
             self.note_types = self._note_types_v11(json.loads(models))
-            self.decks = {
-                int(d["id"]): (str(d["name"]), bool(d.get("dyn"))) for d in json.loads(decks or "{}").values()
-            }
+            deck_list = list(json.loads(decks or "{}").values())
+            self.decks = {int(d["id"]): (str(d["name"]), bool(d.get("dyn"))) for d in deck_list}
+            presets = json.loads(self.conn.execute("SELECT dconf FROM col").fetchone()[0] or "{}")
+            for d in deck_list:
+                preset = presets.get(str(d.get("conf", 1)), {})
+                retention = preset.get("desiredRetention")
+                self.options[int(d["id"])] = DeckOptions(
+                    _int(preset.get("new", {}).get("perDay")),
+                    _int(preset.get("rev", {}).get("perDay")),
+                    float(retention) if isinstance(retention, int | float) else None,
+                    str(d.get("desc") or ""),
+                )
         # V1 scheduler logs learning answers with three buttons: 2 meant Good and 3 Easy.
         self.sched_v1 = int(config.get("schedVer", 1 if self.schema < 15 else 2)) == 1
         offset = config.get("creationOffset")
@@ -187,10 +214,27 @@ class AnkiPackage:
 
     def _decks_v18(self) -> dict[int, tuple[str, bool]]:
         # Names use \x1f between levels in schema 18; the kind is a oneof: 1 normal, 2 filtered.
-        return {
-            did: (name.replace("\x1f", "::"), 2 in _proto(kind))
-            for did, name, kind in self.conn.execute("SELECT id, name, kind FROM decks")
-        }
+        presets = {}
+        for cid, config in self.conn.execute("SELECT id, config FROM deck_config"):
+            fields = _proto(config)
+            retention = fields.get(37)
+            presets[cid] = DeckOptions(
+                _int(fields.get(9, 0)),
+                _int(fields.get(10, 0)),
+                struct.unpack("<f", retention)[0] if isinstance(retention, bytes) and len(retention) == 4 else None,
+            )
+        decks = {}
+        for did, name, kind in self.conn.execute("SELECT id, name, kind FROM decks"):
+            parts = _proto(kind)
+            normal = parts.get(1)
+            decks[did] = (name.replace("\x1f", "::"), 2 in parts)
+            if isinstance(normal, bytes):
+                fields = _proto(normal)
+                preset = presets.get(_int(fields.get(1, 1)) or 1, DeckOptions())
+                description = fields.get(4, b"")
+                text = description.decode("utf-8", "replace") if isinstance(description, bytes) else ""
+                self.options[did] = replace(preset, description=text)
+        return decks
 
     def close(self) -> None:
         self.conn.close()

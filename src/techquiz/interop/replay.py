@@ -55,6 +55,7 @@ def replay(
     sched_v1: bool,
     day_of: Callable[[datetime], date],
     skipped: Counter[str],
+    retention: float = scheduler.DEFAULT_RETENTION,
 ) -> tuple[CardState, list[ImportedReview]]:
     """The card's state after its log, and each graded answer with its state before and after."""
     segments: list[list[tuple[RevlogRow, int]]] = [[]]  # a "forget" row starts a new segment
@@ -82,7 +83,7 @@ def replay(
         state = CardState()
         moments = [from_ms(row.id) for row, _ in segment]
         answers = [(Rating(ease), moment) for (_, ease), moment in zip(segment, moments, strict=True)]
-        for (row, ease), moment, after in zip(segment, moments, scheduler.replay(answers), strict=True):
+        for (row, ease), moment, after in zip(segment, moments, scheduler.replay(answers, retention), strict=True):
             duration = min(max(row.time, 0), MAX_ANSWER_MS)
             reviews.append(ImportedReview(moment, _day(row.id // _QUARTER_HOUR, day_of), ease, duration, state, after))
             state = after

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 _,.'()?!/+-]*")
@@ -32,8 +32,20 @@ class CardOut:
     tags: tuple[str, ...] = field(default=())
 
 
-def deck_yaml(header: Sequence[str], deck_id: str, title: str, cards: Sequence[CardOut]) -> str:
-    out = [*header, "format: 1", f"id: {scalar(deck_id)}", f"title: {scalar(title)}", "cards:"]
+def deck_yaml(
+    header: Sequence[str],
+    deck_id: str,
+    title: str,
+    cards: Sequence[CardOut],
+    description: str = "",
+    settings: Mapping[str, int | float] | None = None,
+) -> str:
+    out = [*header, "format: 1", f"id: {scalar(deck_id)}", f"title: {scalar(title)}"]
+    if description:
+        out.append(f"description: {scalar(description)}")
+    if settings:
+        out.append("settings: {" + ", ".join(f"{name}: {value}" for name, value in settings.items()) + "}")
+    out.append("cards:")
     for card in cards:
         out.append(f"  - id: {scalar(card.id)}")
         out.append(f"    type: {card.type}")
