@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
 import zipfile
@@ -11,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from techquiz.cli import main as techquiz_main
 from techquiz.deck.loader import load_deck
 from techquiz.interop.guid import card_id, guid_for
 from techquiz.interop.html import html_to_text
@@ -171,3 +174,36 @@ def test_into_folder_and_deck_id_taken_elsewhere(
     assert code == 0, err
     assert (other / "my-words.yaml").is_file()
     assert f"techquiz --decks {other} study" in out
+
+
+def _quiet(argv: list[str]) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = techquiz_main(argv)
+    return code, err.getvalue()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_any_text_file_is_a_deck_or_one_clear_line(tmp_path_factory: pytest.TempPathFactory, content: bytes) -> None:
+    folder = tmp_path_factory.mktemp("fuzz")
+    source = folder / "cards.txt"
+    source.write_bytes(content)
+    code, err = _quiet(["--data-dir", str(folder / "data"), "import", str(source), "--into", str(folder / "out")])
+    assert code in (0, 1) and "unexpected" not in err and err.count("\n") <= 1
+    if code == 0:
+        assert load_deck(folder / "out" / "cards.yaml").deck is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["collection.anki21", "collection.anki2", "collection.anki21b"]), st.binary(max_size=2000))
+def test_any_package_is_imported_or_one_clear_line(
+    tmp_path_factory: pytest.TempPathFactory, name: str, content: bytes
+) -> None:
+    folder = tmp_path_factory.mktemp("fuzz")
+    source = folder / "x.apkg"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr(name, content)
+    code, err = _quiet(["--data-dir", str(folder / "data"), "import", str(source)])
+    assert code == 1 and "unexpected" not in err and err.count("\n") == 1
+    assert not (folder / "data" / "decks").exists()
