@@ -18,7 +18,7 @@ from .conftest import run
 def _into_anki(package: Path, folder: Path) -> Collection:
     folder.mkdir()
     col = Collection(str(folder / "collection.anki2"))
-    options = ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=False)
+    options = ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True)
     col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=options))
     return col
 
@@ -81,6 +81,11 @@ def test_anki_round_trip_keeps_notes_cards_grades_and_due_dates(
         "Languages",
         "Languages::French",
     ]
+    french = fresh.decks.id_for_name("Languages::French")
+    assert french is not None
+    preset = fresh.decks.config_dict_for_deck_id(french)  # the deck's settings, as an options preset
+    assert (preset["new"]["perDay"], preset["rev"]["perDay"]) == (35, 200)
+    assert preset["desiredRetention"] == pytest.approx(0.85)
 
 
 def test_export_of_every_card_type_and_no_history(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,6 +9,7 @@ its own collection's days on import.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from techquiz.deck.model import BasicCard, ClozeCard, Deck
 from techquiz.interop.flatten import front_back
@@ -52,10 +54,10 @@ CREATE INDEX ix_notes_csum ON notes (csum);
 """
 _HISTORY_DAYS = 3650  # crt this far back keeps every day number positive, however overdue a card is
 _REVLOG_KIND = {State.NEW: 0, State.LEARNING: 0, State.REVIEW: 1, State.RELEARNING: 2}
-_DCONF = {
+_DCONF: dict[str, dict[str, Any]] = {
     "1": {
         "id": 1, "mod": 0, "name": "Default", "usn": 0, "maxTaken": 60, "autoplay": True, "timer": 0,
-        "replayq": True, "dyn": False,
+        "replayq": True, "dyn": False, "desiredRetention": scheduler.DEFAULT_RETENTION,
         "new": {"bury": False, "delays": [1.0, 10.0], "initialFactor": 2500, "ints": [1, 4, 0], "order": 1,
                 "perDay": 20},
         "rev": {"bury": False, "ease4": 1.3, "ivlFct": 1.0, "maxIvl": 36500, "perDay": 200, "hardFactor": 1.2},
@@ -82,11 +84,30 @@ def _checksum(field: str) -> int:
     return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16)
 
 
-def _deck_json(did: int, name: str, now_s: int) -> dict[str, object]:
+def _preset(deck: Deck, presets: dict[str, dict[str, Any]]) -> int:
+    """The options preset for a deck's settings (Default when it has none), made once per distinct settings."""
+    new, reviews = deck.settings.daily_limits()
+    retention = deck.settings.desired_retention or scheduler.DEFAULT_RETENTION
+    wanted = (new, reviews, retention)
+    default = presets["1"]
+    if wanted == (default["new"]["perDay"], default["rev"]["perDay"], default["desiredRetention"]):
+        return 1
+    for key, preset in presets.items():
+        if (preset["new"]["perDay"], preset["rev"]["perDay"], preset["desiredRetention"]) == wanted:
+            return int(key)
+    preset = copy.deepcopy(default)
+    preset["id"] = len(presets) + 1
+    preset["name"] = f"techquiz: {new} new, {reviews} reviews, retention {retention:g}"
+    preset["new"]["perDay"], preset["rev"]["perDay"], preset["desiredRetention"] = wanted
+    presets[str(preset["id"])] = preset
+    return int(preset["id"])
+
+
+def _deck_json(did: int, name: str, now_s: int, preset: int = 1) -> dict[str, object]:
     return {
         "id": did, "mod": now_s, "name": name, "usn": -1, "lrnToday": [0, 0], "revToday": [0, 0],
         "newToday": [0, 0], "timeToday": [0, 0], "collapsed": False, "browserCollapsed": False, "desc": "",
-        "dyn": 0, "conf": 1, "extendNew": 0, "extendRev": 0,
+        "dyn": 0, "conf": preset, "extendNew": 0, "extendRev": 0,
     }  # fmt: skip
 
 
@@ -155,6 +176,7 @@ def write_package(
         conn.execute("BEGIN")
         note_ids, card_ids, deck_ids, revlog_ids = _Ids(now_ms), _Ids(now_ms), _Ids(now_ms), set[int]()
         anki_decks: dict[str, dict[str, object]] = {"1": _deck_json(1, "Default", 0)}
+        presets = copy.deepcopy(_DCONF)
         by_name: dict[str, int] = {}
         notes = cards = reviews = 0
         position = 0
@@ -166,6 +188,7 @@ def write_package(
                     by_name[name] = deck_ids.take()
                     anki_decks[str(by_name[name])] = _deck_json(by_name[name], name, now_s)
             did = by_name["::".join(parts)]
+            anki_decks[str(did)]["conf"] = _preset(item.deck, presets)
             cids: dict[tuple[str, str], int] = {}
             for card in item.deck.cards:
                 if isinstance(card, ClozeCard):
@@ -227,7 +250,7 @@ def write_package(
         conn.execute(
             "INSERT INTO col VALUES (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
             (crt, now_ms, now_ms, json.dumps(conf), json.dumps(note_types()), json.dumps(anki_decks),
-             json.dumps(_DCONF)),
+             json.dumps(presets)),
         )  # fmt: skip
         conn.execute("COMMIT")
         conn.close()
