@@ -292,5 +292,6 @@ def export(args: argparse.Namespace, config: Config) -> int:
 
     if args.no_history and not args.anki:
         raise UserError("--no-history goes with --anki (a CSV file has no history)")
+    _, chosen = _library_for(config, args.deck_refs)
     fmt = "anki" if args.anki else "csv"
-    return exporter.run(config, args.deck_refs, Path(args.anki or args.csv), fmt, not args.no_history)
+    return exporter.run(config, chosen, Path(args.anki or args.csv), fmt, not args.no_history)

@@ -195,7 +195,7 @@ def plan_decks(package: AnkiPackage, tally: Tally) -> list[PlannedDeck]:
     return planned
 
 
-def deck_progress(
+def card_histories(
     package: AnkiPackage,
     deck: PlannedDeck,
     tally: Tally,

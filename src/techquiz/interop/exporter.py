@@ -42,10 +42,7 @@ def write_csv(target: Path, decks: Iterable[Deck]) -> int:
     return rows
 
 
-def run(config: Config, refs: list[str], target: Path, fmt: str, with_history: bool) -> int:
-    from techquiz.commands import _library_for
-
-    _, decks = _library_for(config, refs)
+def run(config: Config, decks: list[Deck], target: Path, fmt: str, with_history: bool) -> int:
     if fmt == "csv":
         _check_out(target, (".csv", ".tsv", ".txt"))
         rows = write_csv(target, decks)

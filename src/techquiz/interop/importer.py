@@ -21,7 +21,7 @@ from techquiz.deck.model import Deck
 from techquiz.deck.result import MAX_FILE_BYTES
 from techquiz.deck.text import strip_controls
 from techquiz.errors import UserError
-from techquiz.interop.anki import PlannedDeck, Tally, deck_progress, plan_decks
+from techquiz.interop.anki import PlannedDeck, Tally, card_histories, plan_decks
 from techquiz.interop.package import AnkiPackage
 from techquiz.interop.text import read_text_deck
 from techquiz.interop.yamlwrite import deck_yaml
@@ -172,7 +172,7 @@ def import_file(config: Config, source: Path, into: Path | None) -> ImportReport
             for item in prepared:
                 entry = DeckReport(item.deck.id, item.deck.title, item.path, len(item.deck.cards))
                 if package is not None and item.planned is not None:
-                    cards = deck_progress(package, item.planned, report.tally, study_day, day_start, study_day(now))
+                    cards = card_histories(package, item.planned, report.tally, study_day, day_start, study_day(now))
                     _, entry.reviews = import_progress(conn, item.deck, cards)
                 else:
                     sync_deck(conn, item.deck)
