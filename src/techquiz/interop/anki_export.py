@@ -174,7 +174,7 @@ def write_package(
             if statement.strip():
                 conn.execute(statement)
         conn.execute("BEGIN")
-        note_ids, card_ids, deck_ids, revlog_ids = _Ids(now_ms), _Ids(now_ms), _Ids(now_ms), set[int]()
+        note_ids, card_ids, deck_ids = _Ids(now_ms), _Ids(now_ms), _Ids(now_ms)
         anki_decks: dict[str, dict[str, object]] = {"1": _deck_json(1, "Default", 0)}
         presets = copy.deepcopy(_DCONF)
         by_name: dict[str, int] = {}
@@ -225,18 +225,17 @@ def write_package(
                     if found is None:
                         continue
                     cid = found
-                    rid = int(r.reviewed_at.timestamp() * 1000)
-                    while rid in revlog_ids:
-                        rid += 1
-                    revlog_ids.add(rid)
                     ivl = round(r.interval_days) if r.interval_days >= 1 else -round(r.interval_days * 86400)
                     # FSRS difficulty (1-10) as Anki logs it: shifted into 100-1100.
                     factor = 0 if r.difficulty is None else int(((r.difficulty - 1) / 9 + 0.1) * 1000)
-                    conn.execute(
-                        "INSERT INTO revlog VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
-                        (rid, cid, r.rating, ivl, last_ivl.get(cid, 0), factor, r.duration_ms,
-                         _REVLOG_KIND[r.state_before]),
-                    )  # fmt: skip
+                    row = [int(r.reviewed_at.timestamp() * 1000), cid, r.rating, ivl, last_ivl.get(cid, 0), factor,
+                           r.duration_ms, _REVLOG_KIND[r.state_before]]  # fmt: skip
+                    while True:  # the id is the answer's millisecond; two answers in one ms get the next free one
+                        try:
+                            conn.execute("INSERT INTO revlog VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)", row)
+                            break
+                        except sqlite3.IntegrityError:
+                            row[0] += 1
                     last_ivl[cid] = ivl
                     reviews += 1
         offset = now.astimezone().utcoffset() or timedelta(0)
