@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -207,3 +209,16 @@ def test_any_package_is_imported_or_one_clear_line(
     code, err = _quiet(["--data-dir", str(folder / "data"), "import", str(source)])
     assert code == 1 and "unexpected" not in err and err.count("\n") == 1
     assert not (folder / "data" / "decks").exists()
+
+
+def test_import_and_export_never_load_the_ui(tmp_path: Path, isolated_env: Path) -> None:
+    source = tmp_path / "words.tsv"
+    source.write_text("a\tb\n")
+    script = (
+        "import sys; from techquiz.cli import main; "
+        f"assert main(['import', {str(source)!r}]) == 0; "
+        f"assert main(['export', 'words', '--anki', {str(tmp_path / 'w.apkg')!r}]) == 0; "
+        "assert 'textual' not in sys.modules, 'the core imported Textual'"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=dict(os.environ))
+    assert done.returncode == 0, done.stderr

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,8 @@ from techquiz.interop.text import read_text_deck
 from techquiz.interop.yamlwrite import deck_yaml
 
 MARKER = "# Imported by `techquiz import`"
+_BIG_FILE = 5_000_000  # bytes: from here an import takes seconds, and says what it is doing
+_BIG_DECK = 5_000  # cards
 ANKI_SUFFIXES = (".apkg", ".colpkg")
 
 
@@ -125,7 +129,10 @@ def _write(path: Path, text: str) -> None:
         raise UserError(f"cannot write {path}: {exc.strerror}") from exc
 
 
-def import_file(config: Config, source: Path, into: Path | None) -> ImportReport:
+def import_file(
+    config: Config, source: Path, into: Path | None, progress: Callable[[str], None] = lambda _: None
+) -> ImportReport:
+    """Import the file; `progress` hears about the slow steps of a big import."""
     from techquiz.deck.discovery import load_library
     from techquiz.store import db
     from techquiz.store.progress import sync_deck
@@ -145,6 +152,8 @@ def import_file(config: Config, source: Path, into: Path | None) -> ImportReport
     try:
         if package is not None:
             report.kind = package.collection_name.removeprefix("collection.")
+            if source.stat().st_size >= _BIG_FILE:
+                progress(f"reading {strip_controls(source.name)[0]} ({source.stat().st_size / 1e6:.0f} MB)")
             plans = plan_decks(package, report.tally)
             if not plans:
                 raise UserError(f"{source}: no notes to import")
@@ -172,6 +181,8 @@ def import_file(config: Config, source: Path, into: Path | None) -> ImportReport
             for item in prepared:
                 entry = DeckReport(item.deck.id, item.deck.title, item.path, len(item.deck.cards))
                 if package is not None and item.planned is not None:
+                    if len(item.deck.cards) >= _BIG_DECK:
+                        progress(f"replaying the review history of {item.deck.id} ({len(item.deck.cards):,} cards)")
                     cards = card_histories(package, item.planned, report.tally, study_day, day_start, study_day(now))
                     _, entry.reviews = import_progress(conn, item.deck, cards)
                 else:
@@ -198,7 +209,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def run(config: Config, source: Path, into: Path | None, as_json: bool) -> int:
-    report = import_file(config, source, into)
+    report = import_file(config, source, into, lambda step: print(f"techquiz: {step}...", file=sys.stderr, flush=True))
     if as_json:
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
         return 0
