@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from anki.collection import Collection
+from anki.collection import Collection, ExportAnkiPackageOptions
 
 from techquiz.config import study_day
 from techquiz.deck.loader import load_deck
@@ -130,3 +130,40 @@ def test_imported_cards_are_studied_where_anki_left_them(
     assert stats["cards"]["suspended"] == 1
     assert stats["cards"]["new"] == 0
     assert sum(d["reviews"] for d in stats["history"]) > 10
+
+
+def test_other_note_types_media_and_empty_notes_are_reported(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    models = col.models
+    vocab = models.new("Vocab")
+    for name in ("Word", "Meaning", "Example"):
+        models.add_field(vocab, models.new_field(name))
+    template = models.new_template("Card 1")
+    template["qfmt"], template["afmt"] = "{{Word}}", "{{Meaning}}<br>{{Example}}"
+    models.add_template(vocab, template)
+    models.add(vocab)
+    did = col.decks.id("Vocab")
+    assert did is not None
+    for word, meaning, example in [
+        ("le chat", "the cat", '<img src="cat.png">'),
+        ("son", '<img src="x.png">', "[sound:son.mp3]"),
+    ]:
+        note = col.new_note(models.by_name("Vocab"))  # type: ignore[arg-type]
+        note["Word"], note["Meaning"], note["Example"] = word, meaning, example
+        col.add_note(note, did)
+    package = tmp_path / "vocab.apkg"
+    options = ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=False, with_media=False, legacy=True)
+    col.export_anki_package(out_path=str(package), options=options, limit=None)
+    code, out, err = run(capsys, "import", str(package), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["cards"] == 1
+    assert report["flattened_note_types"] == {"Vocab": 1}
+    assert report["media_left_out"] == 3
+    assert report["skipped"] == {"notes with an empty front or back once HTML and media are removed": 1}
+    code, out, _ = run(capsys, "import", str(package))
+    assert "Made basic from their first two fields: 1 note of type 'Vocab'" in out
+    assert "Left out 3 media references" in out

@@ -60,7 +60,7 @@ class ImportReport:
             ],
             "cards": sum(d.cards for d in self.decks),
             "reviews": sum(d.reviews for d in self.decks),
-            "skipped": dict(self.tally.skipped),
+            "skipped": {reason: count for reason, count in self.tally.skipped.items() if count},
             "flattened_note_types": dict(self.tally.flattened),
             "media_left_out": self.tally.media,
         }
