@@ -70,12 +70,15 @@ def anki_collection(tmp_path: Path) -> Collection:
     study(col, 30, lambda i: again if i % 4 == 1 else good)
     col.db.execute("update col set crt = crt - 86400 * 4")  # four days later for the scheduler
     study(col, 30, lambda i: good)
+    forgotten = col.find_cards("chat")[0]  # "forget": a reset row in the log, the card new again
+    col.sched.schedule_cards_as_new([forgotten], restore_position=True, reset_counts=False)
     first = col.find_cards("maison")[0]
     col.sched.suspend_cards([first])
     cram = col.sched.get_or_create_filtered_deck(deck_id=0)  # one card lent to a filtered deck
     cram.name = "Cram"
     cram.config.search_terms[0].search = "deck:Languages::French is:review -maison"
     cram.config.search_terms[0].limit = 1
+    del cram.config.search_terms[1:]  # the second default term would pull in new cards too
     col.sched.add_or_update_filtered_deck(cram)
     assert col.db.scalar("SELECT COUNT(*) FROM cards WHERE odid != 0") == 1
     return col

@@ -129,7 +129,7 @@ def _schedule(
     s = p.state if p is not None else CardState()
     if s.state == State.NEW or s.due is None:
         queue = -1 if p is not None and p.suspended else 0
-        return 0, queue, position, 0, 0, 0, 0, 0, "{}"
+        return 0, queue, position, 0, 0, s.reps, s.lapses, 0, "{}"
     assert s.last_review is not None and s.stability is not None and s.difficulty is not None
     due_day = max((day_of(s.due) - day_zero).days, 0)
     days = (s.due - s.last_review).total_seconds() / 86400

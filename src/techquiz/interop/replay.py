@@ -104,8 +104,8 @@ def final_state(
 ) -> CardState:
     """Anki's own schedule for the card, with FSRS memory from Anki if it kept one, else from the replay."""
     state = _STATES.get(card.type)
-    if state is None:
-        return CardState()  # new (or an unknown type: studied afresh)
+    if state is None:  # new (or an unknown type: studied afresh); a forgotten card keeps its counts
+        return CardState(reps=card.reps, lapses=card.lapses)
     due_number = card.odue if card.odid and card.odue else card.due  # in a filtered deck: its home due
     # Cards in today's learning steps are due at an epoch second; the others on a day number.
     intraday = due_number > 1_000_000_000
