@@ -59,6 +59,11 @@ def test_anki_text_export_directives(tmp_path: Path, isolated_env: Path, capsys:
     source.write_text('#separator:semicolon\n#html:true\n#tags column:3\n"a &lt; b";<b>yes</b><br>really;maths\n')
     assert run(capsys, "import", str(source))[0] == 0
     assert _cards(isolated_env, "notes.yaml") == [("a < b", "yes\nreally", ("maths",))]
+    full = tmp_path / "full.txt"  # "Notes in Plain Text" with guid, note type and deck columns
+    full.write_text("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n"
+                    "abc\tBasic\tMaths\ttwo\t2\tnumbers\n")  # fmt: skip
+    assert run(capsys, "import", str(full))[0] == 0
+    assert _cards(isolated_env, "full.yaml") == [("two", "2", ("numbers",))]
 
 
 def test_hand_written_deck_is_never_overwritten(

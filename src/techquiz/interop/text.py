@@ -3,7 +3,8 @@
 One card per row: term, definition and, optionally, tags (space-separated). The separator is
 sniffed (tab, comma, semicolon or pipe); a header row (front/back, term/definition, question/answer)
 is recognised and skipped; quoted fields may hold newlines. Anki's text exports are understood
-too: their `#separator:`, `#html:` and `#tags column:` lines are read and left out.
+too: their `#separator:`, `#html:` and `#tags column:` lines are read (and the guid, note type and
+deck columns they announce are left out).
 """
 
 from __future__ import annotations
@@ -88,6 +89,12 @@ def read_text_deck(path: Path) -> TextDeck:
         raise UserError(f"{path}: {exc}") from None
     is_html = directives.get("html", "").lower() == "true"
     tags_column = int(directives["tags column"]) - 1 if directives.get("tags column", "").isdigit() else None
+    # Anki's exports can carry the guid, note type and deck of each note in columns of their own.
+    ignored = {
+        int(directives[f"{name} column"]) - 1
+        for name in ("guid", "notetype", "deck")
+        if directives.get(f"{name} column", "").isdigit()
+    }
     rows = list(csv.reader(io.StringIO(body), delimiter=separator))
     skipped: Counter[str] = Counter()
     first = [cell.strip().casefold() for cell in rows[0]] if rows else []
@@ -103,7 +110,7 @@ def read_text_deck(path: Path) -> TextDeck:
     for row in rows:
         if not any(cell.strip() for cell in row):
             continue
-        values = [c for i, c in enumerate(row) if i != tags_column]
+        values = [c for i, c in enumerate(row) if i != tags_column and i not in ignored]
         if len(values) < 2:
             skipped["rows without a second column (no definition)"] += 1
             continue
