@@ -83,6 +83,7 @@ def test_anki_round_trip_keeps_notes_cards_grades_and_due_dates(
     ]
     french = fresh.decks.id_for_name("Languages::French")
     assert french is not None
+    assert fresh.decks.get(french)["desc"] == "Words and phrases"  # type: ignore[index]
     preset = fresh.decks.config_dict_for_deck_id(french)  # the deck's settings, as an options preset
     assert (preset["new"]["perDay"], preset["rev"]["perDay"]) == (35, 200)
     assert preset["desiredRetention"] == pytest.approx(0.85)

@@ -189,6 +189,7 @@ def write_package(
                     anki_decks[str(by_name[name])] = _deck_json(by_name[name], name, now_s)
             did = by_name["::".join(parts)]
             anki_decks[str(did)]["conf"] = _preset(item.deck, presets)
+            anki_decks[str(did)]["desc"] = text_to_html(item.deck.description or "")
             cids: dict[tuple[str, str], int] = {}
             for card in item.deck.cards:
                 if isinstance(card, ClozeCard):
