@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -167,3 +168,43 @@ def test_other_note_types_media_and_empty_notes_are_reported(
     code, out, _ = run(capsys, "import", str(package))
     assert "Made basic from their first two fields: 1 note of type 'Vocab'" in out
     assert "Left out 3 media references" in out
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+
+
+def test_due_days_hold_in_another_time_zone(
+    new_york: None,
+    packages: dict[str, Path],
+    anki_collection: Collection,
+    capsys: pytest.CaptureFixture[str],
+    isolated_env: Path,
+) -> None:
+    """Anki counts days from the collection's creation date in its creation time zone; techquiz's days
+    start at 04:00 local time. Both in New York, every due day still matches."""
+    assert anki_collection.get_config("creationOffset") == 300  # minutes west: Anki saw the zone too
+    assert run(capsys, "import", str(packages["current.apkg"]))[0] == 0
+    expected = _anki_cards_local(anki_collection)
+    got = _techquiz_cards(isolated_env)
+    assert {k: v["due_day"] for k, v in got.items()} == expected
+
+
+def _anki_cards_local(col: Collection) -> dict[tuple[str, str], object]:
+    zone = datetime.now().astimezone().tzinfo
+    day_zero = datetime.fromtimestamp(col.crt, zone).date()
+    out: dict[tuple[str, str], object] = {}
+    for guid, ord_, ntype, ctype, due in col.db.all(
+        "SELECT n.guid, c.ord, m.name, c.type, CASE WHEN c.odid THEN c.odue ELSE c.due END "
+        "FROM cards c JOIN notes n ON n.id = c.nid JOIN notetypes m ON m.id = n.mid"
+    ):
+        sub = f"c{ord_ + 1}" if ntype == "Cloze" else ("reverse" if ord_ == 1 else "")
+        if ctype == 0:
+            out[(card_id(guid), sub)] = None
+        elif due > 1_000_000_000:
+            out[(card_id(guid), sub)] = study_day(datetime.fromtimestamp(due, UTC))
+        else:
+            out[(card_id(guid), sub)] = day_zero + timedelta(days=due)
+    return out
