@@ -34,7 +34,12 @@ def study(col: Collection, answers: int, grade: Callable[[int], int]) -> None:
 
 @pytest.fixture
 def anki_collection(tmp_path: Path) -> Collection:
-    """Basic, Basic-and-reversed and Cloze notes in a subdeck, studied over two days, one suspended."""
+    return make_collection(tmp_path)
+
+
+def make_collection(tmp_path: Path) -> Collection:
+    """Basic, Basic-and-reversed and Cloze notes in a subdeck, studied over two days, one card
+    forgotten, one suspended and one lent to a filtered deck."""
     (tmp_path / "anki").mkdir()
     col = Collection(str(tmp_path / "anki" / "collection.anki2"))
     col.set_config("fsrs", True)

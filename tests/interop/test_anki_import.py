@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -170,41 +172,55 @@ def test_other_note_types_media_and_empty_notes_are_reported(
     assert "Left out 3 media references" in out
 
 
-@pytest.fixture
-def new_york(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
+# Anki's Rust core reads the local time zone once per process, so the collection is made in a
+# process of its own, started in New York; it prints each card's due day as Anki counts it.
+_IN_NEW_YORK = """
+import json, sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from anki.collection import ExportAnkiPackageOptions
+sys.path.insert(0, sys.argv[2])
+from tests.interop.conftest import make_collection
+from techquiz.config import study_day
+from techquiz.interop.guid import card_id
+col = make_collection(Path(sys.argv[1]))
+options = ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=True, legacy=False)
+col.export_anki_package(out_path=sys.argv[1] + "/ny.apkg", options=options, limit=None)
+zone = datetime.now().astimezone().tzinfo
+day_zero = datetime.fromtimestamp(col.crt, zone).date()
+out = {}
+for guid, ord_, ntype, ctype, due in col.db.all(
+    "SELECT n.guid, c.ord, m.name, c.type, CASE WHEN c.odid THEN c.odue ELSE c.due END "
+    "FROM cards c JOIN notes n ON n.id = c.nid JOIN notetypes m ON m.id = n.mid"
+):
+    sub = f"c{ord_ + 1}" if ntype == "Cloze" else ("reverse" if ord_ == 1 else "")
+    if ctype == 0:
+        day = None
+    elif due > 1_000_000_000:
+        day = study_day(datetime.fromtimestamp(due, UTC)).isoformat()
+    else:
+        day = (day_zero + timedelta(days=due)).isoformat()
+    out[card_id(guid) + "#" + sub] = day
+print(json.dumps({"offset": col.get_config("creationOffset"), "due": out}))
+"""
 
 
 def test_due_days_hold_in_another_time_zone(
-    new_york: None,
-    packages: dict[str, Path],
-    anki_collection: Collection,
-    capsys: pytest.CaptureFixture[str],
-    isolated_env: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Anki counts days from the collection's creation date in its creation time zone; techquiz's days
     start at 04:00 local time. Both in New York, every due day still matches."""
-    assert anki_collection.get_config("creationOffset") == 300  # minutes west: Anki saw the zone too
-    assert run(capsys, "import", str(packages["current.apkg"]))[0] == 0
-    expected = _anki_cards_local(anki_collection)
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    repo = Path(__file__).resolve().parents[2]
+    made = subprocess.run(
+        [sys.executable, "-c", _IN_NEW_YORK, str(tmp_path), str(repo)], capture_output=True, text=True, check=True
+    )
+    anki = json.loads(made.stdout)
+    assert anki["offset"] in (240, 300)  # minutes west of UTC: Anki was in New York too
+    assert run(capsys, "import", str(tmp_path / "ny.apkg"))[0] == 0
     got = _techquiz_cards(isolated_env)
-    assert {k: v["due_day"] for k, v in got.items()} == expected
-
-
-def _anki_cards_local(col: Collection) -> dict[tuple[str, str], object]:
-    zone = datetime.now().astimezone().tzinfo
-    day_zero = datetime.fromtimestamp(col.crt, zone).date()
-    out: dict[tuple[str, str], object] = {}
-    for guid, ord_, ntype, ctype, due in col.db.all(
-        "SELECT n.guid, c.ord, m.name, c.type, CASE WHEN c.odid THEN c.odue ELSE c.due END "
-        "FROM cards c JOIN notes n ON n.id = c.nid JOIN notetypes m ON m.id = n.mid"
-    ):
-        sub = f"c{ord_ + 1}" if ntype == "Cloze" else ("reverse" if ord_ == 1 else "")
-        if ctype == 0:
-            out[(card_id(guid), sub)] = None
-        elif due > 1_000_000_000:
-            out[(card_id(guid), sub)] = study_day(datetime.fromtimestamp(due, UTC))
-        else:
-            out[(card_id(guid), sub)] = day_zero + timedelta(days=due)
-    return out
+    days = {
+        f"{card}#{sub}": None if v["due_day"] is None else v["due_day"].isoformat() for (card, sub), v in got.items()
+    }  # type: ignore[union-attr]
+    assert days == anki["due"]

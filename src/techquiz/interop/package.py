@@ -20,7 +20,7 @@ import zlib
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import Any
 
 from techquiz.errors import UserError
@@ -96,6 +96,17 @@ def _unicase(a: str, b: str) -> int:
     return (x > y) - (x < y)
 
 
+def _zstandard(path: Path) -> ModuleType:
+    try:
+        import zstandard
+    except ImportError:
+        raise UserError(
+            f"{path} is in Anki's current format (zstd-compressed); reading it needs the zstandard package: "
+            f"{INSTALL_HINT}"
+        ) from None
+    return zstandard
+
+
 class AnkiPackage:
     """An opened package; use as a context manager (the temporary copy is removed on exit)."""
 
@@ -119,28 +130,21 @@ class AnkiPackage:
             inner = next((n for n in COLLECTIONS if n in names), None)
             if inner is None:
                 raise PackageError(f"{path}: not an Anki package (no collection.anki21b/anki21/anki2 inside)")
-            self.media_files = sum(1 for n in names if n.isdigit())
             self.collection_name = inner
             target = Path(self._tmp.name) / "collection.sqlite"
+            zstd = _zstandard(path) if inner.endswith("b") else None
             try:
                 with archive.open(inner) as source, target.open("wb") as out:
-                    if inner.endswith("b"):
-                        try:
-                            import zstandard
-                        except ImportError:
-                            raise UserError(
-                                f"{path} is in Anki's current format (zstd-compressed); reading it needs the "
-                                f"zstandard package: {INSTALL_HINT}"
-                            ) from None
-                        zstandard.ZstdDecompressor().copy_stream(source, out)
+                    if zstd is not None:
+                        zstd.ZstdDecompressor().copy_stream(source, out)
                     else:
                         shutil.copyfileobj(source, out, 1 << 20)
-            except UserError:
-                raise
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
                 raise PackageError(f"{path}: damaged Anki package ({inner} cannot be read: {exc})") from exc
-            except Exception as exc:  # zstandard.ZstdError, whose module may be absent
-                raise PackageError(f"{path}: damaged Anki package ({inner} cannot be decompressed: {exc})") from exc
+            except Exception as exc:
+                if zstd is not None and isinstance(exc, zstd.ZstdError):
+                    raise PackageError(f"{path}: damaged Anki package ({inner} cannot be decompressed: {exc})") from exc
+                raise
         self.conn = sqlite3.connect(target)
         self.conn.create_collation("unicase", _unicase)
         try:
