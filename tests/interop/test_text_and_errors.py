@@ -227,3 +227,15 @@ def test_import_and_export_never_load_the_ui(tmp_path: Path, isolated_env: Path)
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=dict(os.environ))
     assert done.returncode == 0, done.stderr
+
+
+def test_damaged_store_stops_the_import_before_any_deck_is_written(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    isolated_env.mkdir(parents=True)
+    (isolated_env / "progress.sqlite3").write_bytes(b"SQLite format 3\x00" + b"\x13" * 4000)
+    source = tmp_path / "words.tsv"
+    source.write_text("a\tb\n")
+    code, _, err = run(capsys, "import", str(source))
+    assert code == 1 and "damaged" in err and err.count("\n") == 1
+    assert not (isolated_env / "decks").exists()

@@ -173,11 +173,11 @@ def import_file(
             text = deck_yaml(_header(config, source), text_deck.id, text_deck.title, text_deck.cards)
             deck = _prepare(path, text, text_deck.title)
             prepared.append(_Prepared(path, text, deck, None))
-        for item in prepared:
-            _write(item.path, item.text)
         now = config.now()
-        conn = db.connect(config.store_path)
+        conn = db.connect(config.store_path)  # before any file is written: a damaged store stops here too
         try:
+            for item in prepared:
+                _write(item.path, item.text)
             for item in prepared:
                 entry = DeckReport(item.deck.id, item.deck.title, item.path, len(item.deck.cards))
                 if package is not None and item.planned is not None:
