@@ -63,7 +63,6 @@ def replay(
         if row.ease == 0:
             if row.type == _MANUAL and row.factor == 0:
                 segments.append([])
-                skipped["reset (forget) rows, applied as a restart"] += 1
             else:
                 skipped["manual and rescheduling rows (no answer)"] += 1
             continue
