@@ -215,12 +215,12 @@ def run(config: Config, source: Path, into: Path | None, as_json: bool) -> int:
         return 0
     data = report.as_json()
     name, kind = strip_controls(source.name)[0], _KINDS.get(report.kind, report.kind)
-    print(
-        f"Imported {name} ({kind}): {_plural(len(report.decks), 'deck')}, "
-        f"{_plural(data['cards'], 'card')}, {_plural(data['reviews'], 'review')}."
-    )
+    history = report.kind != "text"  # a card list has no reviews to speak of
+    reviews = f", {_plural(data['reviews'], 'review')}" if history else ""
+    print(f"Imported {name} ({kind}): {_plural(len(report.decks), 'deck')}, {_plural(data['cards'], 'card')}{reviews}.")
     for d in report.decks:
-        print(f"  {d.id}: {_plural(d.cards, 'card')}, {_plural(d.reviews, 'review')} -> {d.path}")
+        reviews = f", {_plural(d.reviews, 'review')}" if history else ""
+        print(f"  {d.id}: {_plural(d.cards, 'card')}{reviews} -> {d.path}")
     for reason, count in sorted(report.tally.skipped.items()):
         if count:
             print(f"Skipped {count}: {reason}")
