@@ -13,7 +13,7 @@ from pathlib import Path
 from techquiz import __version__, commands
 from techquiz.cli_help import HELP
 from techquiz.config import Config
-from techquiz.errors import TechquizError
+from techquiz.errors import TechquizError, UserError
 from techquiz.tui import launch  # Textual loads only when one of its commands runs
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -112,6 +112,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")
     p.set_defaults(run=commands.restore)
 
+    p = sub.add_parser("serve", parents=[common], help="the app in a browser: a URL with a secret token ([web] extra)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this computer only; 0.0.0.0 = every network, with a warning)",
+    )
+    p.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
+    p.add_argument(
+        "--max-sessions",
+        type=_at_least_one,
+        default=4,
+        metavar="N",
+        help="browser sessions (one app process each) allowed at once (default 4)",
+    )
+    p.set_defaults(run=_serve)
+
     for name, command in sub.choices.items():  # a description and examples under every --help
         description, examples = HELP[name]
         command.description = textwrap.fill(description, 78)
@@ -128,6 +144,27 @@ def _at_least_one(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be between 0 and 65535")
+    return value
+
+
+def _serve(args: argparse.Namespace, config: Config) -> int:
+    # Imported here: textual-serve is the optional [web] extra, and aiohttp is not cheap to load.
+    try:
+        from techquiz import web
+    except ModuleNotFoundError as exc:
+        raise UserError(
+            f"techquiz serve needs the web extra ({exc.name} is missing): pip install 'techquiz[web]'"
+        ) from None
+    return web.serve(config, args.host, args.port, args.max_sessions, getattr(args, "decks", []))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -93,4 +93,14 @@ HELP: dict[str, tuple[str, str]] = {
   techquiz restore                           the newest backup
   techquiz restore progress-20261201-090000.sqlite3""",
     ),
+    "serve": (
+        "Serve techquiz to a browser (a phone too), on the same decks and progress: one app per tab. "
+        "Prints a URL with a secret token; every other path is 404. Only this computer can connect "
+        "unless --host says otherwise, and then a warning is printed: the connection is plain HTTP. "
+        "Ctrl+C stops the server and the sessions. Needs the [web] extra (docs/serve.md).",
+        """\
+  techquiz serve                      http://127.0.0.1:8000/<token>/, this computer only
+  techquiz serve --port 0             any free port (printed)
+  techquiz serve --host 0.0.0.0       your home network too, e.g. a phone on the same Wi-Fi""",
+    ),
 }

@@ -36,6 +36,9 @@ GRADES = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"),
 
 
 class StudyScreen(Screen[None]):
+    # A phone in a browser (`techquiz serve`) or a split terminal gives about 50 columns: the screen
+    # gets the -narrow class there and techquiz.tcss stacks the grade buttons two by two.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
     BINDINGS = [
         Binding("space", "reveal", "Reveal", key_display="space"),
         Binding("enter", "reveal", "Reveal", show=False),
@@ -262,6 +265,9 @@ class StudyScreen(Screen[None]):
     def action_edit(self) -> None:
         """Open the card's deck file in $EDITOR at the card's line, then reload the deck."""
         if self.card is None:
+            return
+        if self.app.is_web:  # `techquiz serve`: the editor would open on the serving computer, unseen
+            self.notify("Editing a deck needs techquiz in a terminal on the computer that keeps it.", markup=False)
             return
         deck = self.card.deck
         position = self.card.card.position
