@@ -11,6 +11,7 @@ import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
 from techquiz.config import study_day
+from techquiz.deck.loader import load_deck
 
 from .conftest import run
 
@@ -168,3 +169,19 @@ def test_studied_techquiz_cards_arrive_in_anki_with_their_schedule(
     )
     assert sorted((t, _absolute_due(fresh, t, d)) for t, d, _ in studied) == sorted(expected)
     assert all(count == 1 for _, _, count in studied)
+
+
+def test_csv_export_imports_back(tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deck = tmp_path / "every.yaml"
+    deck.write_text(EVERY_TYPE, encoding="utf-8")
+    out = tmp_path / "every-rows.csv"
+    code, stdout, err = run(capsys, "export", str(deck), "--csv", str(out))
+    assert code == 0, err
+    assert "7 rows" in stdout  # the reverse card is the same pair; each cloze deletion is a row
+    assert run(capsys, "import", str(out), "--into", str(tmp_path / "back"))[0] == 0
+    back = load_deck(tmp_path / "back" / "every-rows.yaml").deck
+    assert back is not None
+    rows = [(c.front, c.back, c.tags) for c in back.cards]  # type: ignore[attr-defined]
+    assert rows[0] == ("Capital of France?", "Paris", ("geo",))
+    assert rows[1] == ("Water is [...]: hydrogen and oxygen.", "H2O", ())
+    assert rows[3] == ("Largest planet?\n- Mars\n- Jupiter", "Jupiter", ())
