@@ -14,6 +14,7 @@ from techquiz import __version__, commands
 from techquiz.cli_help import HELP
 from techquiz.config import Config
 from techquiz.errors import TechquizError, UserError
+from techquiz.safe_output import cleaned_output
 from techquiz.tui import launch  # Textual loads only when one of its commands runs
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -108,8 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-history", action="store_true", help="Anki: notes only, without scheduling and review log")
     p.set_defaults(run=commands.export)
 
-    p = sub.add_parser("restore", parents=[common], help="restore the progress store from a backup")
+    p = sub.add_parser(
+        "restore", parents=[common], help="restore the progress store from a backup (shows both, asks first)"
+    )
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")
+    p.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
     p.set_defaults(run=commands.restore)
 
     p = sub.add_parser("serve", parents=[common], help="the app in a browser: a URL with a secret token ([web] extra)")
@@ -168,6 +172,11 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with cleaned_output():  # whatever a command echoes from a file, no control sequence is printed
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -87,11 +87,14 @@ HELP: dict[str, tuple[str, str]] = {
   techquiz export my-deck --csv my-deck.csv""",
     ),
     "restore": (
-        "Put a backup of your progress back in place. The current store is kept beside it "
-        "(progress.sqlite3.replaced-TIME), never deleted.",
+        "Put a backup of your progress back in place. It first shows the backup and the store it "
+        "would replace (date and reviews of each) and asks; --yes skips the question, for scripts. "
+        "The current store is kept beside it (progress.sqlite3.replaced-TIME), never deleted, and a "
+        "store another techquiz has open is not replaced.",
         """\
-  techquiz restore                           the newest backup
-  techquiz restore progress-20261201-090000.sqlite3""",
+  techquiz restore                           the newest backup (asks first)
+  techquiz restore progress-20261201-090000.sqlite3
+  techquiz restore --yes                     from a script: no question""",
     ),
     "serve": (
         "Serve techquiz to a browser (a phone too), on the same decks and progress: one app per tab. "

@@ -23,6 +23,8 @@ from techquiz.authoring.facts import NUMBER, SCALE, Fact, acronyms, event_questi
 from techquiz.authoring.ids import slug, unique
 from techquiz.authoring.reading import is_prose_sentence, paragraphs, split_sentences
 from techquiz.deck import cloze
+from techquiz.deck.result import MAX_FILE_BYTES
+from techquiz.errors import UserError
 
 # ---- the article's header and sentences ----------------------------------------------------------
 
@@ -342,4 +344,11 @@ def deck_text(article: Article, cards: list[DraftCard], article_path: Path, sche
         for key, value in card.fields.items():
             shown = "[" + ", ".join(_q(v) for v in value) + "]" if isinstance(value, list) else _q(str(value))
             lines.append(f"    {key}: {shown}")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:  # a deck `validate` would refuse is never written
+        raise UserError(
+            f"{article_path}: the drafted deck would be {size / 1e6:.1f} MB, over the 10 MB deck limit; "
+            "split the article into parts and draft each"
+        )
+    return text
