@@ -113,9 +113,11 @@ def test_second_import_updates_without_duplicates(
 ) -> None:
     assert run(capsys, "import", str(packages["current.apkg"]))[0] == 0
     before = _techquiz_cards(isolated_env)
+    assert not (isolated_env / "backups").exists()  # nothing to keep before the first import
     code, out, _ = run(capsys, "import", str(packages["legacy.apkg"]), "--json")
     assert code == 0
     assert json.loads(out)["reviews"] == 0  # every review was already there
+    assert len(list((isolated_env / "backups").glob("progress-*-before-import.sqlite3"))) == 1
     assert _techquiz_cards(isolated_env) == before
     conn = _store(isolated_env)
     assert conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 7

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +121,22 @@ def _prepare(path: Path, text: str, title: str) -> Deck:
     return result.deck
 
 
+def _back_up(conn: sqlite3.Connection, config: Config, now: datetime) -> None:
+    """An import rewrites card states: the progress there was before it is kept as a backup."""
+    from techquiz.store import backup
+    from techquiz.store.transfer import has_history
+
+    if not has_history(conn):
+        return
+    try:
+        backup.make_backup(conn, backup.backup_dir_for(config.store_path), now=now, reason="before-import")
+    except (OSError, sqlite3.Error) as exc:
+        reason = backup.failure_reason(exc)
+        raise UserError(
+            f"could not back up the progress store before importing ({reason}); nothing was imported"
+        ) from exc
+
+
 def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,6 +194,7 @@ def import_file(
         now = config.now()
         conn = db.connect(config.store_path)  # before any file is written: a damaged store stops here too
         try:
+            _back_up(conn, config, now)
             for item in prepared:
                 _write(item.path, item.text)
             for item in prepared:

@@ -125,6 +125,11 @@ def import_progress(conn: sqlite3.Connection, deck: Deck, cards: Iterable[Import
     return result
 
 
+def has_history(conn: sqlite3.Connection) -> bool:
+    """Whether the store holds any review yet (an import then backs it up first)."""
+    return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM review_log)").fetchone()[0])
+
+
 @dataclass(frozen=True, slots=True)
 class CardProgress:
     card_id: str
