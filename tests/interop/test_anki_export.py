@@ -185,3 +185,8 @@ def test_csv_export_imports_back(tmp_path: Path, isolated_env: Path, capsys: pyt
     assert rows[0] == ("Capital of France?", "Paris", ("geo",))
     assert rows[1] == ("Water is [...]: hydrogen and oxygen.", "H2O", ())
     assert rows[3] == ("Largest planet?\n- Mars\n- Jupiter", "Jupiter", ())
+    tsv = tmp_path / "every.tsv"
+    assert run(capsys, "export", str(deck), "--csv", str(tsv))[0] == 0
+    assert tsv.read_text(encoding="utf-8").splitlines()[:2] == ["front\tback\ttags", "Capital of France?\tParis\tgeo"]
+    code, _, err = run(capsys, "export", str(deck), "--csv", str(tmp_path / "missing" / "x.csv"))
+    assert code == 1 and "no such folder" in err

@@ -24,11 +24,11 @@ def _check_out(target: Path, suffixes: tuple[str, ...]) -> None:
 
 
 def write_csv(target: Path, decks: Iterable[Deck]) -> int:
-    """One row per sub-card (each cloze deletion its own): front, back, tags."""
+    """One row per sub-card (each cloze deletion its own): front, back, tags; tab-separated for .tsv."""
     rows = 0
     partial = target.with_name(target.name + ".partial")
     with partial.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
+        writer = csv.writer(out, delimiter="\t" if target.suffix.lower() == ".tsv" else ",")
         writer.writerow(["front", "back", "tags"])
         for deck in decks:
             for card in deck.cards:
@@ -45,7 +45,10 @@ def write_csv(target: Path, decks: Iterable[Deck]) -> int:
 def run(config: Config, decks: list[Deck], target: Path, fmt: str, with_history: bool) -> int:
     if fmt == "csv":
         _check_out(target, (".csv", ".tsv", ".txt"))
-        rows = write_csv(target, decks)
+        try:
+            rows = write_csv(target, decks)
+        except OSError as exc:
+            raise UserError(f"cannot write {target}: {exc.strerror}") from exc
         print(f"Wrote {target}: {rows} rows from {len(decks)} deck(s).")
         return 0
     from techquiz.interop.anki_export import ExportDeck, write_package
