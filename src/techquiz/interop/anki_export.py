@@ -52,6 +52,7 @@ CREATE INDEX ix_cards_sched ON cards (did, queue, due);
 CREATE INDEX ix_revlog_cid ON revlog (cid);
 CREATE INDEX ix_notes_csum ON notes (csum);
 """
+_DECAY = scheduler.curve()[0]  # FSRS's forgetting-curve decay, which Anki keeps beside the memory state
 _HISTORY_DAYS = 3650  # crt this far back keeps every day number positive, however overdue a card is
 _REVLOG_KIND = {State.NEW: 0, State.LEARNING: 0, State.REVIEW: 1, State.RELEARNING: 2}
 _DCONF: dict[str, dict[str, Any]] = {
@@ -123,7 +124,12 @@ class _Ids:
 
 
 def _schedule(
-    p: CardProgress | None, day_zero: date, today: date, day_of: Callable[[datetime], date], position: int
+    p: CardProgress | None,
+    day_zero: date,
+    today: date,
+    day_of: Callable[[datetime], date],
+    position: int,
+    retention: float,
 ) -> tuple[int, int, int, int, int, int, int, int, str]:
     """(type, queue, due, ivl, factor, reps, lapses, left, data) of one card."""
     s = p.state if p is not None else CardState()
@@ -133,8 +139,8 @@ def _schedule(
     assert s.last_review is not None and s.stability is not None and s.difficulty is not None
     due_day = max((day_of(s.due) - day_zero).days, 0)
     days = (s.due - s.last_review).total_seconds() / 86400
-    data = {"s": round(s.stability, 4), "d": round(s.difficulty, 3), "dr": scheduler.DEFAULT_RETENTION,
-            "decay": round(scheduler.RETRIEVABILITY_DECAY, 4), "lrt": int(s.last_review.timestamp())}  # fmt: skip
+    data = {"s": round(s.stability, 4), "d": round(s.difficulty, 3), "dr": retention,
+            "decay": round(_DECAY, 4), "lrt": int(s.last_review.timestamp())}  # fmt: skip
     if s.state == State.REVIEW:
         kind, queue, due, ivl, left = 2, 2, due_day, max(round(days), 1), 0
     else:
@@ -190,6 +196,7 @@ def write_package(
             did = by_name["::".join(parts)]
             anki_decks[str(did)]["conf"] = _preset(item.deck, presets)
             anki_decks[str(did)]["desc"] = text_to_html(item.deck.description or "")
+            retention = item.deck.settings.desired_retention or scheduler.DEFAULT_RETENTION
             cids: dict[tuple[str, str], int] = {}
             for card in item.deck.cards:
                 if isinstance(card, ClozeCard):
@@ -216,7 +223,14 @@ def write_package(
                     position += 1
                     conn.execute(
                         "INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
-                        (cid, nid, did, _ord(sub), now_s, *_schedule(progress, day_zero, today, day_of, position)),
+                        (
+                            cid,
+                            nid,
+                            did,
+                            _ord(sub),
+                            now_s,
+                            *_schedule(progress, day_zero, today, day_of, position, retention),
+                        ),
                     )
                     cards += 1
             if with_history:

@@ -18,15 +18,21 @@ from techquiz.model import CardState, Rating, State
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
 DEFAULT_RETENTION = 0.9
-# FSRS's forgetting curve R(t, S) = (1 + FACTOR * t / S) ** -DECAY, with the default parameters the
-# scheduler uses; stats evaluate it in SQL over the whole card table.
-RETRIEVABILITY_DECAY = fsrs.scheduler.DEFAULT_PARAMETERS[20]
-RETRIEVABILITY_FACTOR = 0.9 ** (1 / -RETRIEVABILITY_DECAY) - 1
+# The 21 FSRS-6 weights; a deck uses its fitted or pinned ones instead (srs/parameters.py).
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
 
 
-@lru_cache(maxsize=32)
-def _scheduler(retention: float, fuzz: bool) -> fsrs.Scheduler:
+def curve(parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> tuple[float, float]:
+    """(DECAY, FACTOR) of FSRS's forgetting curve R(t, S) = (1 + FACTOR * t / S) ** -DECAY; the decay is
+    the parameters' last weight, and FACTOR makes R(S, S) = 0.9. Stats evaluate it in SQL."""
+    decay = parameters[20]
+    return decay, 0.9 ** (1 / -decay) - 1
+
+
+@lru_cache(maxsize=64)
+def _scheduler(retention: float, fuzz: bool, parameters: tuple[float, ...]) -> fsrs.Scheduler:
     return fsrs.Scheduler(
+        parameters=parameters,
         desired_retention=retention,
         learning_steps=LEARNING_STEPS,
         relearning_steps=RELEARNING_STEPS,
@@ -55,9 +61,10 @@ def review(
     now: datetime,
     retention: float = DEFAULT_RETENTION,
     fuzz: bool = True,
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
 ) -> CardState:
     """The card's state after answering `rating` at `now`."""
-    result, _ = _scheduler(retention, fuzz).review_card(_to_fsrs(card, now), fsrs.Rating(int(rating)), now)
+    result, _ = _scheduler(retention, fuzz, parameters).review_card(_to_fsrs(card, now), fsrs.Rating(int(rating)), now)
     lapsed = card.state == State.REVIEW and rating == Rating.Again
     return replace(
         card,
@@ -72,11 +79,15 @@ def review(
     )
 
 
-def replay(answers: Iterable[tuple[Rating, datetime]], retention: float = DEFAULT_RETENTION) -> Iterator[CardState]:
+def replay(
+    answers: Iterable[tuple[Rating, datetime]],
+    retention: float = DEFAULT_RETENTION,
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+) -> Iterator[CardState]:
     """A new card's state after each answer in turn, without fuzz (an imported history gives the same
     states every time): what `review` gives answer by answer, but one FSRS card is carried through,
     so a long log costs FSRS's own work and little more."""
-    scheduler = _scheduler(retention, False)
+    scheduler = _scheduler(retention, False, parameters)
     card: fsrs.Card | None = None
     state, lapses = State.NEW, 0
     for reps, (rating, now) in enumerate(answers, 1):
@@ -92,20 +103,25 @@ _FSRS_RATING = {rating: fsrs.Rating(int(rating)) for rating in Rating}
 _STATE = {fsrs_state: State(int(fsrs_state)) for fsrs_state in fsrs.State}
 
 
-def preview(card: CardState, now: datetime, retention: float = DEFAULT_RETENTION) -> dict[Rating, timedelta]:
+def preview(
+    card: CardState,
+    now: datetime,
+    retention: float = DEFAULT_RETENTION,
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+) -> dict[Rating, timedelta]:
     """The interval each rating would give (without fuzz, as Anki shows them on its buttons)."""
     out = {}
     for rating in Rating:
-        after = review(card, rating, now, retention, fuzz=False)
+        after = review(card, rating, now, retention, fuzz=False, parameters=parameters)
         assert after.due is not None
         out[rating] = after.due - now
     return out
 
 
-def retrievability(card: CardState, now: datetime, retention: float = DEFAULT_RETENTION) -> float:
+def retrievability(card: CardState, now: datetime, parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> float:
     if card.state == State.NEW:
         return 0.0
-    return float(_scheduler(retention, False).get_card_retrievability(_to_fsrs(card, now), now))
+    return float(_scheduler(DEFAULT_RETENTION, False, parameters).get_card_retrievability(_to_fsrs(card, now), now))
 
 
 def format_interval(delta: timedelta) -> str:

@@ -34,7 +34,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 15_000
 
 _V1 = """
@@ -142,7 +142,24 @@ CREATE INDEX cards_queue ON cards (deck_id, state, due, in_deck, suspended, buri
 """
 )
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
+# v4: each deck's own FSRS parameters, fitted to its review log by `techquiz optimize`, with the
+# figures that justified them, the last time the optimizer looked (adopted or not), and the desired
+# retention chosen in the app.
+_V4 = """
+CREATE TABLE deck_fsrs (
+    deck_id TEXT PRIMARY KEY,
+    parameters TEXT,                          -- JSON list of the 21 FSRS-6 weights; NULL: the defaults
+    fitted_at INTEGER,                        -- UTC epoch ms of the adopted fit
+    fit_reviews INTEGER,                      -- reviews in the deck's log when it was fitted
+    log_loss REAL,                            -- held-out figures of the fit
+    rmse_bins REAL,
+    checked_at INTEGER,                       -- UTC epoch ms of the last optimize run, adopted or not
+    checked_reviews INTEGER,                  -- reviews in the deck's log at that run
+    desired_retention REAL                    -- chosen in the app; NULL: the deck file's or 0.9
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 
 
 class StoreError(TechquizError):

@@ -27,7 +27,12 @@ KEYS = [
         ("e", "edit the card in $EDITOR at its line, reload"),
         ("q / escape", "end the session (summary, then back)"),
     ]),
-    ("Stats", [("d", "all decks / the highlighted deck"), ("escape", "back")]),
+    ("Stats", [
+        ("d", "all decks / the highlighted deck"),
+        ("o", "fit FSRS to these decks' reviews (kept if better)"),
+        ("+ / -", "desired retention of these decks, by 0.01"),
+        ("escape", "back"),
+    ]),
     ("Everywhere", [
         ("s", "statistics"), ("?", "this help"), ("ctrl+p", "commands: study or quiz a deck, theme"),
         ("ctrl+q", "quit"),
