@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -104,6 +105,30 @@ def review(
 ) -> CardState:
     """The card's state after answering `rating` at `now`: without fuzz, exactly what `preview` shows."""
     return _ladder(card, rating, now, retention, fuzz, parameters)[-1]
+
+
+def replay(
+    answers: Iterable[tuple[Rating, datetime]],
+    retention: float = DEFAULT_RETENTION,
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+) -> Iterator[CardState]:
+    """A new card's state after each answer in turn, without fuzz (an imported history gives the same
+    states every time): FSRS's own states answer by answer (without the floor `review` puts under
+    each button's interval), one FSRS card carried through, so a long log costs FSRS's work only."""
+    scheduler = _scheduler(retention, False, parameters)
+    card: fsrs.Card | None = None
+    state, lapses = State.NEW, 0
+    for reps, (rating, now) in enumerate(answers, 1):
+        if card is None:
+            card = fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0, due=now)
+        card, _ = scheduler.review_card(card, _FSRS_RATING[rating], now)
+        lapses += state == State.REVIEW and rating == Rating.Again
+        state = _STATE[card.state]
+        yield CardState(state, card.step, card.stability, card.difficulty, card.due, card.last_review, reps, lapses)
+
+
+_FSRS_RATING = {rating: fsrs.Rating(int(rating)) for rating in Rating}
+_STATE = {fsrs_state: State(int(fsrs_state)) for fsrs_state in fsrs.State}
 
 
 def preview(
