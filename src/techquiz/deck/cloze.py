@@ -61,19 +61,31 @@ def numbers(text: str) -> list[int]:
     return sorted({d.number for d in deletions(text)})
 
 
-def render(text: str, number: int, *, revealed: bool, blank: str = "[...]") -> str:
-    """The cloze text for card `number`: its deletions blanked (or shown), all others shown."""
-    parts: list[str] = []
+def pieces(text: str) -> list[str | Deletion]:
+    """The text cut into its plain runs and its deletions, in order (empty runs left out)."""
+    out: list[str | Deletion] = []
     last = 0
     for d in deletions(text):
-        parts.append(text[last : d.start])
-        if d.number != number or revealed:
-            parts.append(d.answer)
-        else:
-            parts.append(f"[{d.hint}]" if d.hint else blank)
+        if d.start > last:
+            out.append(text[last : d.start])
+        out.append(d)
         last = d.end
-    parts.append(text[last:])
-    return "".join(parts)
+    if last < len(text):
+        out.append(text[last:])
+    return out
+
+
+def render(text: str, number: int, *, revealed: bool, blank: str = "[...]") -> str:
+    """The cloze text for card `number`: its deletions blanked (or shown), all others shown."""
+    out: list[str] = []
+    for piece in pieces(text):
+        if isinstance(piece, str):
+            out.append(piece)
+        elif piece.number != number or revealed:
+            out.append(piece.answer)
+        else:
+            out.append(f"[{piece.hint}]" if piece.hint else blank)
+    return "".join(out)
 
 
 def reveal_all(text: str) -> str:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -15,11 +14,9 @@ from techquiz.config import study_day
 from techquiz.srs.questions import Question, reshuffled
 from techquiz.store.db import StoreError
 from techquiz.store.quiz import record_quiz
+from techquiz.tui.app import TechquizApp
 from techquiz.tui.widgets.question import Outcome, QuestionView
 from techquiz.tui.widgets.status import status_bar
-
-if TYPE_CHECKING:
-    from techquiz.tui.app import TechquizApp
 
 
 def score_style(right: int, total: int) -> str:
@@ -67,6 +64,8 @@ class QuizScreen(Screen[None]):
         Binding("escape", "end", "End", show=False),
     ]
 
+    app = getters.app(TechquizApp)
+
     def __init__(self, questions: list[Question], deck_ids: list[str]) -> None:
         super().__init__()
         self.questions = questions
@@ -74,10 +73,6 @@ class QuizScreen(Screen[None]):
         self.index = 0
         self.results: list[tuple[Question, Outcome]] = []
         self.view = QuestionView(id="question")
-
-    @property
-    def tq(self) -> TechquizApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def answered(self) -> bool:
@@ -151,7 +146,7 @@ class QuizScreen(Screen[None]):
 
     def finish(self) -> None:
         if not self.results:
-            self.tq.back_home()
+            self.app.back_home()
             return
         self._save()
         misses = [(q, o.given) for q, o in self.results if not o.correct]
@@ -159,9 +154,9 @@ class QuizScreen(Screen[None]):
                                                len(self.questions)))  # fmt: skip
 
     def _save(self) -> None:
-        now = self.tq.config.now()
+        now = self.app.config.now()
         try:
-            record_quiz(self.tq.conn, now, study_day(now), self.deck_ids, len(self.results), self.right,
+            record_quiz(self.app.conn, now, study_day(now), self.deck_ids, len(self.results), self.right,
                         planned=len(self.questions))  # fmt: skip
         except StoreError as exc:  # the score is still shown; only its place in the stats is lost
             self.notify(f"The quiz result was not saved: {exc}", severity="error", markup=False, timeout=10)
@@ -176,6 +171,8 @@ class QuizScoreScreen(Screen[None]):
         Binding("escape", "back", "Back", show=False),
         Binding("q", "back", "Back", show=False),
     ]
+
+    app = getters.app(TechquizApp)
 
     def __init__(
         self, total: int, right: int, misses: list[tuple[Question, str]], deck_ids: list[str], planned: int
@@ -218,11 +215,9 @@ class QuizScoreScreen(Screen[None]):
         return bool(self.misses) if action == "retry" else True
 
     def action_back(self) -> None:
-        app: TechquizApp = self.app  # type: ignore[assignment]
-        app.back_home()
+        self.app.back_home()
 
     def action_retry(self) -> None:
         if self.misses:
-            app: TechquizApp = self.app  # type: ignore[assignment]
-            questions = [reshuffled(q, app.rng) for q, _ in self.misses]  # choices mixed again
+            questions = [reshuffled(q, self.app.rng) for q, _ in self.misses]  # choices mixed again
             self.app.switch_screen(QuizScreen(questions, self.deck_ids))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,11 +22,9 @@ from techquiz.store.db import StoreError
 from techquiz.store.progress import UndoError
 from techquiz.study import StudyCard, StudySession
 from techquiz.tui import editor
+from techquiz.tui.app import TechquizApp
 from techquiz.tui.widgets.question import QuestionView
 from techquiz.tui.widgets.status import status_bar
-
-if TYPE_CHECKING:
-    from techquiz.tui.app import TechquizApp
 
 GRADES = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"), (Rating.Easy, "Easy"))
 
@@ -61,6 +58,8 @@ class StudyScreen(Screen[None]):
         Binding("escape", "end", "End", show=False),
     ]
 
+    app = getters.app(TechquizApp)
+
     def __init__(self, session: StudySession) -> None:
         super().__init__()
         self.session = session
@@ -70,10 +69,6 @@ class StudyScreen(Screen[None]):
         self.suggested: Rating | None = None
         self.answered_count = 0
         self._binding_state: tuple[object, ...] = ()
-
-    @property
-    def tq(self) -> TechquizApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def selected_deck(self) -> Deck | None:
@@ -105,7 +100,7 @@ class StudyScreen(Screen[None]):
         question = self.session.question()
         self.suggested = None
         if self.card is None or question is None:
-            self.tq.show_summary(self.session)
+            self.app.show_summary(self.session)
             return
         self.view.show(question)
         self.shown_at = time.monotonic()
@@ -230,7 +225,7 @@ class StudyScreen(Screen[None]):
         would overwrite the installed file. The copy keeps the deck id, so progress carries on."""
         if not is_bundled(path):
             return path
-        copy = self.tq.config.user_decks_dir / path.name
+        copy = self.app.config.user_decks_dir / path.name
         try:
             if not copy.exists():
                 copy.parent.mkdir(parents=True, exist_ok=True)
@@ -263,7 +258,7 @@ class StudyScreen(Screen[None]):
         self.view.show_hint()
 
     def action_end(self) -> None:
-        self.tq.show_summary(self.session)
+        self.app.show_summary(self.session)
 
     def action_edit(self) -> None:
         """Open the card's deck file in $EDITOR at the card's line, then reload the deck."""
@@ -281,8 +276,8 @@ class StudyScreen(Screen[None]):
             editor.edit(self.app, path, position.line)
         except editor.EditorError as exc:  # the app is back; the deck is reloaded all the same
             self.notify(f"{exc}", severity="error", markup=False, timeout=10)
-        self.tq.reload_library()
-        result = self.tq.library.result_for(path)
+        self.app.reload_library()
+        result = self.app.library.result_for(path)
         if result is None or result.deck is None:
             lines = "\n".join(str(p) for p in result.errors[:5]) if result else f"{path} is gone"
             self.notify(f"The deck has errors; keeping the last good version.\n{lines}", severity="error",

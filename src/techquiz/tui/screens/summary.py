@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -13,9 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from techquiz.study import Summary
-
-if TYPE_CHECKING:
-    from techquiz.tui.app import TechquizApp
+from techquiz.tui.app import TechquizApp
 
 
 def describe_due(moment: datetime | None, now: datetime) -> str:
@@ -40,6 +38,8 @@ class SummaryScreen(Screen[None]):
         Binding("s", "app.stats", "Stats"),
     ]
 
+    app = getters.app(TechquizApp)
+
     def __init__(self, summary: Summary, next_due: datetime | None, left: int) -> None:
         super().__init__()
         self.summary = summary
@@ -53,7 +53,6 @@ class SummaryScreen(Screen[None]):
         yield Footer(compact=True)  # every key fits in 80 columns
 
     def on_mount(self) -> None:
-        app: TechquizApp = self.app  # type: ignore[assignment]
         s = self.summary
         parts: list[Content | str | tuple[str, str]] = []
         if s.answers == 0:
@@ -77,7 +76,7 @@ class SummaryScreen(Screen[None]):
             if self.left:
                 parts.append(("Still to study ", "dim"))
                 parts.append((f"{self.left}\n", "bold"))
-        parts.append("\n" + describe_due(self.next_due, app.config.now()))
+        parts.append("\n" + describe_due(self.next_due, self.app.config.now()))
         self.query_one("#summary-text", Static).update(Content.assemble(*parts))
 
     def action_back(self) -> None:

@@ -290,11 +290,9 @@ def _extra(q: Question) -> Content:
 def _cloze_revealed(card: ClozeCard, sub: str) -> list[str | tuple[str, str]]:
     """The whole cloze sentence with this card's deletions highlighted."""
     number = card.number(sub)
-    parts: list[str | tuple[str, str]] = []
-    last = 0
-    for deletion in cloze.deletions(card.text):
-        parts.append(card.text[last : deletion.start])
-        parts.append((deletion.answer, "bold underline $success") if deletion.number == number else deletion.answer)
-        last = deletion.end
-    parts.append(card.text[last:])
-    return parts
+    return [
+        piece if isinstance(piece, str)
+        else (piece.answer, "bold underline $success") if piece.number == number
+        else piece.answer
+        for piece in cloze.pieces(card.text)
+    ]  # fmt: skip
