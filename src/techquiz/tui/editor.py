@@ -15,6 +15,7 @@ import shlex
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SuspendNotSupported
 
@@ -36,7 +37,7 @@ def editor_command(env: Mapping[str, str], path: Path, line: int) -> list[str]:
     return [*words, f"+{line}", str(path.resolve())]
 
 
-def edit(app: App[object], path: Path, line: int) -> None:
+def edit(app: App[Any], path: Path, line: int) -> None:
     """Run the editor on `path` at `line` and wait for it. Raises EditorError (the app is running again)."""
     command = editor_command(os.environ, path, line)
     try:
