@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input
+from textual.widgets._toast import Toast
 
 from techquiz.tui.app import TechquizApp
 from techquiz.tui.screens.home import HomeScreen
@@ -439,26 +440,40 @@ async def test_stats_screen_shows_the_numbers_and_switches_to_one_deck(make_app:
 async def test_saving_a_deck_file_reloads_it_live(make_app: MakeApp, tmp_path: Path) -> None:
     app = make_app(mode="study")
     deck_file = tmp_path / "decks" / "all.yaml"
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:  # toasts shown, as in use
         screen = app.screen
         assert isinstance(screen, StudyScreen) and screen.card is not None and screen.card.card.id == "basic"
 
-        async def save(text: str) -> None:
+        def prompt() -> str:
+            return str(screen.query_one("#prompt").render())
+
+        def toasts() -> str:
+            return "\n".join(str(toast.render()) for toast in app.screen.query(Toast))
+
+        async def save(text: str, seen: Callable[[], bool]) -> None:
+            """Save as an editor would, and wait (boundedly) for the app's own file watcher to show it."""
             deck_file.write_text(text, encoding="utf-8")
-            app._watch_decks()  # what the 1-second timer does
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            for _ in range(200):
+                if seen():
+                    return
+                await pilot.pause(0.05)
+            raise AssertionError("the saved deck was not picked up")
 
         # An edit: the card on screen shows its new text and the session goes on.
-        await save(ALL_TYPES.replace("capital of France", "capital city of France"))
-        assert "capital city of France" in str(screen.query_one("#prompt").render())
+        await save(ALL_TYPES.replace("capital of France", "capital city of France"),
+                   lambda: "capital city of France" in prompt())  # fmt: skip
         # An invalid save: the errors are shown, the last good version stays in use.
-        await save(ALL_TYPES.replace("back: Paris", "bak: Paris"))
-        assert any("still using its last good version" in n.message for n in app._notifications)
-        assert "capital city of France" in str(screen.query_one("#prompt").render())
+        await save(ALL_TYPES.replace("back: Paris", "bak: Paris"), lambda: "last good version" in toasts())
+        assert "all.yaml has errors; still using its last good version" in toasts()
+        assert "capital city of France" in prompt()
         assert app.library.find("all-types") is not None and not app.library.broken
+
         # A new card: the home screen counts it.
-        await save(ALL_TYPES + "  - {id: extra, front: New?, back: Yes}\n")
+        def has_extra() -> bool:
+            deck = app.library.find("all-types")
+            return deck is not None and any(card.id == "extra" for card in deck.cards)
+
+        await save(ALL_TYPES + "  - {id: extra, front: New?, back: Yes}\n", has_extra)
         await pilot.press("q", "enter")
         await pilot.pause()
         home = app.screen
