@@ -515,3 +515,26 @@ async def test_a_cloze_source_that_is_its_own_sentence_is_not_shown_twice(make_a
         assert not screen.view.query_one("#extra").display  # the revealed sentence is the source
         await pilot.press("3", "space")
         assert "It opened to ships in 1914." in str(screen.view.query_one("#extra").render())
+
+
+def space_label(app: TechquizApp) -> str:
+    """What the footer says space does."""
+    shown = [b.binding.description for k, b in app.screen.active_bindings.items() if k == "space" and b.binding.show]
+    return shown[0] if shown else ""
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_the_footer_says_what_space_does(make_app: MakeApp, size: tuple[int, int]) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=size) as pilot:
+        screen = await goto_card(pilot, app, "multi")
+        assert space_label(app) == "Reveal"  # nothing picked, nothing highlighted
+        await pilot.press(letter(screen, "red"))
+        assert space_label(app) == "Check"
+        await pilot.press("down")
+        assert space_label(app) == "Pick"  # space toggles the highlighted choice
+        await pilot.press(letter(screen, "red"), "enter", "4")
+        screen = await goto_card(pilot, app, "order")
+        assert space_label(app) == "Check"
+        await pilot.press("space")
+        assert screen.view.outcome is not None and screen.view.outcome.correct is not None  # a verdict

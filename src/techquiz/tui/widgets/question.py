@@ -38,6 +38,7 @@ NOTES = {
     "order": "up/down choose an item, shift+up/down (or K/J) move it, enter checks",
     "typed": "",  # the answer box says it
 }
+SPACE_JOBS = ("Reveal", "Check", "Pick")
 DIFF_STYLES = {"same": "", "extra": "strike $error", "missing": "underline $success"}
 
 
@@ -53,7 +54,8 @@ class QuestionView(VerticalScroll, can_focus=True):
     BINDINGS = [
         *(Binding(letter, f"pick({i})", show=False, priority=True) for i, letter in enumerate(LETTERS)),
         Binding("enter", "primary", show=False, priority=True),
-        Binding("space", "space", "Reveal", priority=True),
+        # One key, three jobs: the footer names the one space does now (check_action enables one).
+        *(Binding("space", f"space('{job}')", job, priority=True) for job in SPACE_JOBS),
         Binding("escape", "leave_input", "Leave", key_display="esc"),
         Binding("i", "type", "Type"),
     ]
@@ -139,7 +141,7 @@ class QuestionView(VerticalScroll, can_focus=True):
                 return LETTERS[index] in "tf"
             return q.kind == "choice" and index < len(q.choices) and not self.typing
         if action == "space":
-            return not self.typing  # a space in a typed answer is a space
+            return not self.typing and parameters == (self._space_job(),)  # a space typed is a space
         if action == "leave_input":
             return self.typing
         if action == "type":
@@ -154,13 +156,33 @@ class QuestionView(VerticalScroll, can_focus=True):
             self._answer_truefalse(LETTERS[index] == "t")
         elif q.multiple:
             self.query_one(PickAllList).toggle(index)
+            self.refresh_bindings()  # the first pick turns space's "Reveal" into "Check"
         else:
             self._finish(Outcome(grading.choice_correct([q.choices[index]], q.correct), q.choices[index]), {index})
 
-    def action_space(self) -> None:
+    def _space_job(self) -> str:
+        """What space does now, as `action_space` decides it: toggle the highlighted choice of a "pick
+        all" card, answer with what is given (a highlight, picks, an order, typed text), or reveal."""
+        q = self.question
+        assert q is not None
+        if q.multiple:
+            picks = self.query_one(PickAllList)
+            return "Pick" if picks.highlighted is not None else ("Check" if picks.selected else "Reveal")
+        if q.kind in ("choice", "truefalse"):
+            return "Check" if self.query_one(ChoiceList).highlighted is not None else "Reveal"
+        if q.kind == "order" or (q.kind == "typed" and self.query_one(TypedAnswer).value.strip()):
+            return "Check"
+        return "Reveal"
+
+    @on(OptionList.OptionHighlighted)
+    def _highlight_moved(self) -> None:
+        self.refresh_bindings()  # space's job follows the highlight
+
+    def action_space(self, _job: str) -> None:
         q = self.question
         if q is not None and q.multiple and (index := self.query_one(PickAllList).highlighted) is not None:
             self.query_one(PickAllList).toggle(index)
+            self.refresh_bindings()
         else:
             self.action_primary()
 
@@ -191,6 +213,7 @@ class QuestionView(VerticalScroll, can_focus=True):
         event.stop()  # a click toggles a choice of a "pick all" card
         if self.asking:
             self.query_one(PickAllList).toggle(event.option_index)
+            self.refresh_bindings()
 
     def _answer_truefalse(self, value: bool) -> None:
         assert self.question is not None
