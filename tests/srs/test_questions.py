@@ -80,3 +80,22 @@ def test_choices_are_mixed_and_a_retry_mixes_again(tmp_path: Path) -> None:
     assert firsts - {"a", "b"}  # the right answers are not always first
     q = study_question(deck.cards[0], "", random.Random(1))
     assert {reshuffled(q, random.Random(s)).choices for s in range(10)} - {q.choices}
+
+
+def test_number_distractors_are_written_like_the_answer(tmp_path: Path) -> None:
+    deck = _deck(
+        tmp_path,
+        "  - {id: a, front: How many projects?, back: '1,000'}\n"
+        "  - {id: b, front: How many sites?, back: '2500'}\n"
+        "  - {id: c, front: How many people?, back: '12 000'}\n"
+        "  - {id: d, front: How many papers?, back: '3400.5'}\n"
+        "  - {id: e, front: How many labs?, back: '177'}\n",
+    )
+    for seed in range(20):
+        grouped = quiz_question(deck.cards[0], "", deck, random.Random(seed))  # the answer has a comma
+        assert grouped.kind == "choice"
+        assert set(grouped.choices) <= {"1,000", "2,500", "12,000", "3,400.5", "177"}
+        plain = quiz_question(deck.cards[1], "", deck, random.Random(seed))  # the answer has none
+        assert set(plain.choices) <= {"1000", "2500", "12000", "3400.5", "177"}
+        small = quiz_question(deck.cards[4], "", deck, random.Random(seed))  # no grouping to follow
+        assert set(small.choices) <= {"1,000", "2500", "12 000", "3400.5", "177"}

@@ -121,6 +121,33 @@ def _unlike(candidate: str, right: str) -> tuple[int, int]:
     return mismatch, round(2 * abs(math.log((len(candidate) + 1) / (len(right) + 1))))  # 0 within ~30%
 
 
+_GROUPED = re.compile(r"^\d{1,3}(?:([,\u00a0\u202f\u2009' _])\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^\d+(\.\d+)?$")
+
+
+def _digits(text: str) -> tuple[str, str, str | None] | None:
+    """A plain number as (whole digits, decimals, grouping separator), or None for anything else."""
+    if grouped := _GROUPED.match(text):
+        whole = text[: len(text) - len(grouped.group(2) or "")]
+        return whole.replace(grouped.group(1), ""), grouped.group(2) or "", grouped.group(1)
+    if plain := _PLAIN.match(text):
+        return text[: len(text) - len(plain.group(1) or "")], plain.group(1) or "", None
+    return None
+
+
+def _like(candidate: str, right: str) -> str:
+    """A number written with the right answer's digit grouping ("1,500" next to "1,000", "1500" next
+    to "1000"): a comma only the right answer has would give it away. An answer under 1000 shows no
+    grouping to follow, so the candidate stays as written."""
+    number, model = _digits(candidate), _digits(right)
+    if number is None or model is None or (model[2] is None and len(model[0]) < 4):
+        return candidate
+    whole, decimals, _ = number
+    if model[2] is not None:
+        whole = f"{int(whole):,}".replace(",", model[2])
+    return whole + decimals
+
+
 def _in_prompt(candidate: str, prompt: str) -> bool:
     """Whether the question shows this text (a word of it, or a cloze sibling's answer left visible)."""
     return re.search(rf"(?<!\w){re.escape(candidate.casefold())}(?!\w)", prompt.casefold()) is not None
@@ -139,7 +166,7 @@ def _distractors(card: Card, sub: str, right: str, deck: Deck, rng: random.Rando
             continue
         other_type = int(type(candidate) is not type(card))
         for candidate_sub in candidate.subs():
-            answer = candidate.answer_text(candidate_sub)
+            answer = _like(candidate.answer_text(candidate_sub), right)
             norm = grading.normalize(answer)
             if candidate_sub == "reverse" or not norm or norm in taken or _in_prompt(answer, prompt):
                 continue
