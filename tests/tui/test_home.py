@@ -45,3 +45,18 @@ async def test_counts_follow_a_session_an_unsuspend_and_a_reload(make_app: MakeA
         await pilot.press("r")
         await pilot.pause()
         assert new_count(app) == "3"
+
+
+async def test_a_tall_terminal_centres_the_decks(make_app: MakeApp) -> None:
+    """At 80 rows the decks are not a small block over 60 blank lines; at 24 they stay at the top."""
+    for size, centred in (((80, 24), False), ((160, 80), True)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            home = app.screen.query_one("#home")
+            top = app.screen.query_one("#greeting").region.y - home.content_region.y
+            bottom = home.content_region.bottom - app.screen.query_one("#deck-info").region.bottom
+            if centred:
+                assert top > 20 and abs(top - bottom) <= 2
+            else:
+                assert top == 0

@@ -47,6 +47,9 @@ class DeckTable(DataTable[Text]):
 
 
 class HomeScreen(Screen[None]):
+    # From 40 rows the decks sit in the middle of the screen rather than over 30 blank lines, and
+    # the highlighted deck's description gets more lines (techquiz.tcss).
+    VERTICAL_BREAKPOINTS = [(0, "-low"), (40, "-high")]
     BINDINGS = [
         Binding("a", "study_all", "Study all"),
         Binding("t", "quiz", "Quiz"),
