@@ -4,6 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Input
 from textual.widgets._toast import Toast
 
@@ -538,3 +539,31 @@ async def test_the_footer_says_what_space_does(make_app: MakeApp, size: tuple[in
         assert space_label(app) == "Check"
         await pilot.press("space")
         assert screen.view.outcome is not None and screen.view.outcome.correct is not None  # a verdict
+
+
+async def burst(pilot, app: TechquizApp, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """Keys as a fast typist's terminal delivers them: all queued before the app looks at the first
+    (Pilot's press waits for each key to be handled, which hides what a burst does)."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_arrows_typed_fast_are_taken_before_the_enter_after_them(
+    make_app: MakeApp, size: tuple[int, int]
+) -> None:
+    app = make_app(mode="study")
+    async with app.run_test(size=size) as pilot:
+        screen = await goto_card(pilot, app, "choice")
+        assert screen.view.question is not None
+        second = screen.view.question.choices[1]
+        await burst(pilot, app, "down", "down", "enter")  # highlight a), then b), then pick it
+        assert screen.view.outcome is not None and screen.view.outcome.given == second
+        await pilot.press("4")
+        screen = await goto_card(pilot, app, "order")
+        order = screen.view.query_one(OrderList)
+        items = list(order.items)
+        await burst(pilot, app, "down", "down", "K", "K", "enter")  # the last item to the top, then check
+        assert screen.view.outcome is not None
+        assert screen.view.outcome.given == " / ".join([items[2], items[0], items[1]])

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from textual import events
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
@@ -77,12 +76,8 @@ class PickAllList(OptionList):
 
 
 class OrderList(OptionList):
-    """Items to put in order: up/down choose one, shift+up/down (or K/J) move it."""
-
-    BINDINGS = [
-        Binding("shift+up,K", "move(-1)", "Move up", show=False),
-        Binding("shift+down,J", "move(1)", "Move down", show=False),
-    ]
+    """Items to put in order: up/down choose one, shift+up/down (or K/J) move it (the keys are the
+    question view's priority bindings, so they are taken in order with the enter typed after them)."""
 
     def load(self, question: Question) -> None:
         self.items = list(question.shuffled)

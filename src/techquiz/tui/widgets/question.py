@@ -56,6 +56,13 @@ class QuestionView(VerticalScroll, can_focus=True):
         Binding("enter", "primary", show=False, priority=True),
         # One key, three jobs: the footer names the one space does now (check_action enables one).
         *(Binding("space", f"space('{job}')", job, priority=True) for job in SPACE_JOBS),
+        # Arrows and moves too: as plain bindings of the list they would wait in its queue while a
+        # priority enter typed right after them checks the answer first (down, down, enter picked
+        # nothing; a fast reorder was checked unmoved).
+        Binding("up", "cursor(-1)", show=False, priority=True),
+        Binding("down", "cursor(1)", show=False, priority=True),
+        Binding("shift+up,K", "move(-1)", show=False, priority=True),
+        Binding("shift+down,J", "move(1)", show=False, priority=True),
         Binding("escape", "leave_input", "Leave", key_display="esc"),
         Binding("i", "type", "Type"),
     ]
@@ -133,7 +140,7 @@ class QuestionView(VerticalScroll, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         q = self.question
         if q is None or self.outcome is not None:
-            return action not in ("pick", "primary", "space", "leave_input", "type")
+            return action not in ("pick", "primary", "space", "leave_input", "type", "cursor", "move")
         if action == "pick":
             index = parameters[0]
             assert isinstance(index, int)
@@ -142,6 +149,13 @@ class QuestionView(VerticalScroll, can_focus=True):
             return q.kind == "choice" and index < len(q.choices) and not self.typing
         if action == "space":
             return not self.typing and parameters == (self._space_job(),)  # a space typed is a space
+        if action in ("cursor", "move"):  # on the list being answered (not once the focus has left it)
+            body = self._body(q)
+            return (
+                isinstance(body, OptionList)
+                and self.screen.focused is body
+                and (action == "cursor" or q.kind == "order")
+            )
         if action == "leave_input":
             return self.typing
         if action == "type":
@@ -240,6 +254,14 @@ class QuestionView(VerticalScroll, can_focus=True):
         """Show the answer without a verdict: nothing was given, so the learner grades."""
         if self.asking:
             self._finish(Outcome(None), self._picked())
+
+    def action_cursor(self, delta: int) -> None:
+        body = self._body(self.question) if self.question else None
+        if isinstance(body, OptionList):
+            body.action_cursor_down() if delta > 0 else body.action_cursor_up()
+
+    def action_move(self, delta: int) -> None:
+        self.query_one(OrderList).action_move(delta)
 
     def action_leave_input(self) -> None:
         self.screen.set_focus(self, scroll_visible=False)
