@@ -567,3 +567,20 @@ async def test_arrows_typed_fast_are_taken_before_the_enter_after_them(
         await burst(pilot, app, "down", "down", "K", "K", "enter")  # the last item to the top, then check
         assert screen.view.outcome is not None
         assert screen.view.outcome.given == " / ".join([items[2], items[0], items[1]])
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (160, 50)])
+async def test_help_descriptions_wrap_under_themselves(make_app: MakeApp, size: tuple[int, int]) -> None:
+    """A description too long for its line goes on under itself, not back under the key column."""
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        keys = list(app.screen.query(".help-key").results(Static))
+        whats = list(app.screen.query(".help-what").results(Static))
+        assert len(keys) == len(whats) > 20
+        column = whats[0].region.x
+        assert all(w.region.x == column > k.region.right - 1 for k, w in zip(keys, whats, strict=True))
+        assert any(w.region.height > 1 for w in whats) == (size[0] <= 80)  # wraps only when narrow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
@@ -15,7 +15,7 @@ KEYS = [
         ("r", "reload the deck files"), ("s", "statistics"), ("q", "quit"),
     ]),
     ("Studying", [
-        ("space / enter", "show the answer (no verdict before a pick); then accept the grade"),
+        ("space / enter", "check what is given, or reveal; then accept the grade"),
         ("1 2 3 4", "Again, Hard, Good, Easy (or click the buttons)"),
         ("a – z", "choices (mixed each time): pick one, or several then enter"),
         ("up/down + enter", "choice, true/false: pick with the arrows"),
@@ -51,14 +51,14 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        parts: list[Content | str | tuple[str, str]] = []
-        for group, keys in KEYS:
-            parts.append((f"{group}\n", "bold $accent"))
-            for key, what in keys:
-                parts.append((f"  {key:<19} ", "bold"))
-                parts.append(f"{what}\n")
-            parts.append("\n")
-        parts.append(("escape closes this help", "dim"))
+        # One row per key, the key in its own column: a description that wraps (80 columns and
+        # less) stays indented under itself instead of running back under the keys.
         with VerticalScroll(id="help"):
-            yield Static(Content.assemble(*parts))
+            for group, keys in KEYS:
+                yield Static(Content.styled(group, "bold $accent"), classes="help-group")
+                for key, what in keys:
+                    with Horizontal(classes="help-row"):
+                        yield Static(Content.styled(key, "bold"), classes="help-key")
+                        yield Static(what, classes="help-what")
+            yield Static(Content.styled("escape closes this help", "dim"), classes="help-group")
         yield Footer(compact=True)  # its own keys, not those of the screen beneath
