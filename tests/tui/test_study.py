@@ -584,3 +584,19 @@ async def test_help_descriptions_wrap_under_themselves(make_app: MakeApp, size: 
         column = whats[0].region.x
         assert all(w.region.x == column > k.region.right - 1 for k, w in zip(keys, whats, strict=True))
         assert any(w.region.height > 1 for w in whats) == (size[0] <= 80)  # wraps only when narrow
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_the_hint_key_leaves_the_footer_once_the_hint_shows(make_app: MakeApp, size: tuple[int, int]) -> None:
+    deck = ALL_TYPES.replace('answer: "2019"}', 'answer: "2019", hint: not 2012}')
+    app = make_app(decks={"all.yaml": deck}, mode="study")
+    async with app.run_test(size=size) as pilot:
+        await goto_card(pilot, app, "choice")
+
+        def shown() -> set[str]:
+            return {b.binding.description for b in app.screen.active_bindings.values() if b.binding.show}
+
+        assert "Hint" in shown()
+        await pilot.press("h")
+        assert "not 2012" in str(app.screen.query_one("#hint-line").render())
+        assert "Hint" not in shown()  # pressing it again would do nothing

@@ -111,7 +111,8 @@ class StudyScreen(Screen[None]):
     def _sync_bindings(self) -> None:
         """Refresh the footer only when what the keys do has changed (a refresh recomposes it)."""
         question = self.view.question
-        state = (self.answered, self.view.typing, bool(question and question.hint), self.session.can_undo())
+        hint = bool(question and question.hint and not self.view.hint_shown)
+        state = (self.answered, self.view.typing, hint, self.session.can_undo())
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
@@ -159,7 +160,8 @@ class StudyScreen(Screen[None]):
         if action == "hint":
             # h while answering by letters; in the answer box ctrl+t, a key that does not type
             question = self.view.question
-            return bool(question and question.hint and not self.answered) and parameters == (typing,)
+            hint = bool(question and question.hint and not self.answered and not self.view.hint_shown)
+            return hint and parameters == (typing,)  # once shown, h would do nothing: not offered
         if action == "undo":
             return self.session.can_undo()
         if action == "suspend" and typing:
@@ -256,6 +258,7 @@ class StudyScreen(Screen[None]):
 
     def action_hint(self, _typing: bool) -> None:
         self.view.show_hint()
+        self._sync_bindings()
 
     def action_end(self) -> None:
         self.app.show_summary(self.session)

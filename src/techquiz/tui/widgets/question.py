@@ -129,6 +129,10 @@ class QuestionView(VerticalScroll, can_focus=True):
         return self.question is not None and self.outcome is None
 
     @property
+    def hint_shown(self) -> bool:
+        return bool(self.query_one("#hint-line").display)
+
+    @property
     def typing(self) -> bool:
         return isinstance(self.screen.focused, Input)
 
