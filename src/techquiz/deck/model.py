@@ -11,6 +11,7 @@ Progress is keyed by `CardKey(deck, card, sub)`, so editing a card's text keeps 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -208,6 +209,16 @@ class Deck:
         # counts, sync, sessions and stats all ask for the sub-cards.
         return tuple((CardKey(self.id, card.id, sub), card) for card in self.cards for sub in card.subs())
 
+    def quiz_keys(self) -> tuple[CardKey, ...]:
+        """The sub-cards a quiz can ask, in file order: all but reverse ones (they ask a basic card
+        again). A cached deck reads these keys without building a card."""
+        return tuple(key for key, _ in self.subcards() if key.sub != "reverse")
+
+    def answer_pool(self) -> tuple[tuple[str, str], ...]:
+        """(card type, answer) of every basic and cloze sub-card but reverse ones, in file order:
+        what a quiz draws its distractors from. A cached deck reads it without building a card."""
+        return answer_pool(self.cards)
+
     def card(self, card_id: str) -> Card | None:
         """One card by id (a cached deck fetches just that card, not the whole deck)."""
         return self._by_id.get(card_id)
@@ -232,3 +243,14 @@ class Deck:
         for key, card in self.subcards():
             digest.update(f"{key.card}\t{key.sub}\t{card.type_name}\n".encode())
         return digest.hexdigest()
+
+
+def answer_pool(cards: Iterable[Card]) -> tuple[tuple[str, str], ...]:
+    """See `Deck.answer_pool`; also what the deck cache stores beside the cards."""
+    return tuple(
+        (card.type_name, card.answer_text(sub))
+        for card in cards
+        if isinstance(card, BasicCard | ClozeCard)
+        for sub in card.subs()
+        if sub != "reverse"
+    )

@@ -13,7 +13,9 @@ treats that as a miss and reads the deck file instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +106,24 @@ def header_from_row(row: str | bytes, path: Path) -> tuple[tuple[Problem, ...], 
         return problems, fields_
     except (TypeError, KeyError, IndexError) as exc:
         raise ValueError(f"not a cache header: {exc}") from exc
+
+
+def pool_rows(keys: Iterable[tuple[str, str]], answers: Iterable[tuple[str, str]]) -> tuple[str, str]:
+    """A deck's quiz pool as two JSON arrays: [[card id, sub], ...] and [[card type, answer], ...]."""
+    dump = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    return dump([list(k) for k in keys]), dump([list(a) for a in answers])
+
+
+def pool_from_rows(
+    keys: str | bytes, answers: str | bytes
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The pool `pool_rows` wrote; ValueError when either row is not one (damaged or foreign)."""
+    pairs = []
+    for row in (keys, answers):
+        data = json.loads(row)
+        if not isinstance(data, list) or not all(
+            isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) and isinstance(p[1], str) for p in data
+        ):
+            raise ValueError("not a quiz pool row")
+        pairs.append(tuple((a, b) for a, b in data))
+    return pairs[0], pairs[1]
