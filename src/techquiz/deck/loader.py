@@ -296,7 +296,8 @@ def _load(path: Path, text: str | None) -> LoadResult:
             assert problem is not None
             return LoadResult(path, None, (problem,))
     check = _Checker(path)
-    root, yaml_problems = yamltree.parse(text)
+    stream = _CardStream(path)
+    root, yaml_problems = yamltree.parse(text, stream.add)
     for yp in yaml_problems:
         check.error((yp.line, yp.column), yp.message)
     if root is None:
@@ -309,7 +310,7 @@ def _load(path: Path, text: str | None) -> LoadResult:
     values = check.fields(root, DECK_FIELDS, "deck")
     if "id" in values and not _ID.fullmatch(values["id"]):
         check.error(root.items["id"][1], "deck: id may hold only letters, digits and - _ . : (100 at most)")
-    cards = _cards(check, values.get("cards"))
+    cards = stream.finish(check, values.get("cards"))
     if check.error_count:
         return LoadResult(path, None, tuple(check.problems))
     id_node = root.items["id"][1]
@@ -327,26 +328,42 @@ def _load(path: Path, text: str | None) -> LoadResult:
     return LoadResult(path, deck, tuple(check.problems))
 
 
-def _cards(check: _Checker, node: Node | None) -> list[Card]:
-    if node is None:
-        return []
-    if not isinstance(node, Sequence):
-        check.error(node, f"deck: 'cards' must be a list of cards, not {node.kind}")
-        return []
-    if not node.items:
-        check.error(node, "deck: 'cards' is empty; a deck needs at least one card")
-        return []
-    cards: list[Card] = []
-    seen: dict[str, Card] = {}
-    for index, item in enumerate(node.items, 1):
-        card = _card(check, item, index)
+class _CardStream:
+    """Builds each card as the parser finishes reading it (yamltree.parse's `on_card`), so the
+    parse tree of a 100,000-card deck never exists whole. Its problems are kept apart and reported
+    after the deck's own fields, in file order, as a whole-tree check would."""
+
+    def __init__(self, path: Path) -> None:
+        self.check = _Checker(path)
+        self.cards: list[Card] = []
+        self.seen: dict[str, Card] = {}
+        self.count = 0
+
+    def add(self, item: Node) -> None:
+        self.count += 1
+        card = _card(self.check, item, self.count)
         if card is None:
-            continue
-        first = seen.get(card.id)
+            return
+        first = self.seen.get(card.id)
         if first is not None:
             id_node = item.items["id"][1] if isinstance(item, Mapping) and "id" in item.items else item
-            check.error(id_node, f"card '{shown(card.id)}': duplicate card id (first at line {first.position.line})")
-            continue
-        seen[card.id] = card
-        cards.append(card)
-    return cards
+            self.check.error(
+                id_node, f"card '{shown(card.id)}': duplicate card id (first at line {first.position.line})"
+            )
+            return
+        self.seen[card.id] = card
+        self.cards.append(card)
+
+    def finish(self, check: _Checker, node: Node | None) -> list[Card]:
+        """The deck's cards, its problems moved into `check`; `node` is the deck's `cards` value."""
+        if node is None:
+            return []
+        if not isinstance(node, Sequence):
+            check.error(node, f"deck: 'cards' must be a list of cards, not {node.kind}")
+            return []
+        if not self.count:
+            check.error(node, "deck: 'cards' is empty; a deck needs at least one card")
+            return []
+        check.problems.extend(self.check.problems)
+        check.error_count += self.check.error_count
+        return self.cards
