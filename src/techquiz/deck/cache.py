@@ -241,7 +241,7 @@ class DeckCache:
                 keys = ((key.card, key.sub) for key in deck.quiz_keys())
                 conn.execute(
                     "INSERT OR REPLACE INTO quiz_pools (generation, keys, answers) VALUES (?, ?, ?)",
-                    (generation, *pool_rows(keys, answer_pool(deck.cards))),
+                    (generation, *pool_rows(keys, answer_pool(deck.subcards()))),
                 )
             conn.execute("COMMIT")
         except sqlite3.DatabaseError:

@@ -217,7 +217,7 @@ class Deck:
     def answer_pool(self) -> tuple[tuple[str, str], ...]:
         """(card type, answer) of every basic and cloze sub-card but reverse ones, in file order:
         what a quiz draws its distractors from. A cached deck reads it without building a card."""
-        return answer_pool(self.cards)
+        return answer_pool(self.subcards())
 
     def card(self, card_id: str) -> Card | None:
         """One card by id (a cached deck fetches just that card, not the whole deck)."""
@@ -245,12 +245,10 @@ class Deck:
         return digest.hexdigest()
 
 
-def answer_pool(cards: Iterable[Card]) -> tuple[tuple[str, str], ...]:
-    """See `Deck.answer_pool`; also what the deck cache stores beside the cards."""
+def answer_pool(subcards: Iterable[tuple[CardKey, Card]]) -> tuple[tuple[str, str], ...]:
+    """See `Deck.answer_pool` (from `Deck.subcards()`); also what the deck cache stores beside the cards."""
     return tuple(
-        (card.type_name, card.answer_text(sub))
-        for card in cards
-        if isinstance(card, BasicCard | ClozeCard)
-        for sub in card.subs()
-        if sub != "reverse"
+        (card.type_name, card.answer_text(key.sub))
+        for key, card in subcards
+        if key.sub != "reverse" and isinstance(card, BasicCard | ClozeCard)
     )

@@ -54,7 +54,9 @@ class Scalar(Node):
     kind = "text"
 
     def __init__(self, value: str, plain: bool, line: int, column: int) -> None:
-        super().__init__(line, column)
+        # Attributes set here rather than through Node.__init__: a big deck makes millions of nodes.
+        self.line = line
+        self.column = column
         self.value = value
         self.plain = plain
 
@@ -68,7 +70,8 @@ class Mapping(Node):
     kind = "mapping"
 
     def __init__(self, line: int, column: int) -> None:
-        super().__init__(line, column)
+        self.line = line
+        self.column = column
         self.items: dict[str, tuple[Scalar, Node]] = {}
 
 
@@ -77,7 +80,8 @@ class Sequence(Node):
     kind = "list"
 
     def __init__(self, line: int, column: int) -> None:
-        super().__init__(line, column)
+        self.line = line
+        self.column = column
         self.items: list[Node] = []
 
 
@@ -108,6 +112,9 @@ def parse(text: str, on_card: Callable[[Node], None] | None = None) -> tuple[Nod
     root: Node | None = None
     cards: Sequence | None = None  # the list whose items go to on_card
     documents = 0
+    # Locals: this loop runs once per event, about nine events per card.
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
     try:
         parser = _Parser(text)
         while True:
@@ -115,17 +122,18 @@ def parse(text: str, on_card: Callable[[Node], None] | None = None) -> tuple[Nod
             if event is None:
                 break
             cls = type(event)
-            if cls is yaml.ScalarEvent or cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
-                line, column = _pos(event.start_mark)
+            if cls is scalar_event or cls is mapping_start or cls is sequence_start:
+                mark = event.start_mark
+                line, column = mark.line + 1, mark.column + 1
                 if event.anchor is not None:
                     problems.append(YamlProblem(line, column, "YAML anchors (&) are not allowed in decks"))
-                if event.tag is not None and not (cls is yaml.ScalarEvent and event.tag == "!"):
+                if event.tag is not None and not (cls is scalar_event and event.tag == "!"):
                     tag = event.tag.replace("tag:yaml.org,2002:", "!!")
                     problems.append(YamlProblem(line, column, f"YAML tags are not allowed in decks: {shown(tag)}"))
                 node: Node
-                if cls is yaml.ScalarEvent:
+                if cls is scalar_event:
                     node = Scalar(event.value, event.style is None and event.implicit[0], line, column)
-                elif cls is yaml.MappingStartEvent:
+                elif cls is mapping_start:
                     node = Mapping(line, column)
                 else:
                     node = Sequence(line, column)
@@ -134,7 +142,7 @@ def parse(text: str, on_card: Callable[[Node], None] | None = None) -> tuple[Nod
                 else:
                     parent = stack[-1]
                     if parent is cards:
-                        if cls is yaml.ScalarEvent:
+                        if cls is scalar_event:
                             on_card(node)  # type: ignore[misc]  # cards is only set with on_card
                     elif isinstance(parent, Sequence):
                         parent.items.append(node)
@@ -175,7 +183,7 @@ def parse(text: str, on_card: Callable[[Node], None] | None = None) -> tuple[Nod
                         return None, problems
                     stack.append(node)
                     pending_key.append(None)
-            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            elif cls is mapping_end or cls is sequence_end:
                 done = stack.pop()
                 pending_key.pop()
                 if stack and stack[-1] is cards:
