@@ -241,7 +241,7 @@ class DeckCache:
                 keys = ((key.card, key.sub) for key in deck.quiz_keys())
                 conn.execute(
                     "INSERT OR REPLACE INTO quiz_pools (generation, keys, answers) VALUES (?, ?, ?)",
-                    (generation, *pool_rows(keys, answer_pool(deck.subcards()))),
+                    (generation, *pool_rows(keys, answer_pool(deck.cards))),
                 )
             conn.execute("COMMIT")
         except sqlite3.DatabaseError:

@@ -217,7 +217,7 @@ class Deck:
     def answer_pool(self) -> tuple[tuple[str, str], ...]:
         """(card type, answer) of every basic and cloze sub-card but reverse ones, in file order:
         what a quiz draws its distractors from. A cached deck reads it without building a card."""
-        return answer_pool(self.subcards())
+        return answer_pool(self.cards)
 
     def card(self, card_id: str) -> Card | None:
         """One card by id (a cached deck fetches just that card, not the whole deck)."""
@@ -245,10 +245,16 @@ class Deck:
         return digest.hexdigest()
 
 
-def answer_pool(subcards: Iterable[tuple[CardKey, Card]]) -> tuple[tuple[str, str], ...]:
-    """See `Deck.answer_pool` (from `Deck.subcards()`); also what the deck cache stores beside the cards."""
-    return tuple(
-        (card.type_name, card.answer_text(key.sub))
-        for key, card in subcards
-        if key.sub != "reverse" and isinstance(card, BasicCard | ClozeCard)
-    )
+def answer_pool(cards: Iterable[Card]) -> tuple[tuple[str, str], ...]:
+    """See `Deck.answer_pool`; also what the deck cache stores beside the cards."""
+    pool: list[tuple[str, str]] = []
+    for card in cards:
+        if isinstance(card, BasicCard):
+            pool.append(("basic", card.back))  # its reverse sub-card is left out
+        elif isinstance(card, ClozeCard):
+            # One scan of the text for all its sub-cards (answer_text scans it once per sub-card).
+            by_number: dict[int, list[str]] = {}
+            for deletion in cloze.deletions(card.text):
+                by_number.setdefault(deletion.number, []).append(deletion.answer)
+            pool.extend(("cloze", ", ".join(by_number[n])) for n in sorted(by_number))
+    return tuple(pool)

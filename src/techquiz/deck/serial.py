@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import fields
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +28,14 @@ _TUPLES = {
     for name, cls in CARD_CLASSES.items()
 }
 _POSITION = 1  # every card's second field (after id)
+# One encoder for every row: json.dumps with options builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def card_row(card: Card) -> str:
     values: list[Any] = [getattr(card, name) for name in _FIELDS[card.type_name]]
     values[_POSITION] = [card.position.line, card.position.column]
-    return json.dumps([card.type_name, *values], ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE([card.type_name, *values])
 
 
 def card_from_row(row: str | bytes, path: Path) -> Card:
@@ -110,8 +111,7 @@ def header_from_row(row: str | bytes, path: Path) -> tuple[tuple[Problem, ...], 
 
 def pool_rows(keys: Iterable[tuple[str, str]], answers: Iterable[tuple[str, str]]) -> tuple[str, str]:
     """A deck's quiz pool as two JSON arrays: [[card id, sub], ...] and [[card type, answer], ...]."""
-    dump = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-    return dump([list(k) for k in keys]), dump([list(a) for a in answers])
+    return _ENCODE([list(k) for k in keys]), _ENCODE([list(a) for a in answers])
 
 
 def pool_from_rows(
