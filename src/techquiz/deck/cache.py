@@ -32,7 +32,8 @@ from techquiz.deck.model import Card, CardKey, Deck, answer_pool
 from techquiz.deck.result import LoadResult, read_deck_text
 from techquiz.deck.serial import card_from_row, card_row, header_from_row, header_row, pool_from_rows, pool_rows
 
-FORMAT = 5  # bump when the layout changes (5: the quiz pool); so does a new techquiz version
+# Bump when the layout changes (4: fsrs_parameters, 5: leech_lapses, 6: the quiz pool); so does a new version.
+FORMAT = 6
 _DECK_FIELDS = tuple(f.name for f in fields(Deck) if f.name != "cards")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (

@@ -1,17 +1,27 @@
 """What the learner is asked, independent of the screen: one `Question` per sub-card, for study or quiz.
 
-Study asks each card as written. A quiz turns basic and cloze cards into multiple choice, with
-distractors drawn from the answers of other cards of the same deck.
+Study asks each card as written, its choices mixed each time it is shown. A quiz turns basic and
+cloze cards into multiple choice, with distractors drawn from the answers of other cards of the same
+deck that do not give the answer away.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence, Set
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from techquiz.deck.model import BasicCard, Card, ChoiceCard, ClozeCard, Deck, OrderCard, TrueFalseCard, TypedCard
+from techquiz.deck.model import (
+    Card,
+    CardKey,
+    ChoiceCard,
+    Deck,
+    OrderCard,
+    TrueFalseCard,
+    TypedCard,
+)
+from techquiz.srs.distractors import DistractorIndex
 
 Kind = Literal["reveal", "choice", "typed", "truefalse", "order"]
 QUIZ_CHOICES = 4
@@ -44,6 +54,7 @@ class Question:
 
 
 def _shuffled(items: Sequence[str], rng: random.Random) -> tuple[str, ...]:
+    """Another order than the file's (an order card shown in its right order asks nothing)."""
     if len(set(items)) < 2:
         return tuple(items)
     out = list(items)
@@ -52,11 +63,26 @@ def _shuffled(items: Sequence[str], rng: random.Random) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _mixed(items: Sequence[str], rng: random.Random) -> tuple[str, ...]:
+    """Choices in a random order: in file order a learner learns positions ("pick all" cards list
+    their right answers first)."""
+    out = list(items)
+    rng.shuffle(out)
+    return tuple(out)
+
+
+def shuffle_rng(salt: int, key: CardKey, reps: int) -> random.Random:
+    """The generator for one showing of a card: the same while it is on screen and when an undo
+    brings it back (same reps), another one each time it comes up again."""
+    return random.Random(f"{salt}|{key}|{reps}")
+
+
 def study_question(card: Card, sub: str, rng: random.Random | None = None) -> Question:
     rng = rng or random.Random()
     prompt, answer = card.prompt(sub), card.answer_text(sub)
     if isinstance(card, ChoiceCard):
-        return Question("choice", prompt, answer, card, sub, card.choices, card.answers, multiple=card.multiple)
+        choices = _mixed(card.choices, rng)
+        return Question("choice", prompt, answer, card, sub, choices, card.answers, multiple=card.multiple)
     if isinstance(card, TypedCard):
         return Question("typed", prompt, answer, card, sub, correct=(card.answer, *card.accept))
     if isinstance(card, TrueFalseCard):
@@ -66,44 +92,49 @@ def study_question(card: Card, sub: str, rng: random.Random | None = None) -> Qu
     return Question("reveal", prompt, answer, card, sub)
 
 
-def _distractors(card: Card, right: str, deck: Deck, rng: random.Random) -> list[str] | None:
-    """Wrong answers from the deck's other basic and cloze cards, the same type as `card` first
-    (a cloze's answers look like other clozes'). None when the deck has too few."""
-    same: dict[str, None] = {}
-    other: dict[str, None] = {}
-    for candidate in deck.cards:
-        if not isinstance(candidate, BasicCard | ClozeCard):
-            continue
-        bucket = same if type(candidate) is type(card) else other
-        for sub in candidate.subs():
-            answer = candidate.answer_text(sub)
-            if sub != "reverse" and answer != right:
-                bucket[answer] = None
-    wanted = QUIZ_CHOICES - 1
-    picks = rng.sample(list(same), min(wanted, len(same)))
-    rest = [a for a in other if a not in picks]
-    if len(picks) + len(rest) < wanted:
-        return None
-    return picks + rng.sample(rest, wanted - len(picks))
+def reshuffled(question: Question, rng: random.Random) -> Question:
+    """The same question with its choices (or order items) mixed again, for a retry."""
+    if question.kind == "choice":
+        return replace(question, choices=_mixed(question.choices, rng))
+    if question.kind == "order":
+        return replace(question, shuffled=_shuffled(question.items, rng))
+    return question
 
 
-def quiz_question(card: Card, sub: str, deck: Deck, rng: random.Random) -> Question:
-    """Basic and cloze cards become multiple choice when the deck has enough other answers."""
+def quiz_question(
+    card: Card, sub: str, deck: Deck, rng: random.Random, distractors: DistractorIndex | None = None
+) -> Question:
+    """Basic and cloze cards become multiple choice when the deck has enough other answers
+    (`distractors`: the deck's index, when a quiz asks several of its cards)."""
     base = study_question(card, sub, rng)
     if base.kind != "reveal":
         return base
     right = base.answer
-    wrong = _distractors(card, right, deck, rng)
+    index = distractors or DistractorIndex(deck.answer_pool())
+    wrong = index.pick(card.type_name, base.prompt, right, QUIZ_CHOICES - 1, rng)
     if wrong is None:
         return Question("typed", base.prompt, right, card, sub, correct=(right,))
-    choices = [right, *wrong]
-    rng.shuffle(choices)
-    return Question("choice", base.prompt, right, card, sub, tuple(choices), (right,))
+    return Question("choice", base.prompt, right, card, sub, _mixed([right, *wrong], rng), (right,))
 
 
-def build_quiz(decks: Sequence[Deck], size: int, rng: random.Random | None = None) -> list[Question]:
-    """`size` questions drawn from these decks (reverse cards left out: they ask a basic card again)."""
+def build_quiz(
+    decks: Sequence[Deck], size: int, rng: random.Random | None = None, leave_out: Set[CardKey] = frozenset()
+) -> list[Question]:
+    """`size` questions drawn from these decks (reverse cards left out: they ask a basic card again;
+    `leave_out` holds the suspended cards, which stay out of a quiz as they do of study)."""
     rng = rng or random.Random()
-    pool = [(deck, card, key) for deck in decks for key, card in deck.subcards() if key.sub != "reverse"]
+    # Keys, then only the chosen cards: a cached deck reads its quiz keys and answers without
+    # building its cards (a quiz on 100,000 cards loaded them all: 5 s and 66 MB).
+    pool = [(deck, key) for deck in decks for key in deck.quiz_keys() if key not in leave_out]
     chosen = rng.sample(pool, min(size, len(pool)))
-    return [quiz_question(card, key.sub, deck, rng) for deck, card, key in chosen]
+    indexes: dict[int, DistractorIndex] = {}  # one per deck, built once for all its questions
+    questions = []
+    for deck, key in chosen:
+        card = deck.card(key.card)
+        if card is None:  # only if the file changed under a cached deck since it was read
+            continue
+        index = indexes.get(id(deck))
+        if index is None:
+            index = indexes[id(deck)] = DistractorIndex(deck.answer_pool())
+        questions.append(quiz_question(card, key.sub, deck, rng, index))
+    return questions
