@@ -261,7 +261,7 @@ def test_the_quiz_pool_comes_from_the_cache_without_building_a_card(
     assert parsed is not None
     # What a quiz asks and draws from: every sub-card but reverse ones, basic and cloze answers.
     subs = [(key, card) for key, card in parsed.subcards() if key.sub != "reverse"]
-    assert parsed.quiz_keys() == tuple(key for key, _ in subs)
+    assert parsed.quiz_subcards() == tuple((key.card, key.sub) for key, _ in subs)
     expected = tuple((c.type_name, c.answer_text(k.sub)) for k, c in subs if c.type_name in ("basic", "cloze"))
     assert parsed.answer_pool() == expected == (
         ("basic", "Paris"), ("cloze", "one, uno"), ("cloze", "two"), ("basic", "Rome")
@@ -271,7 +271,7 @@ def test_the_quiz_pool_comes_from_the_cache_without_building_a_card(
     no_parsing(monkeypatch)
     deck = cache.load(path).deck
     assert isinstance(deck, CachedDeck)
-    assert deck.quiz_keys() == parsed.quiz_keys() and deck.answer_pool() == expected
+    assert deck.quiz_subcards() == parsed.quiz_subcards() and deck.answer_pool() == expected
     assert "cards" not in deck.__dict__
     # A damaged pool row is a miss: the cards themselves answer (and the entry is rewritten later).
     with sqlite3.connect(cache.file) as conn:

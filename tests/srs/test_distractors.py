@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import re
+import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -75,3 +76,9 @@ def test_each_close_candidate_is_drawn() -> None:
         assert picks is not None
         drawn.update(picks)
     assert drawn == {f"City{i}" for i in range(10)}  # same type, shape and length; never the others
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_needs_no_unicode_normalization(text: str) -> None:
+    # grading.normalize skips NFKC and casefold for ASCII text: they would change nothing more.
+    assert unicodedata.normalize("NFKC", text).casefold() == text.lower()

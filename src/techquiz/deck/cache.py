@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from techquiz import __version__
-from techquiz.deck.model import Card, CardKey, Deck, answer_pool
+from techquiz.deck.model import Card, Deck, answer_pool
 from techquiz.deck.result import LoadResult, read_deck_text
 from techquiz.deck.serial import card_from_row, card_row, header_from_row, header_row, pool_from_rows, pool_rows
 
@@ -108,11 +108,9 @@ class CachedDeck(Deck):
                 return super().card(card_id)  # loads every card (from the file if need be)
         return fetched[card_id]
 
-    def quiz_keys(self) -> tuple[CardKey, ...]:
+    def quiz_subcards(self) -> tuple[tuple[str, str], ...]:
         pool = None if "cards" in self.__dict__ else self._cache.quiz_pool(self._generation)
-        if pool is None:
-            return super().quiz_keys()
-        return tuple(CardKey(self.id, card_id, sub) for card_id, sub in pool[0])
+        return super().quiz_subcards() if pool is None else pool[0]
 
     def answer_pool(self) -> tuple[tuple[str, str], ...]:
         pool = None if "cards" in self.__dict__ else self._cache.quiz_pool(self._generation)
@@ -239,10 +237,9 @@ class DeckCache:
                     "INSERT INTO cards (generation, position, card_id, card) VALUES (?, ?, ?, ?)",
                     ((generation, i, card.id, card_row(card)) for i, card in enumerate(deck.cards)),
                 )
-                keys = ((key.card, key.sub) for key in deck.quiz_keys())
                 conn.execute(
                     "INSERT OR REPLACE INTO quiz_pools (generation, keys, answers) VALUES (?, ?, ?)",
-                    (generation, *pool_rows(keys, answer_pool(deck.cards))),
+                    (generation, *pool_rows(deck.quiz_subcards(), answer_pool(deck.cards))),
                 )
             conn.execute("COMMIT")
         except sqlite3.DatabaseError:

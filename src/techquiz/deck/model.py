@@ -210,10 +210,10 @@ class Deck:
         # counts, sync, sessions and stats all ask for the sub-cards.
         return tuple((CardKey(self.id, card.id, sub), card) for card in self.cards for sub in card.subs())
 
-    def quiz_keys(self) -> tuple[CardKey, ...]:
-        """The sub-cards a quiz can ask, in file order: all but reverse ones (they ask a basic card
-        again). A cached deck reads these keys without building a card."""
-        return tuple(key for key, _ in self.subcards() if key.sub != "reverse")
+    def quiz_subcards(self) -> tuple[tuple[str, str], ...]:
+        """(card id, sub) of the sub-cards a quiz can ask, in file order: all but reverse ones (they
+        ask a basic card again). A cached deck reads them without building a card (nor a key each)."""
+        return tuple((key.card, key.sub) for key, _ in self.subcards() if key.sub != "reverse")
 
     def answer_pool(self) -> tuple[tuple[str, str], ...]:
         """(card type, answer) of every basic and cloze sub-card but reverse ones, in file order:

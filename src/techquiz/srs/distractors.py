@@ -16,7 +16,6 @@ import math
 import random
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from techquiz.srs import grading
 
@@ -33,11 +32,9 @@ def _in_prompt(candidate: str, prompt: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(candidate.casefold())}(?!\w)", prompt.casefold()) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    answer: str
-    norm: str
-    earlier: tuple[str, ...]  # the same answer written differently, earlier in the deck
+# A candidate: its text, its normalized form, and the same answer as written differently earlier
+# in the deck (plain tuples: an index holds one per answer of the deck).
+_Entry = tuple[str, str, tuple[str, ...]]
 
 
 class DistractorIndex:
@@ -45,18 +42,28 @@ class DistractorIndex:
 
     def __init__(self, pool: Iterable[tuple[str, str]]) -> None:
         variants: dict[str, list[str]] = {}
-        # (type, shape) -> length -> entries in deck order
-        self._groups: dict[tuple[str, tuple[bool, bool, int]], dict[int, list[_Entry]]] = {}
+        # (type, shape, length) -> entries in deck order
+        self._cells: dict[tuple[str, tuple[bool, bool, int], int], list[_Entry]] = {}
+        normalize, cells = grading.normalize, self._cells
         for type_name, answer in pool:
-            norm = grading.normalize(answer)
+            norm = normalize(answer)
             if not norm:
                 continue
-            seen = variants.setdefault(norm, [])
-            if answer in seen:
+            seen = variants.get(norm)
+            if seen is None:
+                variants[norm] = [answer]
+                earlier: tuple[str, ...] = ()
+            elif answer in seen:
                 continue  # the very same text again: it could never be picked after the first
-            entry = _Entry(answer, norm, tuple(seen))
-            seen.append(answer)
-            self._groups.setdefault((type_name, _shape(answer)), {}).setdefault(len(answer), []).append(entry)
+            else:
+                earlier = tuple(seen)
+                seen.append(answer)
+            key = (type_name, _shape(answer), len(answer))
+            cell = cells.get(key)
+            if cell is None:
+                cells[key] = [(answer, norm, earlier)]
+            else:
+                cell.append((answer, norm, earlier))
 
     def pick(self, card_type: str, prompt: str, right: str, wanted: int, rng: random.Random) -> list[str] | None:
         """`wanted` distractors for a `card_type` card asking `prompt` with the answer `right`, drawn
@@ -80,7 +87,7 @@ class DistractorIndex:
             cell = bisect.bisect_right(ends, i)
             entry = close[cell][i - (ends[cell - 1] if cell else 0)]
             if self._valid(entry, prompt, grading.normalize(right)):
-                picks.append(entry.answer)
+                picks.append(entry[0])
         return picks
 
     def eligible(self, card_type: str, prompt: str, right: str, wanted: int) -> list[str] | None:
@@ -89,28 +96,23 @@ class DistractorIndex:
         if close is None:
             return None
         right_norm = grading.normalize(right)
-        return [e.answer for cell in close for e in cell if self._valid(e, prompt, right_norm)]
+        return [e[0] for cell in close for e in cell if self._valid(e, prompt, right_norm)]
 
     @staticmethod
     def _valid(entry: _Entry, prompt: str, right_norm: str) -> bool:
         # Shown by the question, the right answer written otherwise, or a repeat of an answer already
         # a candidate (the first spelling the question does not show stands for them all).
-        return (
-            entry.norm != right_norm
-            and not _in_prompt(entry.answer, prompt)
-            and all(_in_prompt(e, prompt) for e in entry.earlier)
-        )
+        answer, norm, earlier = entry
+        return norm != right_norm and not _in_prompt(answer, prompt) and all(_in_prompt(e, prompt) for e in earlier)
 
     def _closest(self, card_type: str, prompt: str, right: str, wanted: int) -> list[list[_Entry]] | None:
         """The cells (same type, shape and length) whose rank is at most that of the `wanted`-th
         closest valid candidate; None when the deck has fewer than `wanted` valid candidates."""
         right_norm = grading.normalize(right)
         ranked: list[tuple[tuple[int, int, int], list[_Entry]]] = []
-        for (type_name, shape), by_length in self._groups.items():
-            other_type = int(type_name != card_type)
-            for length, cell in by_length.items():
-                mismatch, spread = _unlike_shape(shape, length, right)
-                ranked.append(((other_type, mismatch, spread), cell))
+        for (type_name, shape, length), cell in self._cells.items():
+            mismatch, spread = _unlike_shape(shape, length, right)
+            ranked.append(((int(type_name != card_type), mismatch, spread), cell))
         ranked.sort(key=lambda pair: pair[0])
         found = 0
         for rank, cell in ranked:

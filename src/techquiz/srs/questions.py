@@ -123,18 +123,27 @@ def build_quiz(
     """`size` questions drawn from these decks (reverse cards left out: they ask a basic card again;
     `leave_out` holds the suspended cards, which stay out of a quiz as they do of study)."""
     rng = rng or random.Random()
-    # Keys, then only the chosen cards: a cached deck reads its quiz keys and answers without
-    # building its cards (a quiz on 100,000 cards loaded them all: 5 s and 66 MB).
-    pool = [(deck, key) for deck in decks for key in deck.quiz_keys() if key not in leave_out]
+    # Sub-card ids, then only the chosen cards: a cached deck reads what a quiz may ask and the
+    # answers it draws from without building its cards (a quiz on 100,000 cards loaded them all:
+    # 5 s and 66 MB). Suspended cards are few: they are matched by (card, sub) per deck.
+    out: dict[str, set[tuple[str, str]]] = {}
+    for key in leave_out:
+        out.setdefault(key.deck, set()).add((key.card, key.sub))
+    pool = [
+        (deck, pair)
+        for deck in decks
+        for pair in deck.quiz_subcards()
+        if deck.id not in out or pair not in out[deck.id]
+    ]
     chosen = rng.sample(pool, min(size, len(pool)))
     indexes: dict[int, DistractorIndex] = {}  # one per deck, built once for all its questions
     questions = []
-    for deck, key in chosen:
-        card = deck.card(key.card)
+    for deck, (card_id, sub) in chosen:
+        card = deck.card(card_id)
         if card is None:  # only if the file changed under a cached deck since it was read
             continue
         index = indexes.get(id(deck))
         if index is None:
             index = indexes[id(deck)] = DistractorIndex(deck.answer_pool())
-        questions.append(quiz_question(card, key.sub, deck, rng, index))
+        questions.append(quiz_question(card, sub, deck, rng, index))
     return questions
