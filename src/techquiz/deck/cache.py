@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS quiz_pools (generation INTEGER PRIMARY KEY, keys TEXT
 # Named index: without statistics SQLite plans this as a scan of the deck's primary-key range,
 # linear in the deck's size (15 ms per answer at 100,000 cards) instead of one index probe.
 ONE_CARD_SQL = "SELECT card FROM cards INDEXED BY cards_by_id WHERE generation = ? AND card_id = ?"
+QUIZ_POOL_SQL = "SELECT keys, answers FROM quiz_pools WHERE generation = ?"
 
 
 def _parse(path: Path, text: str | None = None) -> LoadResult:
@@ -297,7 +298,7 @@ class DeckCache:
         if conn is None:
             return None
         try:
-            row = conn.execute("SELECT keys, answers FROM quiz_pools WHERE generation = ?", (generation,)).fetchone()
+            row = conn.execute(QUIZ_POOL_SQL, (generation,)).fetchone()
             if row is None:
                 return None
             with _gc_paused():
