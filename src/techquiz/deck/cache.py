@@ -28,16 +28,19 @@ from typing import Any
 from techquiz import __version__
 from techquiz.deck.model import Card, Deck
 from techquiz.deck.result import LoadResult, read_deck_text
+from techquiz.deck.searchtext import INDEX_COLUMNS, index_row
 
-FORMAT = 2  # bump when the layout changes; a techquiz version change also invalidates entries
+FORMAT = 3  # bump when the layout changes; a techquiz version change also invalidates entries
 _DECK_FIELDS = tuple(f.name for f in fields(Deck) if f.name != "cards")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
     path TEXT PRIMARY KEY, generation INTEGER NOT NULL, version TEXT NOT NULL,
-    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL, header BLOB NOT NULL
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL, header BLOB NOT NULL,
+    deck_id TEXT
 );
 CREATE TABLE IF NOT EXISTS cards (
     generation INTEGER NOT NULL, position INTEGER NOT NULL, card_id TEXT NOT NULL, card BLOB NOT NULL,
+    question TEXT NOT NULL, answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL,
     PRIMARY KEY (generation, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS cards_by_id ON cards (generation, card_id);
@@ -129,7 +132,12 @@ class DeckCache:
                 conn = sqlite3.connect(self.file, timeout=10, isolation_level=None)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")  # a cache: losing the last entry only costs a parse
-                conn.executescript(_SCHEMA)
+                if conn.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                    # Another layout (an older techquiz): its entries are of no use, start afresh.
+                    conn.executescript(f"DROP TABLE IF EXISTS cards; DROP TABLE IF EXISTS entries; {_SCHEMA}")
+                    conn.execute(f"PRAGMA user_version = {FORMAT}")
+                else:
+                    conn.executescript(_SCHEMA)
                 self._local.conn = conn
                 return conn
             except sqlite3.DatabaseError:
@@ -200,15 +208,15 @@ class DeckCache:
             if old is not None:
                 conn.execute("DELETE FROM cards WHERE generation = ?", old)
             conn.execute(
-                "INSERT OR REPLACE INTO entries (path, generation, version, size, mtime_ns, digest, header) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (key, generation, f"{__version__}/{FORMAT}", size, mtime_ns, digest, header),
+                "INSERT OR REPLACE INTO entries (path, generation, version, size, mtime_ns, digest, header, deck_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, generation, f"{__version__}/{FORMAT}", size, mtime_ns, digest, header, deck and deck.id),
             )
             if deck is not None:
                 conn.executemany(
-                    "INSERT INTO cards (generation, position, card_id, card) VALUES (?, ?, ?, ?)",
+                    f"INSERT INTO cards (generation, position, card, {INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        (generation, i, card.id, pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL))
+                        (generation, i, pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL), *index_row(deck, card))
                         for i, card in enumerate(deck.cards)
                     ),
                 )
@@ -216,6 +224,23 @@ class DeckCache:
         except sqlite3.DatabaseError:
             with contextlib.suppress(sqlite3.DatabaseError):
                 conn.execute("ROLLBACK")  # a cache that cannot be written only costs speed
+
+    def generation_of(self, deck: Deck) -> int | None:
+        """The entry holding this deck's cards (and their search columns), or None when the cache
+        has none for it (unavailable, or the deck was loaded without the cache)."""
+        if isinstance(deck, CachedDeck):
+            return int(deck._generation)
+        conn = self._db()
+        if conn is None:
+            return None
+        try:
+            row = conn.execute(
+                "SELECT generation FROM entries WHERE path = ? AND deck_id = ? AND version = ?",
+                (str(deck.path.resolve()), deck.id, f"{__version__}/{FORMAT}"),
+            ).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return None if row is None else int(row[0])
 
     def one_card(self, generation: int, card_id: str) -> Card | None:
         """The card, or None when the deck has no such card. LookupError when the cache cannot say

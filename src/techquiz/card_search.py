@@ -1,0 +1,311 @@
+"""Running a search (search.py holds the language): the store joined to the deck text in the deck cache.
+
+The deck cache is its own SQLite file; it is ATTACHed to a connection on the store, and a small
+temporary table maps each deck of the library to its cache entry, so the whole search is one
+SQL statement. Deck text is joined only when the query reads it (free text, tags), or for rows
+that are shown. When some deck has no cache entry (the cache folder is unwritable, or the decks
+were loaded without the cache), the deck text goes into a shared in-memory database of the same
+shape instead.
+
+Each thread gets its own connection (searches run in a worker; the rows on screen are read on
+the UI thread), and nothing here writes to the store.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.request import pathname2url
+
+from techquiz.config import study_day
+from techquiz.deck.cache import DeckCache
+from techquiz.deck.model import Deck
+from techquiz.deck.searchtext import INDEX_COLUMNS, front, index_row
+from techquiz.search import DAY_MS, Node, SearchContext, compile_where, parse
+from techquiz.srs.scheduler import RETRIEVABILITY_DECAY, RETRIEVABILITY_FACTOR, State
+from techquiz.store.db import BUSY_TIMEOUT_MS
+from techquiz.store.timeutil import from_ms, to_ms
+
+_ELAPSED_OVER_S = "(MAX(? - c.last_review, 0) * 1.0 / c.stability)"  # ? is the time now
+# Sort keys: a whitelist of SQL expressions (a column name from the user never reaches SQL).
+SORTS: dict[str, tuple[str, ...]] = {
+    "deck": ("c.deck_id", "c.position"),
+    "type": ("c.card_type", "c.deck_id", "c.position"),
+    "state": ("c.suspended", "c.state", "c.deck_id", "c.position"),
+    "due": ("c.state = 0", "c.due", "c.deck_id", "c.position"),
+    "interval": ("c.state NOT IN (2, 3)", "c.due - c.last_review"),
+    "lapses": ("c.lapses",),
+    "reps": ("c.reps",),
+    "stability": ("c.stability IS NULL", "c.stability"),
+    "difficulty": ("c.difficulty IS NULL", "c.difficulty"),
+    # R falls as elapsed / S grows: the lowest R first is the highest ratio first.
+    "retrievability": ("c.stability IS NULL OR c.last_review IS NULL", f"-{_ELAPSED_OVER_S}"),
+    "front": ("k.question COLLATE NOCASE",),
+}
+_ROW_COLUMNS = (
+    "c.id, c.deck_id, c.card_id, c.sub, c.card_type, c.state, c.due, c.last_review, c.stability, c.difficulty, "
+    "c.reps, c.lapses, c.suspended, c.buried_until, c.leech, k.question, k.answer, k.tags"
+)
+_memory_names = itertools.count(1)
+
+
+def retrievability(stability: float | None, last_review_ms: int | None, now_ms: int) -> float | None:
+    if not stability or last_review_ms is None:
+        return None
+    days = max(now_ms - last_review_ms, 0) / DAY_MS
+    return float((1 + RETRIEVABILITY_FACTOR * days / stability) ** -RETRIEVABILITY_DECAY)
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One sub-card as the browse table and `techquiz cards` show it."""
+
+    rowid: int
+    deck_id: str
+    card_id: str
+    sub: str
+    card_type: str
+    state: State
+    due: datetime | None
+    interval: float | None  # days, for review and relearning cards
+    stability: float | None
+    difficulty: float | None
+    retrievability: float | None
+    reps: int
+    lapses: int
+    suspended: bool
+    buried: bool
+    leech: bool
+    tags: tuple[str, ...]
+    front: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.card_id}#{self.sub}" if self.sub else self.card_id
+
+    @property
+    def state_name(self) -> str:
+        if self.suspended:
+            return "suspended"
+        if self.buried:
+            return "buried"
+        return ("new", "learning", "review", "relearning")[int(self.state)]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.card_id,
+            "sub": self.sub,
+            "deck": self.deck_id,
+            "type": self.card_type,
+            "state": ("new", "learning", "review", "relearning")[int(self.state)],
+            "due": self.due.isoformat() if self.due else None,
+            "interval": None if self.interval is None else round(self.interval, 2),
+            "stability": None if self.stability is None else round(self.stability, 4),
+            "difficulty": None if self.difficulty is None else round(self.difficulty, 4),
+            "retrievability": None if self.retrievability is None else round(self.retrievability, 4),
+            "reps": self.reps,
+            "lapses": self.lapses,
+            "suspended": self.suspended,
+            "buried": self.buried,
+            "leech": self.leech,
+            "tags": list(self.tags),
+            "front": self.front,
+        }
+
+
+@dataclass(frozen=True)
+class Review:
+    """One line of a card's history."""
+
+    at: datetime
+    rating: int
+    state_before: State
+    interval: float  # days scheduled by this answer
+    stability: float | None
+    difficulty: float | None
+    duration_ms: int | None
+
+
+class CardSearch:
+    """Searches over one library's decks. Open it, run searches (from any thread), close it."""
+
+    def __init__(self, store_path: Path, decks: Sequence[Deck], cache: DeckCache | None, clock: Callable[[], datetime]):
+        self.store_path = store_path
+        self.clock = clock
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        generations = {deck.id: cache.generation_of(deck) if cache is not None else None for deck in decks}
+        self._decks = list(decks)
+        self._index_uri: str
+        self._keeper: sqlite3.Connection | None = None  # keeps the in-memory index alive
+        if cache is not None and all(g is not None for g in generations.values()) and cache.file.exists():
+            self._index_uri = "file:" + pathname2url(str(cache.file.resolve()))
+            self._generations = {d: g for d, g in generations.items() if g is not None}
+            if self._entries_present():
+                return
+        self._build_memory_index()
+
+    # ---- connections ----------------------------------------------------------------------------
+    def _open(self) -> sqlite3.Connection:
+        uri = "file:" + pathname2url(str(self.store_path.resolve()))
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)  # fmt: skip
+        conn.execute("ATTACH DATABASE ? AS idx", (self._index_uri,))
+        conn.execute("CREATE TEMP TABLE search_decks (deck_id TEXT PRIMARY KEY, generation INTEGER NOT NULL)")
+        conn.executemany("INSERT INTO temp.search_decks VALUES (?, ?)", self._generations.items())
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._open()
+            self._local.conn = conn
+        return conn
+
+    def _entries_present(self) -> bool:
+        try:
+            conn = self._conn()
+            marks = ",".join("?" * len(self._generations))
+            found = conn.execute(
+                f"SELECT COUNT(*) FROM idx.entries WHERE generation IN ({marks})", list(self._generations.values())
+            ).fetchone()[0]
+        except sqlite3.DatabaseError:
+            found = -1
+        if found == len(self._generations):
+            return True
+        self.close()  # an entry was replaced since the decks were loaded: index them ourselves
+        self._local = threading.local()
+        return False
+
+    def _build_memory_index(self) -> None:
+        self._index_uri = f"file:techquiz-search-{next(_memory_names)}?mode=memory&cache=shared"
+        self._generations = {deck.id: i for i, deck in enumerate(self._decks, 1)}
+        keeper = sqlite3.connect(self._index_uri, uri=True, isolation_level=None, check_same_thread=False)
+        keeper.execute(
+            "CREATE TABLE cards (generation INTEGER NOT NULL, card_id TEXT NOT NULL, question TEXT NOT NULL, "
+            "answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, PRIMARY KEY (generation, card_id))"
+        )
+        keeper.execute("CREATE TABLE entries (generation INTEGER PRIMARY KEY)")
+        keeper.execute("BEGIN")
+        for deck in self._decks:
+            generation = self._generations[deck.id]
+            keeper.execute("INSERT INTO entries VALUES (?)", (generation,))
+            keeper.executemany(
+                f"INSERT OR IGNORE INTO cards (generation, {INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                ((generation, *index_row(deck, card)) for card in deck.cards),
+            )
+        keeper.execute("COMMIT")
+        self._keeper = keeper
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        if self._keeper is not None:
+            self._keeper.close()
+            self._keeper = None
+
+    def interrupt(self) -> None:
+        """Stop searches under way (a newer one is wanted): they raise sqlite3.OperationalError."""
+        with self._lock:
+            for conn in self._connections:
+                conn.interrupt()
+
+    # ---- searching ------------------------------------------------------------------------------
+    def context(self) -> SearchContext:
+        now = self.clock()
+        return SearchContext(now, study_day(now))
+
+    def _statement(
+        self, query: str | Node, columns: str, sort: str, descending: bool, text: bool
+    ) -> tuple[str, tuple[object, ...]]:
+        context = self.context()
+        node = parse(query) if isinstance(query, str) else query
+        where = compile_where(node, context)
+        order = SORTS[sort]
+        join_text = text or where.needs_text or sort == "front"
+        direction = " DESC" if descending else ""
+        order_sql = ", ".join(f"{part}{direction}" for part in (*order, "c.id"))
+        sql = (
+            f"SELECT {columns} FROM main.cards c JOIN temp.search_decks s ON s.deck_id = c.deck_id "
+            + ("JOIN idx.cards k ON k.generation = s.generation AND k.card_id = c.card_id " if join_text else "")
+            + f"WHERE c.in_deck = 1 AND {where.sql} ORDER BY {order_sql}"
+        )
+        return sql, (*where.params, *[to_ms(context.now)] * sum(part.count("?") for part in order))
+
+    def ids(self, query: str | Node, sort: str = "deck", descending: bool = False) -> list[int]:
+        """The matching sub-cards' store ids, in order. Raises SearchError for a bad query."""
+        sql, params = self._statement(query, "c.id", sort, descending, text=False)
+        return [row[0] for row in self._conn().execute(sql, params)]
+
+    def rows(self, query: str | Node, sort: str = "deck", descending: bool = False) -> list[CardRow]:
+        sql, params = self._statement(query, _ROW_COLUMNS, sort, descending, text=True)
+        return self._card_rows(self._conn().execute(sql, params))
+
+    def rows_by_id(self, rowids: Sequence[int]) -> list[CardRow]:
+        """These sub-cards, in the order given (the rows a screen shows)."""
+        found: dict[int, CardRow] = {}
+        conn = self._conn()
+        for start in range(0, len(rowids), 500):
+            chunk = rowids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            cursor = conn.execute(
+                f"SELECT {_ROW_COLUMNS} FROM main.cards c JOIN temp.search_decks s ON s.deck_id = c.deck_id "
+                f"LEFT JOIN idx.cards k ON k.generation = s.generation AND k.card_id = c.card_id "
+                f"WHERE c.id IN ({marks})",
+                chunk,
+            )
+            found.update((row.rowid, row) for row in self._card_rows(cursor))
+        return [found[r] for r in rowids if r in found]
+
+    def _card_rows(self, rows: Iterable[tuple[object, ...]]) -> list[CardRow]:
+        context = self.context()
+        now, today = to_ms(context.now), context.today.isoformat()
+        out = []
+        for (rowid, deck_id, card_id, sub, card_type, state, due, last, stability, difficulty, reps, lapses,
+             suspended, buried_until, leech, question, answer, tags) in rows:  # fmt: skip
+            reviewed = state in (2, 3) and due is not None and last is not None
+            out.append(
+                CardRow(
+                    rowid=rowid,  # type: ignore[arg-type]
+                    deck_id=deck_id,  # type: ignore[arg-type]
+                    card_id=card_id,  # type: ignore[arg-type]
+                    sub=sub,  # type: ignore[arg-type]
+                    card_type=card_type,  # type: ignore[arg-type]
+                    state=State(state),  # type: ignore[arg-type]
+                    due=from_ms(due) if due is not None else None,  # type: ignore[arg-type]
+                    interval=(due - last) / DAY_MS if reviewed else None,  # type: ignore[operator]
+                    stability=stability,  # type: ignore[arg-type]
+                    difficulty=difficulty,  # type: ignore[arg-type]
+                    retrievability=retrievability(stability, last, now) if state else None,  # type: ignore[arg-type]
+                    reps=reps,  # type: ignore[arg-type]
+                    lapses=lapses,  # type: ignore[arg-type]
+                    suspended=bool(suspended),
+                    buried=buried_until is not None and buried_until > today,  # type: ignore[operator]
+                    leech=bool(leech),
+                    tags=tuple(str(tags).split()) if tags else (),
+                    front=front(card_type, sub, question or "", answer or ""),  # type: ignore[arg-type]
+                )
+            )
+        return out
+
+    def history(self, rowid: int) -> list[Review]:
+        """Every answer of the sub-card, oldest first."""
+        rows = self._conn().execute(
+            "SELECT reviewed_at, rating, state_before, interval_days, stability, difficulty, duration_ms "
+            "FROM review_log WHERE card = ? ORDER BY reviewed_at, id",
+            (rowid,),
+        )
+        return [
+            Review(from_ms(at), rating, State(before), interval, s, d, ms)
+            for at, rating, before, interval, s, d, ms in rows
+        ]
