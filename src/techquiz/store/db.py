@@ -14,7 +14,7 @@ from pathlib import Path
 
 from techquiz.store import backup
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 15_000
 
 _V1 = """
@@ -122,7 +122,27 @@ CREATE INDEX cards_queue ON cards (deck_id, state, due, in_deck, suspended, buri
 """
 )
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
+# v4: the undo record of actions on many cards at once (`techquiz cards --suspend`, the browse
+# screen): each card's scheduling columns before the action, and the newest review-log row it had
+# then (an undo leaves alone a card answered since).
+_V4 = """
+CREATE TABLE card_actions (
+    id INTEGER PRIMARY KEY,
+    done_at INTEGER NOT NULL,                 -- UTC epoch ms
+    description TEXT NOT NULL                 -- "4 cards suspended"
+);
+CREATE TABLE card_action_cards (
+    action INTEGER NOT NULL REFERENCES card_actions (id) ON DELETE CASCADE,
+    card INTEGER NOT NULL REFERENCES cards (id),
+    last_log INTEGER,
+    state INTEGER NOT NULL, step INTEGER, stability REAL, difficulty REAL, due INTEGER, last_review INTEGER,
+    reps INTEGER NOT NULL, lapses INTEGER NOT NULL, leech INTEGER NOT NULL, suspended INTEGER NOT NULL,
+    buried_until TEXT,
+    PRIMARY KEY (action, card)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 
 
 class StoreError(Exception):
