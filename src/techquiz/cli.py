@@ -78,6 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("article", metavar="ARTICLE.txt", help="the article, as plain text")
     p.add_argument("-o", "--output", metavar="OUT", help="the deck file to write (default: ARTICLE.yaml beside it)")
 
+    p = sub.add_parser("cards", parents=[common], help="find cards with Anki's search syntax, and act on them")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="an Anki-style search (see docs/search.md); none: all")
+    p.add_argument("--json", action="store_true", help="print JSON records")
+    actions = p.add_mutually_exclusive_group()
+    for name, what in (
+        ("suspend", "suspend every match"),
+        ("unsuspend", "unsuspend every match"),
+        ("bury", "bury every match until tomorrow"),
+        ("forget", "reset every match to new (its history is kept)"),
+    ):
+        actions.add_argument(f"--{name}", dest="action", action="store_const", const=name, help=what)
+    actions.add_argument("--due", metavar="DAYS", help="set the due date: 0 today, 3, or 3-7 (random in range)")
+
     p = sub.add_parser("restore", parents=[common], help="restore the progress store from a backup")
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")
     return parser
@@ -125,6 +138,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, config:
         return commands.draft(config, Path(args.article), Path(args.output) if args.output else None)
     if command == "restore":
         return commands.restore(config, Path(args.backup) if args.backup else None)
+    if command == "cards":
+        action = "due" if args.due is not None else args.action
+        return commands.cards(config, " ".join(args.query), args.json, action, args.due)
     if command == "decks":
         return commands.decks(config, as_json=args.json)
     if command == "stats":

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from techquiz.config import Config
 from techquiz.deck.discovery import Library, deck_files, load_library
 from techquiz.deck.model import Deck
 from techquiz.errors import UserError
+
+if TYPE_CHECKING:
+    from techquiz.card_search import CardRow
 
 
 def validate(paths: list[Path]) -> int:
@@ -254,3 +257,78 @@ def tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:
                   file=sys.stderr)  # fmt: skip
         return 1
     return app.return_code or 0
+
+
+def cards(config: Config, query: str, as_json: bool, action: str | None, due_days: str | None) -> int:
+    """`techquiz cards`: the cards a search finds, as a table or JSON, or one action on all of them."""
+    from techquiz.card_search import CardSearch
+    from techquiz.config import study_day
+    from techquiz.search import SearchError
+    from techquiz.store import card_actions, db
+    from techquiz.store.progress import sync_decks
+
+    due = None
+    if due_days is not None:
+        try:
+            due = card_actions.DueDays.parse(due_days)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    cache = config.deck_cache(_say_first_parse)
+    library = load_library(config.deck_dirs, cache=cache)
+    conn = db.connect(config.store_path, check=False)
+    search = CardSearch(config.store_path, library.decks, cache, config.now)
+    try:
+        sync_decks(conn, library.decks)
+        try:
+            if action is not None:
+                now = config.now()
+                ids = search.ids(query)
+                print(card_actions.apply(conn, ids, action, now, study_day(now), due))
+                return 0
+            rows = search.rows(query)
+        except SearchError as exc:
+            raise UserError(f"search {query!r}: {exc}") from None
+    finally:
+        search.close()
+        conn.close()
+    if as_json:
+        print(json.dumps([row.to_json() for row in rows], indent=1, ensure_ascii=False))
+    else:
+        print(_cards_table(rows, config))
+    return 0
+
+
+def _cards_table(rows: list[CardRow], config: Config) -> str:
+    import shutil
+    from datetime import timedelta
+
+    from techquiz.srs.scheduler import format_interval
+
+    if not rows:
+        return "No cards match."
+    today = config.now().astimezone().date()
+
+    def due(row: CardRow) -> str:
+        if row.due is None:
+            return "-"
+        day = row.due.astimezone().date()
+        return "today" if day <= today else day.isoformat()
+
+    cells = [
+        (row.label, row.deck_id, row.card_type, row.state_name, due(row),
+         format_interval(timedelta(days=row.interval)) if row.interval is not None else "-", str(row.lapses))
+        for row in rows
+    ]  # fmt: skip
+    heads = ("ID", "DECK", "TYPE", "STATE", "DUE", "IVL", "LAPSES")
+    widths = [min(max(len(h), *(len(c[i]) for c in cells)), 28) for i, h in enumerate(heads)]
+    room = max(shutil.get_terminal_size((120, 24)).columns - sum(widths) - 2 * len(widths), 20)
+
+    def line(values: tuple[str, ...], text: str) -> str:
+        fitted = [v if len(v) <= w else v[: w - 1] + "…" for v, w in zip(values, widths, strict=True)]
+        first = text.split("\n", 1)[0]
+        return "  ".join(f"{v:<{w}}" for v, w in zip(fitted, widths, strict=True)) + "  " + first[:room]
+
+    out = [line(heads, "FRONT")]
+    out += [line(c, row.front) for c, row in zip(cells, rows, strict=True)]
+    out.append(f"{len(rows)} card{'s' if len(rows) != 1 else ''}")
+    return "\n".join(out)

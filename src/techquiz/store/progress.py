@@ -156,7 +156,7 @@ def deck_queue(
     day, end = today.isoformat(), to_ms(end_of_day)
     unburied = "(buried_until IS NULL OR buried_until <= ?)"
     return DeckQueue(
-        learning=_select(conn, deck_id, "state IN (1, 3) AND due < ? ORDER BY due", (end,)),
+        learning=_select(conn, deck_id, f"state IN (1, 3) AND due < ? AND {unburied} ORDER BY due", (end, day)),
         reviews=_select(
             conn,
             deck_id,
