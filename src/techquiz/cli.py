@@ -96,9 +96,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse argv; a search term like `-is:new` is part of the `cards` query, not an unknown option."""
+    args, extra = parser.parse_known_args(argv)
+    if not extra:
+        return args
+    if args.command != "cards" or any(e.startswith("--") or not e.startswith("-") for e in extra):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    wanted = [*args.query, *extra]
+    query = []
+    for word in argv[argv.index("cards") + 1 :]:  # in the order typed: `a or -b` is not `-b a or`
+        if word in wanted:
+            wanted.remove(word)
+            query.append(word)
+    args.query = query
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, list(sys.argv[1:] if argv is None else argv))
     try:
         config = Config.from_env(data_dir=getattr(args, "data_dir", None), deck_dirs=getattr(args, "decks", []))
         return _dispatch(parser, args, config)

@@ -1,0 +1,69 @@
+"""`techquiz cards`: a search on the command line, its table and JSON, and actions on the matches."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from techquiz.config import Config
+from techquiz.store import card_actions, db
+
+from .test_cli import run
+
+
+def test_cards_lists_matches_as_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "cards", "type:order")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].split()[:7] == ["ID", "DECK", "TYPE", "STATE", "DUE", "IVL", "LAPSES"]
+    assert "three-areas" in lines[1] and "order" in lines[1] and "new" in lines[1]
+    assert lines[-1] == "1 card"
+
+
+def test_cards_json_has_every_field(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "cards", "percent", "--json")
+    records = json.loads(out)
+    assert code == 0 and len(records) >= 2
+    assert set(records[0]) >= {"id", "sub", "deck", "type", "state", "due", "interval", "stability", "difficulty",
+                               "retrievability", "reps", "lapses", "suspended", "tags", "front"}  # fmt: skip
+    assert all("percent" in json.dumps(r).lower() or r["type"] == "cloze" for r in records)
+
+
+def test_an_action_reports_and_can_be_undone(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "cards", "type:typed", "--suspend")
+    assert code == 0 and out.strip().endswith("cards suspended")
+    count = int(out.split()[0])
+    code, out, _ = run(capsys, "cards", "is:suspended", "--json")
+    assert len(json.loads(out)) == count
+    conn = db.connect(Config.from_env().store_path)
+    try:
+        assert card_actions.undo_last(conn) == f"{count} cards suspended"
+    finally:
+        conn.close()
+    _, out, _ = run(capsys, "cards", "is:suspended")
+    assert out.strip() == "No cards match."
+
+
+def test_a_query_starting_with_a_minus_is_a_query(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "cards", "type:order", "or", "-is:new", "--json")
+    assert code == 0 and [r["id"] for r in json.loads(out)] == ["three-areas"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["cards", "is:nonsense"], "column 4: unknown 'is:nonsense'"),
+        (["cards", "(a"], "column 1: this '(' is never closed"),
+        (["cards", "--due", "soon"], "--due takes days"),
+    ],
+)
+def test_errors_are_one_line_and_exit_1(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_two_actions_at_once_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "cards", "--suspend", "--bury")
+    assert code == 2 and "not allowed with" in err
