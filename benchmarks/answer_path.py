@@ -18,10 +18,10 @@ from pathlib import Path
 from common import record, write_big_deck
 
 from techquiz.deck.loader import load_deck
-from techquiz.srs.scheduler import Rating
-from techquiz.srs.session import StudySession
+from techquiz.model import Rating
 from techquiz.store import db, progress
 from techquiz.store.timeutil import to_ms
+from techquiz.study import StudySession
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 

@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 
 from techquiz.card_search import CardSearch
 from techquiz.config import Config, day_start
+from techquiz.deck.cache import DeckCache
 from techquiz.deck.discovery import load_library
+from techquiz.model import Rating
 from techquiz.search import And, Not, Or, SearchContext, SearchError, Term, compile_where, like_pattern, parse
-from techquiz.srs.scheduler import Rating
+from techquiz.srs import scheduler
 from techquiz.store import db, progress
 from techquiz.store.timeutil import to_ms
 
@@ -48,6 +50,10 @@ cards:
 """
 
 
+def answer(conn: sqlite3.Connection, rowid: int, rating: Rating, now: datetime, today: date) -> None:
+    progress.answer(conn, rowid, rating, now, today, 4000, lambda before: scheduler.review(before, rating, now))
+
+
 def where(query: str) -> tuple[str, tuple[object, ...]]:
     compiled = compile_where(parse(query), CTX)
     return compiled.sql, compiled.params
@@ -58,7 +64,7 @@ def search(tmp_path: Path, write_deck: Callable[..., Path]) -> Iterator[CardSear
     write_deck(DECK, "geo.yaml")
     write_deck(OTHER, "other.yaml")
     config = Config(tmp_path / "data", (tmp_path / "decks",), lambda: NOW)
-    cache = config.deck_cache()
+    cache = DeckCache(config.cache_dir / "decks")
     library = load_library(config.deck_dirs, cache=cache)
     conn = db.connect(config.store_path)
     progress.sync_decks(conn, library.decks)
@@ -66,9 +72,9 @@ def search(tmp_path: Path, write_deck: Callable[..., Path]) -> Iterator[CardSear
     yesterday = NOW - timedelta(days=1)
     # paris: reviewed twice (Easy a week ago, Again yesterday); rome: learning; nile#c1 review, suspended
     week_ago = NOW - timedelta(days=7)
-    progress.answer(conn, rowid["paris"], Rating.Easy, week_ago, TODAY - timedelta(days=7), 4000, 0.9)
-    progress.answer(conn, rowid["paris"], Rating.Again, yesterday, TODAY - timedelta(days=1), 9000, 0.9)
-    progress.answer(conn, rowid["rome"], Rating.Again, NOW, TODAY, 3000, 0.9)
+    answer(conn, rowid["paris"], Rating.Easy, week_ago, TODAY - timedelta(days=7))
+    answer(conn, rowid["paris"], Rating.Again, yesterday, TODAY - timedelta(days=1))
+    answer(conn, rowid["rome"], Rating.Again, NOW, TODAY)
     conn.execute(
         "UPDATE cards SET state = 2, stability = 40, difficulty = 8, last_review = ?, due = ?, reps = 3, lapses = 3, "
         "suspended = 1, leech = 1 WHERE id = ?",

@@ -10,12 +10,12 @@ import pytest
 from techquiz.cli import main
 from techquiz.config import study_day
 from techquiz.deck.discovery import load_library
+from techquiz.model import CardState, Rating, State
 from techquiz.srs import scheduler
-from techquiz.srs.scheduler import CardState, Rating, State
-from techquiz.srs.session import StudySession
 from techquiz.stats import collect, heatmap
 from techquiz.store import db, progress
 from techquiz.store.timeutil import to_ms
+from techquiz.study import StudySession
 
 from .srs.helpers import START, Clock, basic_deck
 

@@ -26,8 +26,9 @@ from techquiz.config import study_day
 from techquiz.deck.cache import DeckCache
 from techquiz.deck.model import Deck
 from techquiz.deck.searchtext import INDEX_COLUMNS, front, index_row
+from techquiz.model import State
 from techquiz.search import DAY_MS, Node, SearchContext, compile_where, parse
-from techquiz.srs.scheduler import RETRIEVABILITY_DECAY, RETRIEVABILITY_FACTOR, State
+from techquiz.srs.scheduler import RETRIEVABILITY_DECAY, RETRIEVABILITY_FACTOR
 from techquiz.store.db import BUSY_TIMEOUT_MS
 from techquiz.store.timeutil import from_ms, to_ms
 

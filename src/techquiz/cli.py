@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
 import sys
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
-from techquiz import __version__
-from techquiz.config import Config, ConfigError
-from techquiz.errors import UserError
-from techquiz.store.db import StoreError
+from techquiz import __version__, commands
+from techquiz.config import Config
+from techquiz.errors import TechquizError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -37,6 +34,9 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+Run = Callable[[argparse.Namespace, Config], int]
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
@@ -45,21 +45,26 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"techquiz {__version__}")
+    parser.set_defaults(run=commands.home)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("study", parents=[common], help="study these decks (default: all) with spaced repetition")
     p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
+    p.set_defaults(run=commands.study)
 
     p = sub.add_parser("quiz", parents=[common], help="a scored quiz that leaves the schedule untouched")
     p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
-    p.add_argument("-n", type=int, default=10, metavar="N", help="number of questions (default 10)")
+    p.add_argument("-n", type=_at_least_one, default=10, metavar="N", help="number of questions (default 10)")
+    p.set_defaults(run=commands.quiz)
 
     p = sub.add_parser("stats", parents=[common], help="statistics, as a table or as JSON")
     p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=commands.stats)
 
     p = sub.add_parser("decks", parents=[common], help="list the decks found, with card / new / due counts")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=commands.decks)
 
     p = sub.add_parser("validate", parents=[common], help="check deck files or folders")
     p.add_argument("paths", nargs="+", metavar="PATH", help="deck files or folders of decks")
@@ -68,15 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write an id into every card that lacks one (comments and layout kept; progress carried over)",
     )
+    p.set_defaults(run=commands.validate)
 
-    sub.add_parser("schema", parents=[common], help="print the JSON Schema of the deck format")
+    p = sub.add_parser("schema", parents=[common], help="print the JSON Schema of the deck format")
+    p.set_defaults(run=commands.schema)
 
     p = sub.add_parser("new", parents=[common], help="write a commented starter deck to PATH (never overwrites)")
     p.add_argument("path", metavar="PATH", help="the deck file to create, e.g. my-deck.yaml")
+    p.set_defaults(run=commands.new)
 
     p = sub.add_parser("draft", parents=[common], help="draft a deck (cloze and typed cards) from a plain-text article")
     p.add_argument("article", metavar="ARTICLE.txt", help="the article, as plain text")
     p.add_argument("-o", "--output", metavar="OUT", help="the deck file to write (default: ARTICLE.yaml beside it)")
+    p.set_defaults(run=commands.draft)
 
     p = sub.add_parser("cards", parents=[common], help="find cards with Anki's search syntax, and act on them")
     p.add_argument("query", nargs="*", metavar="QUERY", help="an Anki-style search (see docs/search.md); none: all")
@@ -90,10 +99,22 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         actions.add_argument(f"--{name}", dest="action", action="store_const", const=name, help=what)
     actions.add_argument("--due", metavar="DAYS", help="set the due date: 0 today, 3, or 3-7 (random in range)")
+    p.set_defaults(run=commands.cards)
 
     p = sub.add_parser("restore", parents=[common], help="restore the progress store from a backup")
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")
+    p.set_defaults(run=commands.restore)
     return parser
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
@@ -118,8 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(parser, list(sys.argv[1:] if argv is None else argv))
     try:
         config = Config.from_env(data_dir=getattr(args, "data_dir", None), deck_dirs=getattr(args, "decks", []))
-        return _dispatch(parser, args, config)
-    except (UserError, ConfigError, StoreError) as exc:
+        run: Run = args.run
+        return run(args, config)
+    except TechquizError as exc:
         print(f"techquiz: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -136,35 +158,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         log = write_crash_log(exc)
         print(f"techquiz: unexpected error: {exc!r}. Details are in {log}", file=sys.stderr)
         return EXIT_ERROR
-
-
-def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, config: Config) -> int:
-    from techquiz import commands
-
-    command = args.command
-    if command == "validate" and args.add_ids:
-        return commands.add_ids(config, [Path(p) for p in args.paths])
-    if command == "validate":
-        return commands.validate([Path(p) for p in args.paths])
-    if command == "schema":
-        print(json.dumps(commands.schema(), indent=2))
-        return EXIT_OK
-    if command == "new":
-        return commands.new(config, Path(args.path))
-    if command == "draft":
-        return commands.draft(config, Path(args.article), Path(args.output) if args.output else None)
-    if command == "restore":
-        return commands.restore(config, Path(args.backup) if args.backup else None)
-    if command == "cards":
-        action = "due" if args.due is not None else args.action
-        return commands.cards(config, " ".join(args.query), args.json, action, args.due)
-    if command == "decks":
-        return commands.decks(config, as_json=args.json)
-    if command == "stats":
-        return commands.stats(config, args.deck_refs, as_json=args.json)
-    if command in (None, "study", "quiz"):
-        if command == "quiz" and args.n < 1:
-            parser.error("-n must be at least 1")
-        return commands.tui(config, command or "home", getattr(args, "deck_refs", []), getattr(args, "n", 10))
-    parser.print_help()
-    return EXIT_OK

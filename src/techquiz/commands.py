@@ -1,13 +1,15 @@
-"""What each non-interactive subcommand does; printing lives here, parsing in cli.py."""
+"""What each subcommand does, as `run(args, config) -> exit code`; printing lives here, parsing in cli.py."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from techquiz.config import Config
+from techquiz.deck.cache import DeckCache
 from techquiz.deck.discovery import Library, deck_files, load_library
 from techquiz.deck.model import Deck
 from techquiz.errors import UserError
@@ -16,7 +18,10 @@ if TYPE_CHECKING:
     from techquiz.card_search import CardRow
 
 
-def validate(paths: list[Path]) -> int:
+def validate(args: argparse.Namespace, config: Config) -> int:
+    paths = [Path(p) for p in args.paths]
+    if args.add_ids:
+        return _add_ids(config, paths)
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -42,7 +47,7 @@ def validate(paths: list[Path]) -> int:
     return 0
 
 
-def add_ids(config: Config, paths: list[Path]) -> int:
+def _add_ids(config: Config, paths: list[Path]) -> int:
     from techquiz.authoring.ids import add_ids as write_ids
     from techquiz.authoring.ids import carry_progress
     from techquiz.deck.loader import load_deck
@@ -71,7 +76,8 @@ def add_ids(config: Config, paths: list[Path]) -> int:
     return 0
 
 
-def new(config: Config, path: Path) -> int:
+def new(args: argparse.Namespace, config: Config) -> int:
+    path = Path(args.path)
     from techquiz.authoring.starter import new_deck
 
     new_deck(path, config)
@@ -80,7 +86,9 @@ def new(config: Config, path: Path) -> int:
     return 0
 
 
-def draft(config: Config, article_path: Path, output: Path | None) -> int:
+def draft(args: argparse.Namespace, config: Config) -> int:
+    article_path = Path(args.article)
+    output = Path(args.output) if args.output else None
     from techquiz.authoring.draft import deck_text, draft_cards, read_article
     from techquiz.authoring.starter import schema_line, write_exclusively
     from techquiz.deck.loader import load_deck
@@ -110,16 +118,18 @@ def draft(config: Config, article_path: Path, output: Path | None) -> int:
     return 0
 
 
-def schema() -> dict[str, Any]:
+def schema(args: argparse.Namespace, config: Config) -> int:
     from techquiz.deck.schema import json_schema
 
-    return json_schema()
+    print(json.dumps(json_schema(), indent=2))
+    return 0
 
 
-def decks(config: Config, as_json: bool) -> int:
+def decks(args: argparse.Namespace, config: Config) -> int:
+    as_json: bool = args.json
     from techquiz.store.overview import deck_overview
 
-    library = load_library(config.deck_dirs, cache=config.deck_cache(_say_first_parse))
+    library = load_library(config.deck_dirs, cache=DeckCache(config.cache_dir / "decks", _say_first_parse))
     rows = deck_overview(config, library)
     broken = [{"path": str(r.path), "errors": [str(p) for p in r.errors]} for r in library.broken]
     if as_json:
@@ -141,7 +151,8 @@ def decks(config: Config, as_json: bool) -> int:
     return 0
 
 
-def restore(config: Config, chosen: Path | None) -> int:
+def restore(args: argparse.Namespace, config: Config) -> int:
+    chosen = Path(args.backup) if args.backup else None
     from techquiz.store.restore import restore as restore_store
 
     used, kept = restore_store(config.store_path, chosen)
@@ -160,7 +171,7 @@ def _say_first_parse(path: Path, size: int) -> None:
 def _library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
     """The library with any deck files named on the command line, and the decks the refs name."""
     files = [Path(r) for r in refs if Path(r).suffix in (".yaml", ".yml") or Path(r).is_file()]
-    library = load_library(config.deck_dirs, files, config.deck_cache(_say_first_parse))
+    library = load_library(config.deck_dirs, files, DeckCache(config.cache_dir / "decks", _say_first_parse))
     chosen: list[Deck] = []
     for ref in refs:
         deck = library.find(ref)
@@ -174,7 +185,9 @@ def _library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
     return library, chosen or list(library.decks)
 
 
-def stats(config: Config, refs: list[str], as_json: bool) -> int:
+def stats(args: argparse.Namespace, config: Config) -> int:
+    refs: list[str] = args.deck_refs
+    as_json: bool = args.json
     from techquiz.stats import collect
     from techquiz.store import db
 
@@ -241,7 +254,19 @@ def _stats_report(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:
+def home(args: argparse.Namespace, config: Config) -> int:
+    return _tui(config, "home", [], 10)
+
+
+def study(args: argparse.Namespace, config: Config) -> int:
+    return _tui(config, "study", args.deck_refs, 10)
+
+
+def quiz(args: argparse.Namespace, config: Config) -> int:
+    return _tui(config, "quiz", args.deck_refs, args.n)
+
+
+def _tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:
     library, chosen = _library_for(config, refs)
     from techquiz.store.db import StoreError
     from techquiz.tui.app import TechquizApp
@@ -259,11 +284,17 @@ def tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:
     return app.return_code or 0
 
 
-def cards(config: Config, query: str, as_json: bool, action: str | None, due_days: str | None) -> int:
+def cards(args: argparse.Namespace, config: Config) -> int:
     """`techquiz cards`: the cards a search finds, as a table or JSON, or one action on all of them."""
+    query: str = " ".join(args.query)
+    as_json: bool = args.json
+    due_days: str | None = args.due
+    action: str | None = "due" if due_days is not None else args.action
     from techquiz.card_search import CardSearch
     from techquiz.config import study_day
+    from techquiz.model import CardState, Rating
     from techquiz.search import SearchError
+    from techquiz.srs import scheduler
     from techquiz.store import card_actions, db
     from techquiz.store.progress import sync_decks
 
@@ -273,7 +304,7 @@ def cards(config: Config, query: str, as_json: bool, action: str | None, due_day
             due = card_actions.DueDays.parse(due_days)
         except ValueError as exc:
             raise UserError(str(exc)) from None
-    cache = config.deck_cache(_say_first_parse)
+    cache = DeckCache(config.cache_dir / "decks", _say_first_parse)
     library = load_library(config.deck_dirs, cache=cache)
     conn = db.connect(config.store_path, check=False)
     search = CardSearch(config.store_path, library.decks, cache, config.now)
@@ -283,7 +314,8 @@ def cards(config: Config, query: str, as_json: bool, action: str | None, due_day
             if action is not None:
                 now = config.now()
                 ids = search.ids(query)
-                print(card_actions.apply(conn, ids, action, now, study_day(now), due))
+                first = scheduler.review(CardState(), Rating.Good, now, fuzz=False)
+                print(card_actions.apply(conn, ids, action, now, study_day(now), due, first))
                 return 0
             rows = search.rows(query)
         except SearchError as exc:

@@ -11,18 +11,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import platformdirs
 
-if TYPE_CHECKING:
-    from techquiz.deck.cache import DeckCache
+from techquiz.errors import TechquizError
 
 APP_NAME = "techquiz"
 DAY_START_HOUR = 4
 
 
-class ConfigError(ValueError):
+class ConfigError(TechquizError, ValueError):
     """A setting from the environment or the command line cannot be used (one clear line)."""
 
 
@@ -66,11 +64,6 @@ class Config:
     @property
     def cache_dir(self) -> Path:
         return Path(platformdirs.user_cache_dir(APP_NAME))
-
-    def deck_cache(self, on_slow_parse: Callable[[Path, int], None] | None = None) -> DeckCache:
-        from techquiz.deck.cache import DeckCache
-
-        return DeckCache(self.cache_dir / "decks", on_slow_parse)
 
     @property
     def user_decks_dir(self) -> Path:

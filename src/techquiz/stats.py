@@ -18,9 +18,9 @@ from typing import Any
 from techquiz.config import day_start, study_day
 from techquiz.deck.discovery import Library
 from techquiz.deck.model import CardKey
+from techquiz.model import MATURE_DAYS
 from techquiz.srs.scheduler import RETRIEVABILITY_DECAY, RETRIEVABILITY_FACTOR
 from techquiz.store.overview import deck_counts
-from techquiz.store.progress import MATURE_DAYS
 from techquiz.store.timeutil import to_ms
 
 FORECAST_DAYS = 30

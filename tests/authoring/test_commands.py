@@ -10,9 +10,9 @@ import pytest
 
 from techquiz.cli import main
 from techquiz.deck.loader import load_deck
-from techquiz.srs.scheduler import Rating
-from techquiz.srs.session import StudySession
+from techquiz.model import Rating
 from techquiz.store import db
+from techquiz.study import StudySession
 
 from .test_draft import ARTICLES
 

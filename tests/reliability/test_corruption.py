@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from techquiz.srs.scheduler import Rating
-from techquiz.srs.session import StudySession
+from techquiz.model import Rating
 from techquiz.store import backup, db
 from techquiz.store.restore import restore
+from techquiz.study import StudySession
 
 from ..srs.helpers import Clock, basic_deck
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from techquiz.deck.loader import load_deck
 from techquiz.deck.model import Deck
-from techquiz.srs.scheduler import Rating
-from techquiz.srs.session import StudySession
+from techquiz.model import Rating
+from techquiz.study import StudySession
 
 from ..srs.helpers import Clock, open_store
 

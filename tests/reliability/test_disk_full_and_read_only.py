@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from techquiz.srs.scheduler import Rating
-from techquiz.srs.session import StudySession
+from techquiz.model import Rating
 from techquiz.store import db
+from techquiz.study import StudySession
 
 from ..srs.helpers import Clock, basic_deck, open_store
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from techquiz.deck.loader import load_deck
-from techquiz.srs.scheduler import Rating
-from techquiz.srs.session import StudySession
+from techquiz.model import Rating
 from techquiz.store import db
+from techquiz.study import StudySession
 
 
 def main() -> None:

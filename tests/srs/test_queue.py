@@ -3,9 +3,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from techquiz.deck.model import CardKey
+from techquiz.model import CardState, DeckQueue, State, StoredCard
 from techquiz.srs.queue import StudyQueue
-from techquiz.srs.scheduler import CardState, State
-from techquiz.store.progress import DeckQueue, StoredCard
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 

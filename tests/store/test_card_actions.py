@@ -13,7 +13,8 @@ import pytest
 
 from techquiz.config import day_start
 from techquiz.deck.loader import load_deck
-from techquiz.srs.scheduler import Rating
+from techquiz.model import CardState, Rating
+from techquiz.srs import scheduler
 from techquiz.store import card_actions, db, progress
 from techquiz.store.card_actions import DueDays
 from techquiz.store.db import StoreError
@@ -42,9 +43,13 @@ def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     assert deck is not None
     connection = db.connect(tmp_path / "data" / "progress.sqlite3")
     progress.sync_deck(connection, deck)
-    progress.answer(connection, 2, Rating.Easy, NOW - timedelta(days=3), TODAY - timedelta(days=3), 1000, 0.9)
+    answer(connection, 2, Rating.Easy, NOW - timedelta(days=3), TODAY - timedelta(days=3))
     yield connection
     connection.close()
+
+
+def answer(conn: sqlite3.Connection, rowid: int, rating: Rating, now: datetime, today: date) -> None:
+    progress.answer(conn, rowid, rating, now, today, 4000, lambda before: scheduler.review(before, rating, now))
 
 
 def snapshot(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
@@ -52,7 +57,8 @@ def snapshot(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
 
 
 def apply(conn: sqlite3.Connection, ids: list[int], action: str, due: DueDays | None = None) -> str:
-    return card_actions.apply(conn, ids, action, NOW, TODAY, due, random.Random(1))
+    first = scheduler.review(CardState(), Rating.Good, NOW, fuzz=False)
+    return card_actions.apply(conn, ids, action, NOW, TODAY, due, first, random.Random(1))
 
 
 def test_suspend_counts_only_cards_it_changes_and_undo_restores_them(conn: sqlite3.Connection) -> None:
@@ -106,7 +112,7 @@ def test_bad_due_days_say_what_is_wanted(text: str) -> None:
 
 def test_undo_leaves_a_card_answered_since_alone(conn: sqlite3.Connection) -> None:
     apply(conn, [1, 3], "due", DueDays.parse("0"))
-    progress.answer(conn, 1, Rating.Good, NOW, TODAY, 1000, 0.9)
+    answer(conn, 1, Rating.Good, NOW, TODAY)
     answered = conn.execute("SELECT state, due FROM cards WHERE id = 1").fetchone()
     assert card_actions.undo_last(conn) == "2 cards due today; 1 card answered since kept its new state"
     assert conn.execute("SELECT state, due FROM cards WHERE id = 1").fetchone() == answered

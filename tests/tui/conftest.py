@@ -66,9 +66,9 @@ def study_days(app: TechquizApp, days: int) -> None:
     """Give the app's store `days` days of study before `NOW` (a fixed mix of ratings), and a quiz."""
     from datetime import timedelta
 
-    from techquiz.srs.scheduler import Rating
-    from techquiz.srs.session import StudySession
+    from techquiz.model import Rating
     from techquiz.store import db
+    from techquiz.study import StudySession
 
     random.seed(11)  # fsrs fuzzes intervals with the global generator: the snapshot needs the same dues
     conn = db.connect(app.config.store_path)

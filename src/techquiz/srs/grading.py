@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from techquiz.srs.scheduler import Rating
+from techquiz.model import Rating
 
 _DIGIT_GROUPING = re.compile(r"(?<=\d)[,\u00a0\u202f\u2009' _](?=\d{3}\b)")
 _SPACE = re.compile(r"\s+")

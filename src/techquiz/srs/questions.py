@@ -99,3 +99,11 @@ def quiz_question(card: Card, sub: str, deck: Deck, rng: random.Random) -> Quest
     choices = [right, *wrong]
     rng.shuffle(choices)
     return Question("choice", base.prompt, right, card, sub, tuple(choices), (right,))
+
+
+def build_quiz(decks: Sequence[Deck], size: int, rng: random.Random | None = None) -> list[Question]:
+    """`size` questions drawn from these decks (reverse cards left out: they ask a basic card again)."""
+    rng = rng or random.Random()
+    pool = [(deck, card, key) for deck in decks for key, card in deck.subcards() if key.sub != "reverse"]
+    chosen = rng.sample(pool, min(size, len(pool)))
+    return [quiz_question(card, key.sub, deck, rng) for deck, card, key in chosen]

@@ -13,8 +13,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from techquiz.srs.scheduler import State
-from techquiz.store.progress import DeckQueue, StoredCard
+from techquiz.model import DeckQueue, State, StoredCard
 
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default learn-ahead limit
 

@@ -1,17 +1,18 @@
 """A thin layer over the official `fsrs` package: our stored card state in, FSRS's verdict out.
 
-`fsrs` has no "new" state (a new card is Learning at step 0 with no review); we keep `NEW` apart
-so that queues and daily limits can tell never-seen cards from cards in their learning steps.
+`fsrs` has no "new" state (a new card is Learning at step 0 with no review); techquiz.model keeps
+`NEW` apart, and a new card goes to FSRS as Learning at step 0.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from enum import IntEnum
 from functools import lru_cache
 
 import fsrs
+
+from techquiz.model import CardState, Rating, State
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
@@ -20,31 +21,6 @@ DEFAULT_RETENTION = 0.9
 # scheduler uses; stats evaluate it in SQL over the whole card table.
 RETRIEVABILITY_DECAY = fsrs.scheduler.DEFAULT_PARAMETERS[20]
 RETRIEVABILITY_FACTOR = 0.9 ** (1 / -RETRIEVABILITY_DECAY) - 1
-LEECH_LAPSES = 8
-
-
-class State(IntEnum):
-    NEW = 0
-    LEARNING = 1
-    REVIEW = 2
-    RELEARNING = 3
-
-
-Rating = fsrs.Rating
-
-
-@dataclass(frozen=True)
-class CardState:
-    """What scheduling knows about one sub-card."""
-
-    state: State = State.NEW
-    step: int | None = None
-    stability: float | None = None
-    difficulty: float | None = None
-    due: datetime | None = None
-    last_review: datetime | None = None
-    reps: int = 0
-    lapses: int = 0
 
 
 @lru_cache(maxsize=32)
@@ -74,14 +50,14 @@ def _to_fsrs(card: CardState, now: datetime) -> fsrs.Card:
 
 def review(
     card: CardState,
-    rating: fsrs.Rating,
+    rating: Rating,
     now: datetime,
     retention: float = DEFAULT_RETENTION,
     fuzz: bool = True,
 ) -> CardState:
     """The card's state after answering `rating` at `now`."""
-    result, _ = _scheduler(retention, fuzz).review_card(_to_fsrs(card, now), rating, now)
-    lapsed = card.state == State.REVIEW and rating == fsrs.Rating.Again
+    result, _ = _scheduler(retention, fuzz).review_card(_to_fsrs(card, now), fsrs.Rating(int(rating)), now)
+    lapsed = card.state == State.REVIEW and rating == Rating.Again
     return replace(
         card,
         state=State(int(result.state)),
@@ -95,10 +71,10 @@ def review(
     )
 
 
-def preview(card: CardState, now: datetime, retention: float = DEFAULT_RETENTION) -> dict[fsrs.Rating, timedelta]:
+def preview(card: CardState, now: datetime, retention: float = DEFAULT_RETENTION) -> dict[Rating, timedelta]:
     """The interval each rating would give (without fuzz, as Anki shows them on its buttons)."""
     out = {}
-    for rating in fsrs.Rating:
+    for rating in Rating:
         after = review(card, rating, now, retention, fuzz=False)
         assert after.due is not None
         out[rating] = after.due - now

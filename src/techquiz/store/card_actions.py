@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from techquiz.config import day_start
-from techquiz.srs import scheduler
-from techquiz.srs.scheduler import CardState, Rating, State
+from techquiz.model import CardState, State
 from techquiz.store.db import transaction
 from techquiz.store.timeutil import to_ms
 
@@ -88,10 +87,13 @@ def apply(
     now: datetime,
     today: date,
     due: DueDays | None = None,
+    first_good: CardState | None = None,
     rng: random.Random | None = None,
 ) -> str:
-    """Act on these sub-cards in one transaction, with its undo record; returns "4 cards suspended"."""
-    if action not in ACTIONS or (action == "due") != (due is not None):
+    """Act on these sub-cards in one transaction, with its undo record; returns "4 cards suspended".
+
+    `due` needs `first_good`, the state a new card has after a first Good (the scheduler's)."""
+    if action not in ACTIONS or (action == "due") != (due is not None and first_good is not None):
         raise ValueError(f"unknown card action {action!r}")
     rng = rng or random.Random()
     tomorrow = (today + timedelta(days=1)).isoformat()
@@ -111,8 +113,8 @@ def apply(
         )
         targets = "id IN (SELECT card FROM card_action_cards WHERE action = :action)"
         if action == "due":
-            assert due is not None
-            count = _set_due(conn, action_id, due, now, today, rng)
+            assert due is not None and first_good is not None
+            count = _set_due(conn, action_id, due, first_good, now, today, rng)
         else:
             count = conn.execute(
                 f"UPDATE cards SET {_UPDATES[action]} WHERE {targets}", {"action": action_id, "tomorrow": tomorrow}
@@ -132,11 +134,16 @@ def apply(
 
 
 def _set_due(
-    conn: sqlite3.Connection, action_id: int, due: DueDays, now: datetime, today: date, rng: random.Random
+    conn: sqlite3.Connection,
+    action_id: int,
+    due: DueDays,
+    first: CardState,
+    now: datetime,
+    today: date,
+    rng: random.Random,
 ) -> int:
     """Review cards get the new due date; new and learning cards become review cards due then, as
     in Anki (a new card starts with the stability and difficulty FSRS gives a first Good)."""
-    first = scheduler.review(CardState(), Rating.Good, now, fuzz=False)
     updates = []
     rows = conn.execute(
         "SELECT c.id, c.state, c.stability, c.difficulty, c.last_review FROM cards c "

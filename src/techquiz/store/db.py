@@ -9,9 +9,11 @@ file written by a newer techquiz is refused without being touched.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+from techquiz.errors import TechquizError
 from techquiz.store import backup
 
 SCHEMA_VERSION = 4
@@ -145,7 +147,7 @@ CREATE TABLE card_action_cards (
 MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 
 
-class StoreError(Exception):
+class StoreError(TechquizError):
     """The store cannot be used; the message is one clear line for the user."""
 
 
@@ -234,7 +236,7 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
                 f"the progress store {path} was written by a newer techquiz (schema {version}, this one "
                 f"knows {SCHEMA_VERSION}); upgrade techquiz. The file was not changed."
             )
-        conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
@@ -249,6 +251,21 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
             raise StoreError(f"the progress store {path} is read-only: {exc}") from exc
         raise CorruptStoreError(corrupt_message(path, str(exc))) from exc
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL once. The switch needs an exclusive lock that SQLite does not wait for
+    through the busy handler, so two techquiz processes opening a new store at once retry here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _statements(script: str) -> list[str]:

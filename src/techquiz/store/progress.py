@@ -7,13 +7,13 @@ transaction, so two techquiz processes answering on one store never lose each ot
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from techquiz.deck.model import CardKey, Deck
-from techquiz.srs import scheduler
-from techquiz.srs.scheduler import CardState, Rating, State
+from techquiz.errors import TechquizError
+from techquiz.model import LEECH_LAPSES, MATURE_DAYS, CardState, DeckQueue, Rating, State, StoredCard
 from techquiz.store.db import transaction
 from techquiz.store.timeutil import from_ms, to_ms
 
@@ -34,13 +34,6 @@ def _state(row: tuple[object, ...]) -> CardState:
         reps=reps,  # type: ignore[arg-type]
         lapses=lapses,  # type: ignore[arg-type]
     )
-
-
-@dataclass(frozen=True)
-class StoredCard:
-    rowid: int
-    key: CardKey
-    state: CardState
 
 
 def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
@@ -117,15 +110,6 @@ def sync_decks(conn: sqlite3.Connection, decks: Iterable[Deck]) -> list[str]:
     return [warning for deck in decks for warning in sync_deck(conn, deck)]
 
 
-@dataclass(frozen=True)
-class DeckQueue:
-    """What one deck offers today, read once when a session starts."""
-
-    learning: list[StoredCard]
-    reviews: list[StoredCard]
-    new: list[StoredCard]
-
-
 def _select(conn: sqlite3.Connection, deck_id: str, where: str, params: tuple[object, ...]) -> list[StoredCard]:
     rows = conn.execute(
         f"SELECT id, card_id, sub, {_STATE_COLUMNS} FROM cards "
@@ -177,7 +161,6 @@ def next_due(conn: sqlite3.Connection, deck_ids: list[str]) -> datetime | None:
     return from_ms(row[0]) if row and row[0] is not None else None
 
 
-MATURE_DAYS = 21  # a review card whose interval is at least this is mature (as in Anki); also in db._V3
 _RATING_COLUMNS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
 
@@ -243,9 +226,13 @@ def answer(
     now: datetime,
     today: date,
     duration_ms: int,
-    retention: float,
+    schedule: Callable[[CardState], CardState],
+    leech_lapses: int = LEECH_LAPSES,
 ) -> Answered:
-    """Grade one sub-card: new state + review-log row + sibling burying, in one committed transaction."""
+    """Grade one sub-card: new state + review-log row + sibling burying, in one committed transaction.
+
+    `schedule` turns the card's state, read inside the transaction, into its state after `rating`
+    (the scheduler's verdict), so two processes answering one card never lose each other's work."""
     tomorrow = (today + timedelta(days=1)).isoformat()
 
     def work(conn: sqlite3.Connection) -> Answered:
@@ -254,7 +241,7 @@ def answer(
         ).fetchone()
         before = _state(row[:8])
         deck_id, card_id, sub = row[8:]
-        after = scheduler.review(before, rating, now, retention)
+        after = schedule(before)
         assert after.due is not None
         interval = (after.due - now).total_seconds() / 86400
         conn.execute(
@@ -262,7 +249,7 @@ def answer(
             "reps = ?, lapses = ?, leech = leech OR ? WHERE id = ?",
             (
                 int(after.state), after.step, after.stability, after.difficulty, to_ms(after.due),
-                to_ms(now), after.reps, after.lapses, after.lapses >= scheduler.LEECH_LAPSES, rowid,
+                to_ms(now), after.reps, after.lapses, after.lapses >= leech_lapses, rowid,
             ),
         )  # fmt: skip
         duration = min(max(duration_ms, 0), MAX_ANSWER_MS)
@@ -295,7 +282,7 @@ def answer(
     return result
 
 
-class UndoError(Exception):
+class UndoError(TechquizError):
     """The answer cannot be undone (the card was answered again elsewhere)."""
 
 
@@ -313,7 +300,7 @@ def undo(conn: sqlite3.Connection, answered: Answered) -> None:
             (
                 int(b.state), b.step, b.stability, b.difficulty, to_ms(b.due) if b.due else None,
                 to_ms(b.last_review) if b.last_review else None, b.reps, b.lapses,
-                b.lapses >= scheduler.LEECH_LAPSES, answered.rowid,
+                b.lapses >= LEECH_LAPSES, answered.rowid,
             ),
         )  # fmt: skip
         deck_id, day, rating, duration, state_before, due_before, last_before = conn.execute(

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from techquiz.config import APP_NAME, Config
+from techquiz.deck.cache import DeckCache
 from techquiz.deck.discovery import DeckWatcher, Library, assemble, load_library
 from techquiz.deck.model import Deck
 from techquiz.deck.result import LoadResult
@@ -23,7 +24,7 @@ from techquiz.store import db, progress
 from techquiz.store.backup import BackupPolicy
 
 if TYPE_CHECKING:  # the session (and the scheduler) load when study starts, not before the home screen
-    from techquiz.srs.session import StudySession
+    from techquiz.study import StudySession
 
 StartMode = Literal["home", "study", "quiz"]
 WATCH_SECONDS = 1.0  # how often deck files are checked for saves (a stat per file)
@@ -56,7 +57,7 @@ class TechquizApp(App[int]):
         self.start_mode = mode
         self.deck_refs = deck_refs
         self.quiz_size = quiz_size
-        self.deck_cache = config.deck_cache()
+        self.deck_cache = DeckCache(config.cache_dir / "decks")
         self.library = library or load_library(config.deck_dirs, cache=self.deck_cache)
         # Every file as last loaded, the last good version kept for files saved with errors.
         self.loaded: dict[Path, LoadResult] = {r.path.resolve(): r for r in self.library.results}
@@ -193,7 +194,7 @@ class TechquizApp(App[int]):
 
     # ---- navigation ---------------------------------------------------------------------------
     def start_study(self, decks: list[Deck]) -> None:
-        from techquiz.srs.session import StudySession
+        from techquiz.study import StudySession
         from techquiz.tui.screens.study import StudyScreen
 
         if not decks:
@@ -206,7 +207,8 @@ class TechquizApp(App[int]):
         self.push_screen(StudyScreen(session))
 
     def start_quiz(self, decks: list[Deck]) -> None:
-        from techquiz.tui.screens.quiz import QuizScreen, build_quiz
+        from techquiz.srs.questions import build_quiz
+        from techquiz.tui.screens.quiz import QuizScreen
 
         questions = build_quiz(decks, self.quiz_size, self.rng)
         if not questions:

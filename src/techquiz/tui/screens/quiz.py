@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -14,22 +13,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from techquiz.config import study_day
-from techquiz.deck.model import Deck
-from techquiz.srs.questions import Question, quiz_question
-from techquiz.store.db import StoreError, transaction
-from techquiz.store.timeutil import to_ms
+from techquiz.srs.questions import Question
+from techquiz.store.db import StoreError
+from techquiz.store.quiz import record_quiz
 from techquiz.tui.widgets.question import QuestionView
 from techquiz.tui.widgets.status import status_bar
 
 if TYPE_CHECKING:
     from techquiz.tui.app import TechquizApp
-
-
-def build_quiz(decks: list[Deck], size: int, rng: random.Random | None = None) -> list[Question]:
-    rng = rng or random.Random()
-    pool = [(deck, card, key) for deck in decks for key, card in deck.subcards() if key.sub != "reverse"]
-    chosen = rng.sample(pool, min(size, len(pool)))
-    return [quiz_question(card, key.sub, deck, rng) for deck, card, key in chosen]
 
 
 class QuizScreen(Screen[None]):
@@ -131,13 +122,7 @@ class QuizScreen(Screen[None]):
     def _save(self) -> None:
         now = self.tq.config.now()
         try:
-            transaction(
-                self.tq.conn,
-                lambda c: c.execute(
-                    "INSERT INTO quiz_results (taken_at, day, decks, questions, correct) VALUES (?, ?, ?, ?, ?)",
-                    (to_ms(now), study_day(now).isoformat(), ",".join(self.deck_ids), len(self.questions), self.right),
-                ),
-            )
+            record_quiz(self.tq.conn, now, study_day(now), self.deck_ids, len(self.questions), self.right)
         except StoreError as exc:  # the score is still shown; only its place in the stats is lost
             self.notify(f"The quiz result was not saved: {exc}", severity="error", markup=False, timeout=10)
 

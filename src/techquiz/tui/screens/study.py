@@ -20,12 +20,12 @@ from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
 
 from techquiz.deck.discovery import is_bundled
 from techquiz.deck.model import Deck
+from techquiz.model import Rating
 from techquiz.srs import grading, scheduler
 from techquiz.srs.questions import study_question
-from techquiz.srs.scheduler import Rating
-from techquiz.srs.session import StudyCard, StudySession
 from techquiz.store.db import StoreError
 from techquiz.store.progress import UndoError
+from techquiz.study import StudyCard, StudySession
 from techquiz.tui.widgets.question import QuestionView
 from techquiz.tui.widgets.status import status_bar
 

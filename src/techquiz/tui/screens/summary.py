@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from techquiz.srs.session import Summary
+from techquiz.study import Summary
 
 if TYPE_CHECKING:
     from techquiz.tui.app import TechquizApp

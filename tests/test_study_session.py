@@ -8,11 +8,10 @@ from hypothesis import strategies as st
 
 from techquiz.config import study_day
 from techquiz.deck.loader import load_deck
-from techquiz.srs.scheduler import Rating, State
-from techquiz.srs.session import StudySession
+from techquiz.model import Rating, State
 from techquiz.store import db, progress
-
-from .helpers import Clock, basic_deck, open_store
+from techquiz.study import StudySession
+from tests.srs.helpers import Clock, basic_deck, open_store
 
 
 def study_all(session: StudySession, rating: Rating = Rating.Good, limit: int = 10_000) -> int:

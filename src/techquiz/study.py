@@ -1,5 +1,6 @@
 """A study session: the next card, answering it durably, undo, counts and the grade intervals.
 
+It coordinates the store, the queue, the scheduler and backups, so it sits above all of them.
 No UI here: the Textual study screen and the tests drive the same object.
 """
 
@@ -13,12 +14,12 @@ from datetime import datetime, timedelta
 
 from techquiz.config import day_start, study_day
 from techquiz.deck.model import Card, CardKey, Deck
+from techquiz.model import CardState, Rating, State, StoredCard
 from techquiz.srs import scheduler
 from techquiz.srs.queue import StudyQueue
-from techquiz.srs.scheduler import CardState, Rating
 from techquiz.store import progress
 from techquiz.store.backup import BackupPolicy
-from techquiz.store.progress import Answered, StoredCard
+from techquiz.store.progress import Answered
 
 UNDO_DEPTH = 50
 
@@ -147,19 +148,22 @@ class StudySession:
         if card is None:
             raise RuntimeError("no card to answer")
         now = self.clock()
+        retention = self._retention(card.key.deck)
         done = progress.answer(
-            self.conn, card.stored.rowid, rating, now, self.today, duration_ms, self._retention(card.key.deck)
+            self.conn,
+            card.stored.rowid,
+            rating,
+            now,
+            self.today,
+            duration_ms,
+            lambda before: scheduler.review(before, rating, now, retention),
         )
         self._current = None
         buried = {rowid for rowid, _ in done.buried}
         dropped = self.queue.remove(buried) if buried else []
         after = replace(card.stored, state=done.after)
         end = day_start(self.today + timedelta(days=1))
-        if (
-            done.after.state in (scheduler.State.LEARNING, scheduler.State.RELEARNING)
-            and done.after.due
-            and (done.after.due < end)
-        ):
+        if done.after.state in (State.LEARNING, State.RELEARNING) and done.after.due and (done.after.due < end):
             self.queue.add_learning(after)
         self._push_undo(_Undoable(card.stored, done, dropped))
         self._answers.append(rating)
@@ -228,9 +232,9 @@ class StudySession:
         new, learning, review = self.queue.counts()
         if self._current is not None:
             state = self._current.state.state
-            if state == scheduler.State.NEW:
+            if state == State.NEW:
                 new += 1
-            elif state == scheduler.State.REVIEW:
+            elif state == State.REVIEW:
                 review += 1
             else:
                 learning += 1
