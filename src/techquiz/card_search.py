@@ -7,16 +7,17 @@ that are shown. When some deck has no cache entry (the cache folder is unwritabl
 were loaded without the cache), the deck text goes into a shared in-memory database of the same
 shape instead.
 
-Each thread gets its own connection (searches run in a worker; the rows on screen are read on
-the UI thread), and nothing here writes to the store.
+Connections come from a small pool (a search runs in a worker while the rows on screen are read
+on the UI thread, and a newer search can interrupt an older one); nothing here writes to the store.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -138,9 +139,9 @@ class CardSearch:
     def __init__(self, store_path: Path, decks: Sequence[Deck], cache: DeckCache | None, clock: Callable[[], datetime]):
         self.store_path = store_path
         self.clock = clock
-        self._local = threading.local()
         self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: list[sqlite3.Connection] = []  # every one open
+        self._idle: list[sqlite3.Connection] = []  # those not running a search now
         generations = {deck.id: cache.generation_of(deck) if cache is not None else None for deck in decks}
         self._decks = list(decks)
         self._index_uri: str
@@ -164,26 +165,32 @@ class CardSearch:
             self._connections.append(conn)
         return conn
 
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+    @contextlib.contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        """A connection of the pool, for one search: a worker thread and the UI thread each get one."""
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
         if conn is None:
             conn = self._open()
-            self._local.conn = conn
-        return conn
+        try:
+            yield conn
+        finally:
+            with self._lock:
+                if conn in self._connections:  # not closed meanwhile
+                    self._idle.append(conn)
 
     def _entries_present(self) -> bool:
         try:
-            conn = self._conn()
-            marks = ",".join("?" * len(self._generations))
-            found = conn.execute(
-                f"SELECT COUNT(*) FROM idx.entries WHERE generation IN ({marks})", list(self._generations.values())
-            ).fetchone()[0]
+            with self._conn() as conn:
+                marks = ",".join("?" * len(self._generations))
+                found = conn.execute(
+                    f"SELECT COUNT(*) FROM idx.entries WHERE generation IN ({marks})", list(self._generations.values())
+                ).fetchone()[0]
         except sqlite3.DatabaseError:
             found = -1
         if found == len(self._generations):
             return True
         self.close()  # an entry was replaced since the decks were loaded: index them ourselves
-        self._local = threading.local()
         return False
 
     def _build_memory_index(self) -> None:
@@ -211,6 +218,7 @@ class CardSearch:
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
+            self._idle.clear()
         if self._keeper is not None:
             self._keeper.close()
             self._keeper = None
@@ -246,26 +254,28 @@ class CardSearch:
     def ids(self, query: str | Node, sort: str = "deck", descending: bool = False) -> list[int]:
         """The matching sub-cards' store ids, in order. Raises SearchError for a bad query."""
         sql, params = self._statement(query, "c.id", sort, descending, text=False)
-        return [row[0] for row in self._conn().execute(sql, params)]
+        with self._conn() as conn:
+            return [row[0] for row in conn.execute(sql, params)]
 
     def rows(self, query: str | Node, sort: str = "deck", descending: bool = False) -> list[CardRow]:
         sql, params = self._statement(query, _ROW_COLUMNS, sort, descending, text=True)
-        return self._card_rows(self._conn().execute(sql, params))
+        with self._conn() as conn:
+            return self._card_rows(conn.execute(sql, params))
 
     def rows_by_id(self, rowids: Sequence[int]) -> list[CardRow]:
         """These sub-cards, in the order given (the rows a screen shows)."""
         found: dict[int, CardRow] = {}
-        conn = self._conn()
-        for start in range(0, len(rowids), 500):
-            chunk = rowids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            cursor = conn.execute(
-                f"SELECT {_ROW_COLUMNS} FROM main.cards c JOIN temp.search_decks s ON s.deck_id = c.deck_id "
-                f"LEFT JOIN idx.cards k ON k.generation = s.generation AND k.card_id = c.card_id "
-                f"WHERE c.id IN ({marks})",
-                chunk,
-            )
-            found.update((row.rowid, row) for row in self._card_rows(cursor))
+        with self._conn() as conn:
+            for start in range(0, len(rowids), 500):
+                chunk = rowids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                cursor = conn.execute(
+                    f"SELECT {_ROW_COLUMNS} FROM main.cards c JOIN temp.search_decks s ON s.deck_id = c.deck_id "
+                    f"LEFT JOIN idx.cards k ON k.generation = s.generation AND k.card_id = c.card_id "
+                    f"WHERE c.id IN ({marks})",
+                    chunk,
+                )
+                found.update((row.rowid, row) for row in self._card_rows(cursor))
         return [found[r] for r in rowids if r in found]
 
     def _card_rows(self, rows: Iterable[tuple[object, ...]]) -> list[CardRow]:
@@ -301,12 +311,30 @@ class CardSearch:
 
     def history(self, rowid: int) -> list[Review]:
         """Every answer of the sub-card, oldest first."""
-        rows = self._conn().execute(
-            "SELECT reviewed_at, rating, state_before, interval_days, stability, difficulty, duration_ms "
-            "FROM review_log WHERE card = ? ORDER BY reviewed_at, id",
-            (rowid,),
-        )
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT reviewed_at, rating, state_before, interval_days, stability, difficulty, duration_ms "
+                "FROM review_log WHERE card = ? ORDER BY reviewed_at, id",
+                (rowid,),
+            ).fetchall()
         return [
             Review(from_ms(at), rating, State(before), interval, s, d, ms)
             for at, rating, before, interval, s, d, ms in rows
         ]
+
+
+def retrievability_curve(history: Sequence[Review], now: datetime, points: int = 40) -> list[float]:
+    """The card's retrievability at `points` evenly spaced moments from its first answer to now:
+    after each answer it starts again from 1 and falls at the pace of the stability that answer set."""
+    dated = [r for r in history if r.stability]
+    if not dated or points < 2:
+        return []
+    start, end = to_ms(dated[0].at), max(to_ms(now), to_ms(dated[-1].at) + 1)
+    curve, latest = [], 0
+    for i in range(points):
+        moment = start + (end - start) * i // (points - 1)
+        while latest + 1 < len(dated) and to_ms(dated[latest + 1].at) <= moment:
+            latest += 1
+        value = retrievability(dated[latest].stability, to_ms(dated[latest].at), moment)
+        curve.append(value if value is not None else 0.0)
+    return curve

@@ -217,6 +217,12 @@ class _Parser:
         return _term(token)
 
 
+def deck_term(deck_id: str) -> str:
+    """A `deck:` term that matches exactly this deck id, whatever characters it holds."""
+    escaped = "".join("\\" + ch if ch in '\\"*_' else ch for ch in deck_id)
+    return f'deck:"{escaped}"'
+
+
 def parse(query: str) -> Node:
     """The query's syntax tree (an empty query is an empty And: every card)."""
     node = _Parser(query).parse()

@@ -153,8 +153,10 @@ def _set_due(
     for rowid, state, stability, difficulty, last_review in rows.fetchall():
         days = rng.randint(due.low, due.high)
         due_ms = to_ms(day_start(today + timedelta(days=days)))
-        if state == State.NEW:
-            stability, difficulty, last_review = max(float(days), first.stability or 1.0), first.difficulty, to_ms(now)
+        if state == State.NEW:  # as if answered Good an interval ago, the interval being the days asked for
+            interval = max(days, 1)
+            stability, difficulty = max(float(interval), first.stability or 1.0), first.difficulty
+            last_review = min(due_ms - interval * 86_400_000, to_ms(now))
         updates.append((due_ms, stability or first.stability, difficulty or first.difficulty, last_review, rowid))
     conn.executemany(
         "UPDATE cards SET state = 2, step = NULL, due = ?, stability = ?, difficulty = ?, "

@@ -39,6 +39,7 @@ class HomeScreen(Screen[None]):
         Binding("a", "study_all", "Study all"),
         Binding("t", "quiz", "Quiz"),
         Binding("s", "app.stats", "Stats"),
+        Binding("b", "app.browse", "Browse"),
         Binding("r", "reload", "Reload", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
@@ -74,6 +75,9 @@ class HomeScreen(Screen[None]):
         table.add_column(Text("Due", justify="right"), key="due")
         self.refresh_decks()
         table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_decks()  # back from browse or a session: cards may have changed
 
     def refresh_decks(self) -> None:
         if not self.query(DataTable):
