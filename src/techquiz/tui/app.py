@@ -270,7 +270,8 @@ class TechquizApp(App[int]):
         from techquiz.tui.screens.summary import SummaryScreen
 
         self.back_home()
-        self.push_screen(SummaryScreen(session.summary(), session.next_due(), session.counts().total))
+        left = session.counts().total
+        self.push_screen(SummaryScreen(session.summary(), session.next_due(), left, tuple(session.decks)))
 
     def back_home(self) -> None:
         from techquiz.tui.screens.home import HomeScreen
