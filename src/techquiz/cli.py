@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("study", parents=[common], help="study these decks (default: all) with spaced repetition")
     p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
+    p.add_argument("--search", metavar="QUERY", help="study the cards this search finds (custom study; docs/search.md)")
+    p.add_argument(
+        "--reschedule",
+        action="store_true",
+        help="with --search: answers of cards not yet due change their schedule (default: a preview)",
+    )
     p.set_defaults(run=commands.study)
 
     p = sub.add_parser("quiz", parents=[common], help="a scored quiz that leaves the schedule untouched")

@@ -259,19 +259,36 @@ def home(args: argparse.Namespace, config: Config) -> int:
 
 
 def study(args: argparse.Namespace, config: Config) -> int:
-    return _tui(config, "study", args.deck_refs, 10)
+    search: str | None = args.search
+    if args.reschedule and search is None:
+        raise UserError("--reschedule goes with --search (a search's cards not yet due are otherwise a preview)")
+    if search is not None:
+        from techquiz.search import SearchError, parse
+
+        try:
+            parse(search)  # a mistake is one line here, before the screen is taken
+        except SearchError as exc:
+            raise UserError(f"search {search!r}: {exc}") from None
+    return _tui(config, "study", args.deck_refs, 10, search, args.reschedule)
 
 
 def quiz(args: argparse.Namespace, config: Config) -> int:
     return _tui(config, "quiz", args.deck_refs, args.n)
 
 
-def _tui(config: Config, mode: str, refs: list[str], quiz_size: int) -> int:
+def _tui(
+    config: Config, mode: str, refs: list[str], quiz_size: int, search: str | None = None, reschedule: bool = False
+) -> int:
     library, chosen = _library_for(config, refs)
     from techquiz.store.db import StoreError
     from techquiz.tui.app import TechquizApp
 
-    app = TechquizApp(config, mode, tuple(d.id for d in chosen) if refs else (), quiz_size, library)  # type: ignore[arg-type]
+    if search is not None and refs:  # the search, within the decks named
+        from techquiz.search import deck_term
+
+        search = f"({search}) ({' or '.join(deck_term(d.id) for d in chosen)})"
+    refs_chosen = tuple(d.id for d in chosen) if refs else ()
+    app = TechquizApp(config, mode, refs_chosen, quiz_size, library, search=search, reschedule=reschedule)  # type: ignore[arg-type]
     app.run()
     if app.crash is not None:
         error, log = app.crash
