@@ -67,3 +67,10 @@ def test_errors_are_one_line_and_exit_1(capsys: pytest.CaptureFixture[str], argv
 def test_two_actions_at_once_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "cards", "--suspend", "--bury")
     assert code == 2 and "not allowed with" in err
+
+
+def test_study_search_checks_the_query_before_the_screen(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "study", "--search", "prop:lapses>many")
+    assert code == 1 and "column 13: prop:lapses needs a number" in err
+    code, _, err = run(capsys, "study", "--reschedule")
+    assert code == 1 and "--reschedule goes with --search" in err
