@@ -108,7 +108,6 @@ def screen_ms(data: Path, decks: Path) -> tuple[float, float, float]:
             help_ms = (time.perf_counter() - start) * 1000
             await pilot.press("escape")
             await pilot.pause()
-            await pilot.press("down")  # off the first deck row? one deck: stays; query = that deck
             start = time.perf_counter()
             await pilot.press("b")
             screen = app.screen

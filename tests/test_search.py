@@ -97,8 +97,14 @@ ALL = {"paris", "rome", "rome#reverse", "nile#c1", "nile#c2", "peaks", "count", 
 # ---- the SQL of each term ----------------------------------------------------------------------
 
 
+TEXT = (
+    "((c.deck_id, c.card_id) IN (SELECT d.deck_id, t.card_id FROM idx.card_text t "
+    "JOIN temp.search_decks d ON d.generation = t.generation WHERE {}))"
+)
+
+
 def test_free_text_is_a_bound_like_pattern_over_the_indexed_text() -> None:
-    assert where("Dog") == ("k.text LIKE ? ESCAPE '\\'", ("%dog%",))
+    assert where("Dog") == (TEXT.format("t.text LIKE ? ESCAPE '\\'"), ("%dog%",))
     assert where("d*g")[1] == ("%d%g%",)
     assert where("d_g")[1] == ("%d_g%",)
     assert where('"exact phrase"')[1] == ("%exact phrase%",)
@@ -110,10 +116,10 @@ def test_free_text_is_a_bound_like_pattern_over_the_indexed_text() -> None:
 def test_each_field_compiles_to_its_column() -> None:
     assert where("deck:tech-*") == ("c.deck_id LIKE ? ESCAPE '\\'", ("tech-%",))
     assert where("tag:Europe") == (
-        "(k.tags LIKE ? ESCAPE '\\' OR k.tags LIKE ? ESCAPE '\\')",
+        TEXT.format("t.tags LIKE ? ESCAPE '\\' OR t.tags LIKE ? ESCAPE '\\'"),
         ("% europe %", "% europe::%"),
     )
-    assert where("tag:none") == ("k.tags = ''", ())
+    assert where("tag:none") == (TEXT.format("t.tags = ''"), ())
     assert where("type:Cloze") == ("c.card_type = ?", ("cloze",))
     assert where("is:new") == ("c.state = 0", ())
     assert where("is:learn") == ("c.state IN (1, 3)", ())

@@ -53,9 +53,7 @@ _ROW_COLUMNS = (
     "c.id, c.deck_id, c.card_id, c.sub, c.card_type, c.state, c.due, c.last_review, c.stability, c.difficulty, "
     "c.reps, c.lapses, c.suspended, c.buried_until, c.leech, k.question, k.answer, k.tags"
 )
-# INDEXED BY: without statistics on the attached cache, SQLite may look cards up by generation
-# alone and scan a whole deck's rows for every card (seconds on 5,000 cards).
-_TEXT_JOIN = "idx.cards k INDEXED BY cards_by_id ON k.generation = s.generation AND k.card_id = c.card_id"
+_TEXT_JOIN = "idx.card_text k ON k.generation = s.generation AND k.card_id = c.card_id"
 _memory_names = itertools.count(1)
 
 
@@ -201,17 +199,17 @@ class CardSearch:
         self._generations = {deck.id: i for i, deck in enumerate(self._decks, 1)}
         keeper = sqlite3.connect(self._index_uri, uri=True, isolation_level=None, check_same_thread=False)
         keeper.execute(
-            "CREATE TABLE cards (generation INTEGER NOT NULL, card_id TEXT NOT NULL, question TEXT NOT NULL, "
-            "answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL)"
+            "CREATE TABLE card_text (generation INTEGER NOT NULL, card_id TEXT NOT NULL, question TEXT NOT NULL, "
+            "answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, PRIMARY KEY (generation, card_id)) "
+            "WITHOUT ROWID"
         )
-        keeper.execute("CREATE UNIQUE INDEX cards_by_id ON cards (generation, card_id)")
         keeper.execute("CREATE TABLE entries (generation INTEGER PRIMARY KEY)")
         keeper.execute("BEGIN")
         for deck in self._decks:
             generation = self._generations[deck.id]
             keeper.execute("INSERT INTO entries VALUES (?)", (generation,))
             keeper.executemany(
-                f"INSERT OR IGNORE INTO cards (generation, {INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT OR IGNORE INTO card_text (generation, {INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                 ((generation, *index_row(deck, card)) for card in deck.cards),
             )
         keeper.execute("COMMIT")
@@ -245,13 +243,17 @@ class CardSearch:
         node = parse(query) if isinstance(query, str) else query
         where = compile_where(node, context)
         order = SORTS[sort]
-        join_text = text or where.needs_text or sort == "front"
         direction = " DESC" if descending else ""
         order_sql = ", ".join(f"{part}{direction}" for part in (*order, "c.id"))
+        # NOT INDEXED: one pass over the card table in storage order beats a lookup per card
+        # through an index. Deck text is joined only for the columns shown or a sort by the front;
+        # text terms are subqueries over the text table (see search.py).
+        joined = text or sort == "front"
         sql = (
-            f"SELECT {columns} FROM main.cards c JOIN temp.search_decks s ON s.deck_id = c.deck_id "
-            + (f"JOIN {_TEXT_JOIN} " if join_text else "")
-            + f"WHERE c.in_deck = 1 AND {where.sql} ORDER BY {order_sql}"
+            f"SELECT {columns} FROM main.cards c NOT INDEXED "
+            + (f"JOIN temp.search_decks s ON s.deck_id = c.deck_id JOIN {_TEXT_JOIN} " if joined else "")
+            + "WHERE c.in_deck = 1 AND c.deck_id IN (SELECT deck_id FROM temp.search_decks) "
+            + f"AND {where.sql} ORDER BY {order_sql}"
         )
         return sql, (*where.params, *[to_ms(context.now)] * sum(part.count("?") for part in order))
 

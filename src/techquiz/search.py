@@ -250,9 +250,20 @@ class SearchContext:
 
 @dataclass(frozen=True)
 class Where:
+    """A WHERE clause over the store's card table as `c`. Text terms read the deck text through
+    `idx.card_text` (the deck cache) and `temp.search_decks` (deck id -> cache entry), which the
+    caller provides (card_search.py)."""
+
     sql: str
     params: tuple[object, ...]
-    needs_text: bool  # the SQL reads the deck-text columns (alias k), so the caller must join them
+
+
+# Text terms: the cards whose deck text matches, found once by a scan of the (small) text table,
+# then each card of the store is checked against that set.
+_TEXT = (
+    "((c.deck_id, c.card_id) IN (SELECT d.deck_id, t.card_id FROM idx.card_text t "
+    "JOIN temp.search_decks d ON d.generation = t.generation WHERE {}))"
+)
 
 
 def like_pattern(value: str) -> str:
@@ -273,13 +284,11 @@ def like_pattern(value: str) -> str:
 
 def compile_where(node: Node, context: SearchContext) -> Where:
     params: list[object] = []
-    needs_text = [False]
 
     def walk(node: Node) -> str:
         if isinstance(node, Term):
-            sql, values, text = _compile_term(node, context)
+            sql, values = _compile_term(node, context)
             params.extend(values)
-            needs_text[0] = needs_text[0] or text
             return sql
         if isinstance(node, Not):
             # COALESCE: a NULL (an unset interval, say) counts as not matching, so a query and its
@@ -291,31 +300,32 @@ def compile_where(node: Node, context: SearchContext) -> Where:
         return "(" + joiner.join(walk(n) for n in node.nodes) + ")"
 
     sql = walk(node)
-    return Where(sql, tuple(params), needs_text[0])
+    return Where(sql, tuple(params))
 
 
-Compiled = tuple[str, tuple[object, ...], bool]
+Compiled = tuple[str, tuple[object, ...]]
 
 
 def _compile_term(term: Term, ctx: SearchContext) -> Compiled:
     if term.field == "":
         if not term.value:
             raise SearchError("empty search term", term.column)
-        return "k.text LIKE ? ESCAPE '\\'", (f"%{like_pattern(term.value)}%",), True
+        return _TEXT.format("t.text LIKE ? ESCAPE '\\'"), (f"%{like_pattern(term.value)}%",)
     value = term.value
     if not value:
         raise SearchError(f"'{term.field}:' needs a value", term.value_column)
     if term.field == "deck":
-        return "c.deck_id LIKE ? ESCAPE '\\'", (like_pattern(value),), False
+        return "c.deck_id LIKE ? ESCAPE '\\'", (like_pattern(value),)
     if term.field == "tag":
         if value.lower() == "none":
-            return "k.tags = ''", (), True
+            return _TEXT.format("t.tags = ''"), ()
         pattern = like_pattern(value)
-        return "(k.tags LIKE ? ESCAPE '\\' OR k.tags LIKE ? ESCAPE '\\')", (f"% {pattern} %", f"% {pattern}::%"), True
+        tags = "t.tags LIKE ? ESCAPE '\\' OR t.tags LIKE ? ESCAPE '\\'"
+        return _TEXT.format(tags), (f"% {pattern} %", f"% {pattern}::%")
     if term.field == "type":
         if value.lower() not in CARD_TYPES:
             raise SearchError(f"unknown card type '{value}' (one of {', '.join(CARD_TYPES)})", term.value_column)
-        return "c.card_type = ?", (value.lower(),), False
+        return "c.card_type = ?", (value.lower(),)
     if term.field == "is":
         return _is(value.lower(), term, ctx)
     if term.field == "prop":
@@ -325,12 +335,12 @@ def _compile_term(term: Term, ctx: SearchContext) -> Compiled:
 
 def _is(value: str, term: Term, ctx: SearchContext) -> Compiled:
     if value in _IS:
-        return _IS[value], (), False
+        return _IS[value], ()
     if value == "due":
         end = to_ms(day_start(ctx.today + timedelta(days=1)))
-        return "(c.state > 0 AND c.due < ?)", (end,), False
+        return "(c.state > 0 AND c.due < ?)", (end,)
     if value == "buried":
-        return "COALESCE(c.buried_until > ?, 0)", (ctx.today.isoformat(),), False
+        return "COALESCE(c.buried_until > ?, 0)", (ctx.today.isoformat(),)
     known = ", ".join((*_IS, *_IS_DATED))
     raise SearchError(f"unknown 'is:{value}' (one of {known})", term.value_column)
 
@@ -356,13 +366,13 @@ def _prop(term: Term, ctx: SearchContext) -> Compiled:
     number = _number(raw, value_column, f"prop:{name}")
     studied = "c.state > 0"
     if name in ("lapses", "reps"):
-        return f"c.{name} {op} ?", (number,), False
+        return f"c.{name} {op} ?", (number,)
     if name in ("s", "d"):
         column = "stability" if name == "s" else "difficulty"
-        return f"({studied} AND c.{column} {op} ?)", (number,), False
+        return f"({studied} AND c.{column} {op} ?)", (number,)
     if name == "ivl":
         interval = f"ROUND((c.due - c.last_review) / {DAY_MS}.0)"
-        return f"(c.state IN (2, 3) AND {interval} {op} ?)", (number,), False
+        return f"(c.state IN (2, 3) AND {interval} {op} ?)", (number,)
     if name == "due":
         if number != int(number):
             raise SearchError("prop:due counts whole days from today, e.g. prop:due<=3", value_column)
@@ -383,7 +393,7 @@ def _due(op: str, days: int, ctx: SearchContext) -> Compiled:
         "!=": ("(c.due < ? OR c.due >= ?)", (at, after)),
     }
     sql, params = bounds[op]
-    return f"(c.state > 0 AND {sql})", params, False
+    return f"(c.state > 0 AND {sql})", params
 
 
 def _retrievability(op: str, r: float, ctx: SearchContext) -> Compiled:
@@ -393,12 +403,11 @@ def _retrievability(op: str, r: float, ctx: SearchContext) -> Compiled:
     if r <= 0 or r > 1:  # every studied card's R is in (0, 1]
         below = r > 1  # R < r for every card when r > 1; R > r for every card when r <= 0
         holds = op in ("<", "<=", "!=") if below else op in (">", ">=", "!=")
-        return (studied if holds else "0"), (), False
+        return (studied if holds else "0"), ()
     k = (r ** (-1 / RETRIEVABILITY_DECAY) - 1) / RETRIEVABILITY_FACTOR
     return (
         f"({studied} AND MAX(? - c.last_review, 0) {_FLIPPED[op]} ? * c.stability)",
         (to_ms(ctx.now), k * DAY_MS),
-        False,
     )
 
 
@@ -415,15 +424,13 @@ def _rated(term: Term, ctx: SearchContext) -> Compiled:
             "(c.id IN (SELECT card FROM review_log WHERE day >= ? AND state_before = 0) AND NOT EXISTS "
             "(SELECT 1 FROM review_log r WHERE r.card = c.id AND r.reviewed_at < ?))",
             (since.isoformat(), to_ms(day_start(since))),
-            False,
         )
     if len(parts) == 1:
-        return "c.id IN (SELECT card FROM review_log WHERE day >= ?)", (since.isoformat(),), False
+        return "c.id IN (SELECT card FROM review_log WHERE day >= ?)", (since.isoformat(),)
     if parts[1] not in ("1", "2", "3", "4"):
         column = term.value_column + len(parts[0]) + 1
         raise SearchError("the grade is 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)", column)
     return (
         "c.id IN (SELECT card FROM review_log WHERE day >= ? AND rating = ?)",
         (since.isoformat(), int(parts[1])),
-        False,
     )

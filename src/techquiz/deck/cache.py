@@ -40,10 +40,15 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE TABLE IF NOT EXISTS cards (
     generation INTEGER NOT NULL, position INTEGER NOT NULL, card_id TEXT NOT NULL, card BLOB NOT NULL,
-    question TEXT NOT NULL, answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL,
     PRIMARY KEY (generation, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS cards_by_id ON cards (generation, card_id);
+-- What search reads (deck/searchtext.py), apart from the pickled cards so that a scan of it is small.
+CREATE TABLE IF NOT EXISTS card_text (
+    generation INTEGER NOT NULL, card_id TEXT NOT NULL,
+    question TEXT NOT NULL, answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL,
+    PRIMARY KEY (generation, card_id)
+) WITHOUT ROWID;
 """
 
 
@@ -134,7 +139,8 @@ class DeckCache:
                 conn.execute("PRAGMA synchronous = NORMAL")  # a cache: losing the last entry only costs a parse
                 if conn.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
                     # Another layout (an older techquiz): its entries are of no use, start afresh.
-                    conn.executescript(f"DROP TABLE IF EXISTS cards; DROP TABLE IF EXISTS entries; {_SCHEMA}")
+                    dropped = "".join(f"DROP TABLE IF EXISTS {t};" for t in ("cards", "card_text", "entries"))
+                    conn.executescript(dropped + _SCHEMA)
                     conn.execute(f"PRAGMA user_version = {FORMAT}")
                 else:
                     conn.executescript(_SCHEMA)
@@ -207,6 +213,7 @@ class DeckCache:
             old = conn.execute("SELECT generation FROM entries WHERE path = ?", (key,)).fetchone()
             if old is not None:
                 conn.execute("DELETE FROM cards WHERE generation = ?", old)
+                conn.execute("DELETE FROM card_text WHERE generation = ?", old)
             conn.execute(
                 "INSERT OR REPLACE INTO entries (path, generation, version, size, mtime_ns, digest, header, deck_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -214,11 +221,15 @@ class DeckCache:
             )
             if deck is not None:
                 conn.executemany(
-                    f"INSERT INTO cards (generation, position, card, {INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO cards (generation, position, card_id, card) VALUES (?, ?, ?, ?)",
                     (
-                        (generation, i, pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL), *index_row(deck, card))
+                        (generation, i, card.id, pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL))
                         for i, card in enumerate(deck.cards)
                     ),
+                )
+                conn.executemany(
+                    f"INSERT OR IGNORE INTO card_text (generation, {INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                    ((generation, *index_row(deck, card)) for card in deck.cards),
                 )
             conn.execute("COMMIT")
         except sqlite3.DatabaseError:

@@ -9,6 +9,7 @@ fast as ten.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -122,6 +123,7 @@ class BrowseScreen(Screen[None]):
         self.search: CardSearch | None = None
         self.query_text = query
         self._timer: Timer | None = None
+        self._opening = threading.Lock()  # two searches in a row must not both open the search
 
     @property
     def tq(self) -> TechquizApp:
@@ -180,9 +182,10 @@ class BrowseScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="browse-search")
     def _search(self, query: str, sort: str, descending: bool, keep: int | None) -> None:
         worker = get_current_worker()
-        if self.search is None:  # opened here: indexing decks without a cache entry takes a moment
-            app = self.tq
-            self.search = CardSearch(app.config.store_path, app.library.decks, app.deck_cache, app.config.now)
+        with self._opening:  # opened here: indexing decks without a cache entry takes a moment
+            if self.search is None:
+                app = self.tq
+                self.search = CardSearch(app.config.store_path, app.library.decks, app.deck_cache, app.config.now)
         try:
             ids = self.search.ids(query, sort, descending)
         except SearchError as exc:
