@@ -141,9 +141,9 @@ def test_each_field_compiles_to_its_column() -> None:
     assert where("prop:due=-1") == ("(c.state > 0 AND (c.due >= ? AND c.due < ?))", (start - 86_400_000, start))
     sql, params = where("prop:r<0.8")
     assert "MAX(? - c.last_review, 0) > ? * c.stability" in sql and params[0] == to_ms(NOW)
-    assert where("rated:3") == ("c.id IN (SELECT card FROM review_log WHERE day >= ?)", ("2026-11-29",))
+    assert where("rated:3") == ("+c.id IN (SELECT card FROM review_log WHERE day >= ?)", ("2026-11-29",))
     assert where("rated:1:1") == (
-        "c.id IN (SELECT card FROM review_log WHERE day >= ? AND rating = ?)",
+        "+c.id IN (SELECT card FROM review_log WHERE day >= ? AND rating = ?)",
         ("2026-12-01", 1),
     )
     assert where("introduced:7")[1] == ("2026-11-25", to_ms(day_start(date(2026, 11, 25))))

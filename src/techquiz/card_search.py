@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.request import pathname2url
 
 from techquiz.config import study_day
@@ -64,7 +65,7 @@ def retrievability(stability: float | None, last_review_ms: int | None, now_ms: 
     return float((1 + RETRIEVABILITY_FACTOR * days / stability) ** -RETRIEVABILITY_DECAY)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CardRow:
     """One sub-card as the browse table and `techquiz cards` show it."""
 
@@ -284,35 +285,27 @@ class CardSearch:
                 found.update((row.rowid, row) for row in self._card_rows(cursor))
         return [found[r] for r in rowids if r in found]
 
-    def _card_rows(self, rows: Iterable[tuple[object, ...]]) -> list[CardRow]:
+    def _card_rows(self, rows: Iterable[tuple[Any, ...]]) -> list[CardRow]:
+        # Positional and without per-row lookups: `techquiz cards --json` builds 100,000 of these.
         context = self.context()
         now, today = to_ms(context.now), context.today.isoformat()
+        states = tuple(State)
         out = []
         for (rowid, deck_id, card_id, sub, card_type, state, due, last, stability, difficulty, reps, lapses,
              suspended, buried_until, leech, question, answer, tags) in rows:  # fmt: skip
             reviewed = state in (2, 3) and due is not None and last is not None
             out.append(
                 CardRow(
-                    rowid=rowid,  # type: ignore[arg-type]
-                    deck_id=deck_id,  # type: ignore[arg-type]
-                    card_id=card_id,  # type: ignore[arg-type]
-                    sub=sub,  # type: ignore[arg-type]
-                    card_type=card_type,  # type: ignore[arg-type]
-                    state=State(state),  # type: ignore[arg-type]
-                    due=from_ms(due) if due is not None else None,  # type: ignore[arg-type]
-                    interval=(due - last) / DAY_MS if reviewed else None,  # type: ignore[operator]
-                    stability=stability,  # type: ignore[arg-type]
-                    difficulty=difficulty,  # type: ignore[arg-type]
-                    retrievability=retrievability(stability, last, now) if state else None,  # type: ignore[arg-type]
-                    reps=reps,  # type: ignore[arg-type]
-                    lapses=lapses,  # type: ignore[arg-type]
-                    suspended=bool(suspended),
-                    buried=buried_until is not None and buried_until > today,  # type: ignore[operator]
-                    leech=bool(leech),
-                    tags=tuple(str(tags).split()) if tags else (),
-                    front=front(card_type, sub, question or "", answer or ""),  # type: ignore[arg-type]
+                    rowid, deck_id, card_id, sub, card_type, states[state],
+                    from_ms(due) if due is not None else None,
+                    (due - last) / DAY_MS if reviewed else None,
+                    stability, difficulty,
+                    retrievability(stability, last, now) if state else None,
+                    reps, lapses, bool(suspended), buried_until is not None and buried_until > today, bool(leech),
+                    tuple(tags.split()) if tags else (),
+                    front(card_type, sub, question or "", answer or ""),
                 )
-            )
+            )  # fmt: skip
         return out
 
     def history(self, rowid: int) -> list[Review]:

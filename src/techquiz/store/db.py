@@ -126,7 +126,8 @@ CREATE INDEX cards_queue ON cards (deck_id, state, due, in_deck, suspended, buri
 
 # v4: the undo record of actions on many cards at once (`techquiz cards --suspend`, the browse
 # screen): each card's scheduling columns before the action, and the newest review-log row it had
-# then (an undo leaves alone a card answered since).
+# then (an undo leaves alone a card answered since). The log's day index grows to cover the card,
+# grade and state, so `rated:365` reads a year of the index and never the log rows themselves.
 _V4 = """
 CREATE TABLE card_actions (
     id INTEGER PRIMARY KEY,
@@ -142,6 +143,8 @@ CREATE TABLE card_action_cards (
     buried_until TEXT,
     PRIMARY KEY (action, card)
 ) WITHOUT ROWID;
+DROP INDEX review_log_day;
+CREATE INDEX review_log_day ON review_log (day, card, rating, state_before);
 """
 
 MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
