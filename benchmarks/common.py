@@ -65,3 +65,6 @@ def record(benchmark: str, measured: str, floor: str, ratio: float, budget: str,
 
 
 PY = sys.executable
+# A tmux server of the benchmark's own: sessions of other tmux users (or a second benchmark) on the
+# default server are never killed or typed into, and theirs never disturb ours.
+TMUX = ["tmux", "-L", f"techquiz-bench-{os.getpid()}"]

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import PY, ROOT, record, write_big_deck
+from common import PY, ROOT, TMUX, record, write_big_deck
 
 SESSION = "tq-memory"
 WRAPPER = (
@@ -26,25 +26,25 @@ WRAPPER = (
 
 
 def _screen() -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", SESSION], capture_output=True, text=True).stdout
+    return subprocess.run([*TMUX, "capture-pane", "-p", "-t", SESSION], capture_output=True, text=True).stdout
 
 
 def peak_kb(argv: list[str], env: str, ready: str, keys: list[str], timeout: float = 180) -> int:
     """Run argv in tmux, wait for `ready` on screen, press `keys`, quit, return the peak RSS in KB."""
     with tempfile.NamedTemporaryFile(suffix=".txt", delete=False) as out:
         result = Path(out.name)
-    subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", SESSION], capture_output=True)
     command = f"{env} {PY} -c \"{WRAPPER}\" {result} " + " ".join(argv)
-    subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", command], check=True)
+    subprocess.run([*TMUX, "new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", command], check=True)
     start = time.perf_counter()
     while ready not in _screen():
         if time.perf_counter() - start > timeout:
             raise RuntimeError(f"{ready!r} never appeared:\n{_screen()}")
         time.sleep(0.05)
     for key in keys:
-        subprocess.run(["tmux", "send-keys", "-t", SESSION, key], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", SESSION, key], check=True)
         time.sleep(0.3)
-    subprocess.run(["tmux", "send-keys", "-t", SESSION, "C-q"], check=True)
+    subprocess.run([*TMUX, "send-keys", "-t", SESSION, "C-q"], check=True)
     while not result.read_text().strip():
         time.sleep(0.05)
         if time.perf_counter() - start > timeout:

@@ -16,26 +16,26 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import PY, ROOT, record, write_big_deck
+from common import PY, ROOT, TMUX, record, write_big_deck
 
 SESSION = "tq-bench"
 
 
 def time_to_screen(command: str, marker: str, timeout: float = 30.0) -> float:
-    subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", SESSION], capture_output=True)
     start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", command], check=True)
+    subprocess.run([*TMUX, "new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", command], check=True)
     try:
         while time.perf_counter() - start < timeout:
             screen = subprocess.run(
-                ["tmux", "capture-pane", "-p", "-t", SESSION], capture_output=True, text=True
+                [*TMUX, "capture-pane", "-p", "-t", SESSION], capture_output=True, text=True
             ).stdout
             if marker in screen:
                 return time.perf_counter() - start
             time.sleep(0.005)
         raise RuntimeError(f"{marker!r} never appeared for {command}")
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", SESSION], capture_output=True)
 
 
 def main() -> None:
