@@ -385,3 +385,31 @@ def test_any_text_either_parses_or_says_where_it_fails(query: str) -> None:
         assert 1 <= exc.column <= len(query) + 1
         return
     assert compiled.sql.count("?") == len(compiled.params)
+
+
+# ---- plans: what stays fast at 100,000 cards ------------------------------------------------------
+
+
+def plan(search: CardSearch, query: str, sort: str = "deck", text: bool = False) -> str:
+    sql, params = search._statement(query, "c.id", sort, False, text)
+    with search._conn() as conn:
+        return " / ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+
+
+def test_the_card_table_is_read_in_one_pass(search: CardSearch) -> None:
+    found = plan(search, "is:review prop:s>3")
+    assert found.startswith("SCAN c") and "INDEX" not in found.split(" / ")[0]
+
+
+def test_text_is_matched_by_one_scan_of_the_text_table_not_a_lookup_per_card(search: CardSearch) -> None:
+    found = plan(search, "capital tag:europe")
+    assert "LIST SUBQUERY" in found and "SCAN t" in found
+
+
+def test_shown_rows_join_their_text_by_its_key(search: CardSearch) -> None:
+    assert "SEARCH k USING PRIMARY KEY (generation=? AND card_id=?)" in plan(search, "", "front", text=True)
+
+
+def test_rated_builds_its_card_set_from_the_day_index(search: CardSearch) -> None:
+    found = plan(search, "rated:365:1")
+    assert found.startswith("SCAN c") and "COVERING INDEX review_log_day (day>?)" in found
