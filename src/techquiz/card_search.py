@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.request import pathname2url
 
 from techquiz.config import study_day
-from techquiz.deck.cache import DeckCache
+from techquiz.deck.cache import DeckCache, gc_paused
 from techquiz.deck.model import Deck
 from techquiz.deck.searchtext import INDEX_COLUMNS, front, index_row
 from techquiz.model import State
@@ -149,7 +148,7 @@ class CardSearch:
         self._index_uri: str
         self._keeper: sqlite3.Connection | None = None  # keeps the in-memory index alive
         if cache is not None and all(g is not None for g in generations.values()) and cache.file.exists():
-            self._index_uri = "file:" + pathname2url(str(cache.file.resolve()))
+            self._index_uri = cache.file.resolve().as_uri()
             self._generations = {d: g for d, g in generations.items() if g is not None}
             if self._entries_present():
                 return
@@ -157,7 +156,7 @@ class CardSearch:
 
     # ---- connections ----------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
-        uri = "file:" + pathname2url(str(self.store_path.resolve()))
+        uri = self.store_path.resolve().as_uri()
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                check_same_thread=False)  # fmt: skip
         conn.execute("ATTACH DATABASE ? AS idx", (self._index_uri,))
@@ -261,12 +260,14 @@ class CardSearch:
     def ids(self, query: str | Node, sort: str = "deck", descending: bool = False) -> list[int]:
         """The matching sub-cards' store ids, in order. Raises SearchError for a bad query."""
         sql, params = self._statement(query, "c.id", sort, descending, text=False)
-        with self._conn() as conn:
+        # The cyclic GC paused: 100,000 row tuples would set off full collections, which hold the
+        # interpreter (and so the screen's thread) for tens of milliseconds each.
+        with self._conn() as conn, gc_paused():
             return [row[0] for row in conn.execute(sql, params)]
 
     def rows(self, query: str | Node, sort: str = "deck", descending: bool = False) -> list[CardRow]:
         sql, params = self._statement(query, _ROW_COLUMNS, sort, descending, text=True)
-        with self._conn() as conn:
+        with self._conn() as conn, gc_paused():
             return self._card_rows(conn.execute(sql, params))
 
     def rows_by_id(self, rowids: Sequence[int]) -> list[CardRow]:

@@ -341,8 +341,8 @@ def cards(args: argparse.Namespace, config: Config) -> int:
         search.close()
         conn.close()
     if as_json:
-        # A record a line, each by the C encoder (an indented dump runs the pure-Python one).
-        print("[\n" + ",\n".join(json.dumps(row.to_json(), ensure_ascii=False) for row in rows) + "\n]")
+        # Compact, in one call: the C encoder (an indented dump runs the pure-Python one, 3x slower).
+        print(json.dumps([row.to_json() for row in rows], ensure_ascii=False))
     else:
         print(_cards_table(rows, config))
     return 0
