@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from techquiz.card_search import CardRow, Review
 from techquiz.deck.model import Card, Deck
 from techquiz.srs.scheduler import format_interval
 
 GRADES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+BARS = " ▁▂▃▄▅▆▇█"
 Part = Content | str | tuple[str, str]
 
 
@@ -87,24 +88,30 @@ def history_table(history: list[Review]) -> Content:
     return Content.assemble(*parts)
 
 
+def recall_chart(curve: list[float]) -> Content:
+    """Retrievability from the first review to now, one bar per moment, on a fixed 0-100% scale
+    (a chart scaled to its own range would draw a fall from 100% to 99% as a plunge)."""
+    bars = "".join(BARS[round(min(max(r, 0.0), 1.0) * (len(BARS) - 1))] for r in curve)
+    return Content.assemble(("Recall over time ", "dim"), (bars, "$accent"), (f" {curve[-1]:.0%} now", "dim"))
+
+
 class CardInfo(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="info-card")
-        yield Static(Content.styled("Recall over time", "dim"), id="info-chart-title")
-        yield Sparkline([], id="info-chart")
+        yield Static(id="info-chart")
         yield Static(id="info-history")
 
     def show(self, details: CardDetails | None, now: datetime) -> None:
         card = self.query_one("#info-card", Static)
-        chart = self.query_one("#info-chart", Sparkline)
+        chart = self.query_one("#info-chart", Static)
         if details is None:
             card.update(Content.styled("No card is highlighted.", "dim"))
-            chart.data = []
             self.query_one("#info-history", Static).update("")
             self.set_class(True, "-empty")
             return
         self.set_class(not details.curve, "-empty")
         card.update(describe(details, now))
-        chart.data = details.curve
+        if details.curve:
+            chart.update(recall_chart(details.curve))
         self.query_one("#info-history", Static).update(history_table(details.history))
         self.scroll_home(animate=False)
