@@ -3,6 +3,7 @@ negation split the cards in two (run against a real store and deck cache)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -311,10 +312,28 @@ def test_rows_show_each_sub_card_as_it_is_asked(search: CardSearch) -> None:
     assert rows["nile#c2"].front == "The Nile flows into the [...]."
     assert rows["rome#reverse"].front == "Rome"
     assert rows["paris"].tags == ("world", "europe", "capitals")
-    record = rows["nile#c1"].to_json()
+    records = {f"{r['id']}#{r['sub']}".rstrip("#"): r for r in map(json.loads, search.json_records(""))}
+    record = records["nile#c1"]
     assert record["suspended"] is True and record["state"] == "review" and record["interval"] == 40.0
     assert set(record) >= {"id", "sub", "deck", "type", "state", "due", "interval", "stability", "difficulty",
                            "retrievability", "reps", "lapses", "suspended", "tags", "front"}  # fmt: skip
+
+
+def test_json_records_say_what_the_rows_say(search: CardSearch) -> None:
+    """The JSON of `techquiz cards --json` (built in SQL) and the rows the screens show agree."""
+    rows = search.rows("")
+    records = [json.loads(r) for r in search.json_records("")]
+    assert [(r["id"], r["sub"]) for r in records] == [(row.card_id, row.sub) for row in rows]
+    for row, record in zip(rows, records, strict=True):
+        assert record["deck"] == row.deck_id and record["type"] == row.card_type
+        assert record["front"] == row.front and record["tags"] == list(row.tags)
+        assert record["state"] == ("new", "learning", "review", "relearning")[row.state]
+        assert (record["suspended"], record["buried"], record["leech"]) == (row.suspended, row.buried, row.leech)
+        assert (record["reps"], record["lapses"]) == (row.reps, row.lapses)
+        assert record["due"] == (None if row.due is None else row.due.replace(microsecond=0).isoformat())
+        for name in ("interval", "stability", "difficulty", "retrievability"):
+            value = getattr(row, name)
+            assert record[name] == (None if value is None else pytest.approx(value, abs=0.01)), name
     ids = search.ids("deck:geo")
     assert [row.rowid for row in search.rows_by_id(ids[::-1])] == ids[::-1]
 

@@ -30,6 +30,7 @@ from techquiz.deck.searchtext import INDEX_COLUMNS, front, index_row
 from techquiz.model import State
 from techquiz.search import DAY_MS, Node, SearchContext, compile_where, parse
 from techquiz.srs.scheduler import RETRIEVABILITY_DECAY, RETRIEVABILITY_FACTOR
+from techquiz.stats import ensure_math
 from techquiz.store.db import BUSY_TIMEOUT_MS
 from techquiz.store.timeutil import from_ms, to_ms
 
@@ -55,6 +56,24 @@ _ROW_COLUMNS = (
 )
 _TEXT_JOIN = "idx.card_text k ON k.generation = s.generation AND k.card_id = c.card_id"
 _memory_names = itertools.count(1)
+# `techquiz cards --json`: each record built by SQLite's JSON functions, so 100,000 of them cost no
+# Python objects. The one definition of the record; CardRow holds the same values for screens.
+_ELAPSED_DAYS = f"MAX(? - c.last_review, 0) / {DAY_MS}.0"
+_R = f"pow(1 + {RETRIEVABILITY_FACTOR!r} * {_ELAPSED_DAYS} / c.stability, {-RETRIEVABILITY_DECAY!r})"
+_JSON_RECORD = f"""json_object(
+    'id', c.card_id, 'sub', c.sub, 'deck', c.deck_id, 'type', c.card_type,
+    'state', CASE c.state WHEN 0 THEN 'new' WHEN 1 THEN 'learning' WHEN 2 THEN 'review' ELSE 'relearning' END,
+    'due', strftime('%Y-%m-%dT%H:%M:%S+00:00', c.due / 1000, 'unixepoch'),
+    'interval', CASE WHEN c.state IN (2, 3) THEN round((c.due - c.last_review) / {DAY_MS}.0, 2) END,
+    'stability', round(c.stability, 4), 'difficulty', round(c.difficulty, 4),
+    'retrievability', CASE WHEN c.state > 0 AND c.stability > 0 AND c.last_review IS NOT NULL THEN round({_R}, 4) END,
+    'reps', c.reps, 'lapses', c.lapses,
+    'suspended', json(CASE WHEN c.suspended THEN 'true' ELSE 'false' END),
+    'buried', json(CASE WHEN c.buried_until > ? THEN 'true' ELSE 'false' END),
+    'leech', json(CASE WHEN c.leech THEN 'true' ELSE 'false' END),
+    'tags', json(k.tag_list),
+    'front', CASE WHEN c.card_type = 'cloze' OR c.sub = 'reverse'
+                  THEN techquiz_front(c.card_type, c.sub, k.question, k.answer) ELSE k.question END)"""
 
 
 def retrievability(stability: float | None, last_review_ms: int | None, now_ms: int) -> float | None:
@@ -99,27 +118,6 @@ class CardRow:
             return "buried"
         return ("new", "learning", "review", "relearning")[int(self.state)]
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "id": self.card_id,
-            "sub": self.sub,
-            "deck": self.deck_id,
-            "type": self.card_type,
-            "state": ("new", "learning", "review", "relearning")[int(self.state)],
-            "due": self.due.isoformat() if self.due else None,
-            "interval": None if self.interval is None else round(self.interval, 2),
-            "stability": None if self.stability is None else round(self.stability, 4),
-            "difficulty": None if self.difficulty is None else round(self.difficulty, 4),
-            "retrievability": None if self.retrievability is None else round(self.retrievability, 4),
-            "reps": self.reps,
-            "lapses": self.lapses,
-            "suspended": self.suspended,
-            "buried": self.buried,
-            "leech": self.leech,
-            "tags": list(self.tags),
-            "front": self.front,
-        }
-
 
 @dataclass(frozen=True)
 class Review:
@@ -160,6 +158,8 @@ class CardSearch:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                check_same_thread=False)  # fmt: skip
         conn.execute("ATTACH DATABASE ? AS idx", (self._index_uri,))
+        conn.create_function("techquiz_front", 4, front, deterministic=True)
+        ensure_math(conn)
         conn.execute("CREATE TEMP TABLE search_decks (deck_id TEXT PRIMARY KEY, generation INTEGER NOT NULL)")
         conn.executemany("INSERT INTO temp.search_decks VALUES (?, ?)", self._generations.items())
         with self._lock:
@@ -200,7 +200,8 @@ class CardSearch:
         keeper = sqlite3.connect(self._index_uri, uri=True, isolation_level=None, check_same_thread=False)
         keeper.execute(
             "CREATE TABLE card_text (generation INTEGER NOT NULL, card_id TEXT NOT NULL, question TEXT NOT NULL, "
-            "answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, PRIMARY KEY (generation, card_id)) "
+            "answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, tag_list TEXT NOT NULL, "
+            "PRIMARY KEY (generation, card_id)) "
             "WITHOUT ROWID"
         )
         keeper.execute("CREATE TABLE entries (generation INTEGER PRIMARY KEY)")
@@ -209,7 +210,7 @@ class CardSearch:
             generation = self._generations[deck.id]
             keeper.execute("INSERT INTO entries VALUES (?)", (generation,))
             keeper.executemany(
-                f"INSERT OR IGNORE INTO card_text (generation, {INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT OR IGNORE INTO card_text (generation, {INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 ((generation, *index_row(deck, card)) for card in deck.cards),
             )
         keeper.execute("COMMIT")
@@ -269,6 +270,14 @@ class CardSearch:
         sql, params = self._statement(query, _ROW_COLUMNS, sort, descending, text=True)
         with self._conn() as conn, gc_paused():
             return self._card_rows(conn.execute(sql, params))
+
+    def json_records(self, query: str | Node, sort: str = "deck", descending: bool = False) -> list[str]:
+        """The matching sub-cards as JSON objects (see _JSON_RECORD), one string each."""
+        sql, params = self._statement(query, _JSON_RECORD, sort, descending, text=True)
+        context = self.context()
+        leading = (to_ms(context.now), context.today.isoformat())  # the ? of _JSON_RECORD, before the WHERE's
+        with self._conn() as conn, gc_paused():
+            return [row[0] for row in conn.execute(sql, (*leading, *params))]
 
     def rows_by_id(self, rowids: Sequence[int]) -> list[CardRow]:
         """These sub-cards, in the order given (the rows a screen shows)."""

@@ -34,7 +34,7 @@ STABILITY_LABELS = ("<1d", "1-2d", "2-4d", "4-8d", "8-16d", "16-32d", "1-2mo", "
 RETENTION_PERIODS = (("today", 1), ("last_7_days", 7), ("last_30_days", 30))
 
 
-def _ensure_math(conn: sqlite3.Connection) -> None:
+def ensure_math(conn: sqlite3.Connection) -> None:
     """SQLite's math functions are a compile-time option; supply the ones we use where a build lacks them."""
     try:
         conn.execute("SELECT pow(2, 2), log2(2), floor(1.5)")
@@ -168,7 +168,7 @@ def _cards(conn: sqlite3.Connection, deck_ids: Sequence[str], now: datetime) -> 
     and difficulty buckets and retrievability once (LIMIT -1 keeps SQLite from inlining it, which
     would evaluate the forgetting curve twice); rows are grouped on one integer packing the parts,
     each +1 so 0 means none: much cheaper than grouping on five columns."""
-    _ensure_math(conn)
+    ensure_math(conn)
     studied = "state > 0 AND stability > 0 AND last_review IS NOT NULL"
     marks = ",".join(f":d{i}" for i in range(len(deck_ids)))
     r = (

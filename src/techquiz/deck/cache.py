@@ -46,7 +46,7 @@ CREATE INDEX IF NOT EXISTS cards_by_id ON cards (generation, card_id);
 -- What search reads (deck/searchtext.py), apart from the pickled cards so that a scan of it is small.
 CREATE TABLE IF NOT EXISTS card_text (
     generation INTEGER NOT NULL, card_id TEXT NOT NULL,
-    question TEXT NOT NULL, answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL,
+    question TEXT NOT NULL, answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, tag_list TEXT NOT NULL,
     PRIMARY KEY (generation, card_id)
 ) WITHOUT ROWID;
 """
@@ -231,7 +231,7 @@ class DeckCache:
                     ),
                 )
                 conn.executemany(
-                    f"INSERT OR IGNORE INTO card_text (generation, {INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                    f"INSERT OR IGNORE INTO card_text (generation, {INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     ((generation, *index_row(deck, card)) for card in deck.cards),
                 )
             conn.execute("COMMIT")

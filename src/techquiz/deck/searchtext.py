@@ -6,12 +6,13 @@ and `techquiz cards` read the first lines of the question and the answer from th
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 
 from techquiz.deck import cloze
 from techquiz.deck.model import Card, ClozeCard, Deck
 
-INDEX_COLUMNS = "card_id, question, answer, text, tags"
+INDEX_COLUMNS = "card_id, question, answer, text, tags, tag_list"
 FIELD_SEPARATOR = "\x1f"  # between fields in `text`: a search never matches across two fields
 _NOT_TEXT = {"id", "position", "id_generated", "tags"}
 
@@ -40,12 +41,14 @@ def tag_text(deck: Deck, card: Card) -> str:
     return f" {' '.join(tags)} " if tags else ""
 
 
-def index_row(deck: Deck, card: Card) -> tuple[str, str, str, str, str]:
-    """The values of INDEX_COLUMNS for one card. The question of a cloze card is its raw text: each
-    sub-card blanks its own deletion when shown (see `front`)."""
+def index_row(deck: Deck, card: Card) -> tuple[str, str, str, str, str, str]:
+    """The values of INDEX_COLUMNS for one card (the tags twice: for LIKE, and as a JSON array).
+    The question of a cloze card is its raw text: each sub-card blanks its own deletion when
+    shown (see `front`)."""
     question = card.text if isinstance(card, ClozeCard) else card.prompt("")
     answer = "" if isinstance(card, ClozeCard) else first_line(card.answer_text(""))
-    return card.id, first_line(question), answer, card_text(card), tag_text(deck, card)
+    tags = tag_text(deck, card)
+    return card.id, first_line(question), answer, card_text(card), tags, json.dumps(tags.split(), ensure_ascii=False)
 
 
 def front(card_type: str, sub: str, question: str, answer: str) -> str:
