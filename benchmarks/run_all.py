@@ -1,6 +1,6 @@
 """Run every benchmark in turn; each prints its figures and appends its row to docs/performance.md.
 
-Run: python benchmarks/run_all.py   (needs tmux for the start-up and memory benchmarks; ~10 minutes)
+Run: python benchmarks/run_all.py   (needs tmux for the start-up and memory benchmarks; ~15 minutes)
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["validate_big_deck.py", "answer_path.py", "startup.py", "stats.py", "memory.py"]
+SCRIPTS = ["validate_big_deck.py", "answer_path.py", "startup.py", "stats.py", "memory.py", "search.py"]
 
 
 def main() -> int:
