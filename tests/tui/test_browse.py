@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -260,3 +261,16 @@ async def test_b_from_study_browses_the_deck_of_the_card(make_app: MakeApp) -> N
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StudyScreen)
+
+
+async def test_a_deck_saved_while_browsing_is_searched_as_saved(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_browse(pilot, app)
+        await search(pilot, app, "Lyon")
+        assert status(app) == "0 cards"
+        deck = tmp_path / "decks" / "all.yaml"
+        deck.write_text(ALL_TYPES.replace("back: Paris", "back: Paris (not Lyon)"), encoding="utf-8")
+        app.reload_library()
+        await settle(pilot, app)
+        assert status(app) == "1 card" and len(screen.query_one(CardTable).ids) == 1

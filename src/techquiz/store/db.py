@@ -205,7 +205,10 @@ def _stray_wal(path: Path) -> str | None:
 def integrity_problem(conn: sqlite3.Connection) -> str | None:
     """SQLite's quick_check: None when the store is sound. It reads every page, so it takes time in
     proportion to the store (about 0.6 s for 130 MB here): the app runs it in the background."""
-    result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except UnicodeDecodeError:  # SQLite's error quotes bytes of a damaged page, which Python cannot decode
+        return "integrity check: the file is damaged beyond a readable report"
     return None if result == "ok" else "integrity check: " + " ".join(str(result).replace("***", "").split())
 
 

@@ -131,6 +131,14 @@ class TechquizApp(App[int]):
         for warning in progress.sync_decks(self.conn, self.library.decks):
             self.notify(warning, severity="warning", markup=False, timeout=8)
         self._refresh_home()
+        self._refresh_browse()
+
+    def _refresh_browse(self) -> None:
+        from techquiz.tui.screens.browse import BrowseScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, BrowseScreen):
+                screen.decks_changed()
 
     def _refresh_home(self) -> None:
         from techquiz.tui.screens.home import HomeScreen
@@ -200,6 +208,7 @@ class TechquizApp(App[int]):
                 for deck in reloaded:
                     screen.deck_reloaded(deck)
         self._refresh_home()
+        self._refresh_browse()
         if reloaded:
             names = ", ".join(deck.title for deck in reloaded)
             self.notify(f"Reloaded {names}", markup=False, timeout=3)

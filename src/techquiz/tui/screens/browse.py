@@ -186,14 +186,15 @@ class BrowseScreen(Screen[None]):
             if self.search is None:
                 app = self.tq
                 self.search = CardSearch(app.config.store_path, app.library.decks, app.deck_cache, app.config.now)
+            search = self.search
         try:
-            ids = self.search.ids(query, sort, descending)
+            ids = search.ids(query, sort, descending)
         except SearchError as exc:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, query, exc)
             return
-        except sqlite3.OperationalError:
-            return  # interrupted by a newer search
+        except sqlite3.Error:
+            return  # interrupted by a newer search, or closed as the decks reloaded: a newer one follows
         if not worker.is_cancelled:
             self.app.call_from_thread(self._found, query, ids, keep)
 
@@ -319,12 +320,16 @@ class BrowseScreen(Screen[None]):
         details = self._details(self.query_one(CardTable).current)
         if details is None or details.card is None:
             return
-        edit_card(self.tq, details.card.position)
-        if self.search is not None:  # the deck text changed: index the decks as now loaded
+        edit_card(self.tq, details.card.position)  # the app's reload calls decks_changed
+
+    def decks_changed(self) -> None:
+        """Deck files were reloaded (an edit, a save seen by the watcher): search the decks as now
+        loaded, their text included."""
+        if self.search is not None:
             self.search.interrupt()
             self.search.close()
             self.search = None
-        self._changed(details.row.rowid)
+        self._changed(self.query_one(CardTable).current)
 
     def action_study(self, reschedule: bool) -> None:
         self.tq.start_search_study(self.query_text, reschedule)
