@@ -23,13 +23,17 @@ SESSION = "tq-bench"
 
 def time_to_screen(command: str, marker: str, timeout: float = 30.0) -> float:
     subprocess.run([*TMUX, "kill-session", "-t", SESSION], capture_output=True)
-    start = time.perf_counter()
-    subprocess.run([*TMUX, "new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", command], check=True)
+    for _attempt in range(5):  # the previous session's server may still be exiting: try again
+        start = time.perf_counter()
+        new = [*TMUX, "new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", command]
+        if subprocess.run(new, capture_output=True).returncode == 0:
+            break
+        time.sleep(0.2)
+    else:
+        raise RuntimeError(f"tmux could not start a session for {command}")
     try:
         while time.perf_counter() - start < timeout:
-            screen = subprocess.run(
-                [*TMUX, "capture-pane", "-p", "-t", SESSION], capture_output=True, text=True
-            ).stdout
+            screen = subprocess.run([*TMUX, "capture-pane", "-p", "-t", SESSION], capture_output=True, text=True).stdout
             if marker in screen:
                 return time.perf_counter() - start
             time.sleep(0.005)

@@ -16,6 +16,7 @@ from techquiz.deck.loader import load_deck
 from techquiz.store import db, progress
 
 from .conftest import BUNDLED, REPO
+from .decktext import basic, deck_yaml
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -55,7 +56,7 @@ def test_validate_reports_every_problem_and_exits_1(
 
 
 def test_duplicate_deck_ids_across_files(capsys: pytest.CaptureFixture[str], write_deck: Callable[..., Path]) -> None:
-    body = "format: 1\nid: same\ntitle: X\ncards:\n  - {id: a, front: q, back: b}\n"
+    body = deck_yaml("same", basic("a", "q", "b"))
     first, second = write_deck(body, "a.yaml"), write_deck(body, "b.yaml")
     code, _, err = run(capsys, "validate", str(first.parent))
     assert code == 1
@@ -65,7 +66,7 @@ def test_duplicate_deck_ids_across_files(capsys: pytest.CaptureFixture[str], wri
 def test_decks_json_counts_and_broken(
     capsys: pytest.CaptureFixture[str], write_deck: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_deck("format: 1\nid: mine\ntitle: Mine\ncards:\n  - {id: a, front: q, back: b, reverse: true}\n")
+    write_deck(deck_yaml("mine", basic("a", "q", "b", reverse=True)))
     write_deck("format: 1\nid: broken\n", "broken.yaml")
     code, out, _ = run(capsys, "decks", "--json", "--decks", str(write_deck("x: 1", "ignored.txt").parent))
     assert code == 0
@@ -133,10 +134,10 @@ def test_committed_schema_file_matches_the_validator(capsys: pytest.CaptureFixtu
 def test_cards_added_to_a_studied_deck_are_counted(
     capsys: pytest.CaptureFixture[str], write_deck: Callable[..., Path], isolated_env: Path
 ) -> None:
-    path = write_deck("format: 1\nid: grow\ntitle: Grow\ncards:\n  - {id: a, front: q, back: b}\n")
-    deck = load_deck(path).deck
-    assert deck is not None
-    progress.sync_deck(db.connect(isolated_env / "progress.sqlite3"), deck)  # studied once
+    path = write_deck(deck_yaml("grow", basic("a", "q", "b")))
+    loaded = load_deck(path).deck
+    assert loaded is not None
+    progress.sync_deck(db.connect(isolated_env / "progress.sqlite3"), loaded)  # studied once
     path.write_text(path.read_text() + "  - {id: b, front: q2, back: b2}\n")
     _, out, _ = run(capsys, "decks", "--json", "--decks", str(path.parent))
     grow = next(d for d in json.loads(out)["decks"] if d["id"] == "grow")

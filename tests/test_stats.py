@@ -17,6 +17,7 @@ from techquiz.store import db, progress
 from techquiz.store.timeutil import to_ms
 from techquiz.study import StudySession
 
+from .decktext import basic, deck_yaml
 from .srs.helpers import START, Clock, basic_deck
 
 
@@ -71,6 +72,23 @@ def test_stats_json_cli_has_the_spec_keys(capsys: pytest.CaptureFixture[str]) ->
     assert (START + timedelta(days=1)).date().isoformat() == data["forecast"][1]["date"]
 
 
+def test_stats_json_is_exactly_the_typed_stats(capsys: pytest.CaptureFixture[str]) -> None:
+    """The TypedDicts mypy checks the screen against are the JSON scripts read: no key more or less."""
+    from typing import get_type_hints
+
+    from techquiz import stats
+
+    assert main(["stats", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == set(get_type_hints(stats.Stats))
+    for key, typed in [("cards", stats.CardCounts), ("knowledge", stats.Knowledge), ("heatmap", stats.HeatmapData),
+                       ("distributions", stats.Distributions)]:  # fmt: skip
+        assert set(data[key]) == set(get_type_hints(typed)), key
+    for key, typed in [("retention_table", stats.RetentionRow), ("forecast", stats.ForecastDay),
+                       ("recent_days", stats.HistoryDay), ("decks", stats.DeckSummary)]:  # fmt: skip
+        assert data[key] and all(set(row) == set(get_type_hints(typed)) for row in data[key]), key
+
+
 def test_unknown_deck_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "nope"]) == 1
     err = capsys.readouterr().err
@@ -108,8 +126,7 @@ REVIEWS = [
 
 @pytest.fixture
 def synthetic(tmp_path: Path) -> tuple[Any, Any]:
-    cards = "".join(f"  - {{id: {c}, front: 'q{c[1]}', back: 'a'}}\n" for c in CARDS)
-    (tmp_path / "d.yaml").write_text(f"format: 1\nid: d\ntitle: D\ncards:\n{cards}", encoding="utf-8")
+    (tmp_path / "d.yaml").write_text(deck_yaml("d", *(basic(c, f"q{c[1]}", "a") for c in CARDS)), encoding="utf-8")
     library = load_library([tmp_path])
     conn = db.connect(tmp_path / "data" / "progress.sqlite3")
     progress.sync_decks(conn, library.decks)
@@ -210,3 +227,13 @@ def test_synthetic_hardest_cards_heatmap_and_quizzes(synthetic: tuple[Any, Any])
     assert grid.weeks[-1][0] == 1 and grid.weeks[-2][6] == 2  # Mon Nov 30; Sun Nov 29
     assert (grid.levels[-1][1], grid.levels[-2][6], grid.levels[-1][0], grid.levels[-2][5]) == (4, 3, 2, 0)
     assert [(q["date"], q["score"]) for q in data["quizzes"]] == [("2026-11-30", 0.7)]
+
+
+def test_the_stats_report_aligns_its_retention_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("RETENTION"))
+    table = lines[start : start + 4]
+    assert [line.split()[0] for line in table[1:]] == ["today", "last", "last"]
+    assert len({len(line) for line in table}) == 1  # every row as wide as the header: the columns line up
+    assert all(line.endswith("— (0)") for line in table[1:])  # no reviews yet: a dash, and how many (none)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from techquiz import __version__, commands
+from techquiz.cli_help import HELP
 from techquiz.config import Config
 from techquiz.errors import TechquizError
+from techquiz.tui import launch  # Textual loads only when one of its commands runs
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -45,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"techquiz {__version__}")
-    parser.set_defaults(run=commands.home)
+    parser.set_defaults(run=launch.home)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("study", parents=[common], help="study these decks (default: all) with spaced repetition")
@@ -56,12 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --search: answers of cards not yet due change their schedule (default: a preview)",
     )
-    p.set_defaults(run=commands.study)
+    p.set_defaults(run=launch.study)
 
     p = sub.add_parser("quiz", parents=[common], help="a scored quiz that leaves the schedule untouched")
     p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
     p.add_argument("-n", type=_at_least_one, default=10, metavar="N", help="number of questions (default 10)")
-    p.set_defaults(run=commands.quiz)
+    p.set_defaults(run=launch.quiz)
 
     p = sub.add_parser("stats", parents=[common], help="statistics, as a table or as JSON")
     p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
@@ -110,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", parents=[common], help="restore the progress store from a backup")
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")
     p.set_defaults(run=commands.restore)
+
+    for name, command in sub.choices.items():  # a description and examples under every --help
+        description, examples = HELP[name]
+        command.description = textwrap.fill(description, 78)
+        command.epilog = f"examples:\n{examples}"
+        command.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
 
 
@@ -145,8 +156,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(parser, list(sys.argv[1:] if argv is None else argv))
     try:
         config = Config.from_env(data_dir=getattr(args, "data_dir", None), deck_dirs=getattr(args, "decks", []))
+        for folder in getattr(args, "decks", []):
+            if not Path(folder).expanduser().is_dir():
+                why = "not a folder" if Path(folder).expanduser().exists() else "no such folder"
+                print(f"techquiz: warning: --decks {folder}: {why}; no decks loaded from it", file=sys.stderr)
         run: Run = args.run
-        return run(args, config)
+        code = run(args, config)
+        sys.stdout.flush()  # here, so a closed pipe is noticed below and not at exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`techquiz stats | head -1`): what it wanted it got. Quiet, like cat;
+        # stdout goes to devnull so the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except TechquizError as exc:
         print(f"techquiz: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from techquiz.config import Config
 from techquiz.deck.cache import DeckCache
@@ -16,6 +17,7 @@ from techquiz.errors import UserError
 
 if TYPE_CHECKING:
     from techquiz.card_search import CardRow
+    from techquiz.stats import Stats
 
 
 def validate(args: argparse.Namespace, config: Config) -> int:
@@ -80,7 +82,10 @@ def new(args: argparse.Namespace, config: Config) -> int:
     path = Path(args.path)
     from techquiz.authoring.starter import new_deck
 
+    folder_existed = path.parent.is_dir()
     new_deck(path, config)
+    if not folder_existed:
+        print(f"Created the folder {path.parent}")
     print(f"Wrote {path}: a starter deck with one card of each type.")
     print(f"Edit it, then: techquiz validate {path} && techquiz study {path}")
     return 0
@@ -97,9 +102,13 @@ def draft(args: argparse.Namespace, config: Config) -> int:
 
     if not article_path.is_file():
         raise UserError(f"{article_path}: no such file")
+    _refuse_non_article(article_path)
     raw, problem = read_deck_text(article_path)  # the same size limit and UTF-8 check as a deck
     if raw is None:
         raise UserError(str(problem))
+    if re.search(r"(?m)^format:\s*\d+\s*$", raw[:4000]):  # a deck saved as .txt
+        raise UserError(f"{article_path} is a deck, not an article; draft reads plain text (check a deck with: "
+                        f"techquiz validate {article_path})")  # fmt: skip
     text, _ = strip_controls(raw.replace("\r\n", "\n").replace("\r", "\n"))
     article = read_article(text)
     cards = draft_cards(article)
@@ -118,11 +127,32 @@ def draft(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _refuse_non_article(path: Path) -> None:
+    """A deck file or a binary file is a mistake for `draft`: say which, rather than draft from it."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        raise UserError(f"{path} is a YAML file; draft reads a plain-text article (check a deck with: "
+                        f"techquiz validate {path})")  # fmt: skip
+    try:
+        with path.open("rb") as file:
+            head = file.read(8192)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
+    if b"\0" in head:
+        raise UserError(f"{path} is a binary file, not a plain-text article (save it as .txt first)")
+
+
 def schema(args: argparse.Namespace, config: Config) -> int:
     from techquiz.deck.schema import json_schema
 
     print(json.dumps(json_schema(), indent=2))
     return 0
+
+
+class BrokenFile(TypedDict):
+    """A deck file that could not be loaded, in `techquiz decks --json`: where, and every error."""
+
+    path: str
+    errors: list[str]
 
 
 def decks(args: argparse.Namespace, config: Config) -> int:
@@ -131,7 +161,7 @@ def decks(args: argparse.Namespace, config: Config) -> int:
 
     library = load_library(config.deck_dirs, cache=DeckCache(config.cache_dir / "decks", _say_first_parse))
     rows = deck_overview(config, library)
-    broken = [{"path": str(r.path), "errors": [str(p) for p in r.errors]} for r in library.broken]
+    broken = [BrokenFile(path=str(r.path), errors=[str(p) for p in r.errors]) for r in library.broken]
     if as_json:
         print(json.dumps({"decks": rows, "broken": broken}, indent=2, ensure_ascii=False))
         return 0
@@ -168,7 +198,7 @@ def _say_first_parse(path: Path, size: int) -> None:
           file=sys.stderr, flush=True)  # fmt: skip
 
 
-def _library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
+def library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
     """The library with any deck files named on the command line, and the decks the refs name."""
     files = [Path(r) for r in refs if Path(r).suffix in (".yaml", ".yml") or Path(r).is_file()]
     library = load_library(config.deck_dirs, files, DeckCache(config.cache_dir / "decks", _say_first_parse))
@@ -191,7 +221,7 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     from techquiz.stats import collect
     from techquiz.store import db
 
-    library, chosen = _library_for(config, refs)
+    library, chosen = library_for(config, refs)
     from techquiz.store.progress import sync_decks
 
     conn = db.connect(config.store_path, check=False)
@@ -207,32 +237,27 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
-
-
-def _stats_report(data: dict[str, Any]) -> str:
+def _stats_report(data: Stats) -> str:
     """`techquiz stats` for people: the screen's numbers as plain-text tables."""
+    from techquiz.stats import pct, retention_cells
+
     c, k = data["cards"], data["knowledge"]
     lines = [
         f"Today ({data['today']}): {data['reviews_today']} reviews, {data['time_today_seconds'] // 60} min, "
         f"{data['due_today']} due. Streak {data['streak_days']} day(s), longest {data['longest_streak_days']}.",
         f"Knowledge: about {k['estimated_recalled_now']:g} of {k['cards_studied']} studied cards recallable now "
-        f"(average retrievability {_pct(k['average_retrievability'])}).",
+        f"(average retrievability {pct(k['average_retrievability'])}).",
         "",
-        f"{'RETENTION':<10}{'YOUNG':>14}{'MATURE':>14}{'ALL':>14}",
+        f"{'RETENTION':<13}{'YOUNG':>14}{'MATURE':>14}{'ALL':>14}",
     ]
     for row in data["retention_table"]:
-        cells = "".join(
-            f"{_pct(row[x]) + ' (' + str(row[x + '_reviews']) + ')':>14}" for x in ("young", "mature", "all")
-        )
-        lines.append(f"{row['period'].replace('_', ' '):<10}{cells}")
+        cells = "".join(f"{cell:>14}" for cell in retention_cells(row))
+        lines.append(f"{row['period'].replace('_', ' '):<13}{cells}")  # 'last 30 days' fits
     lines += [
         "",
         "CARDS  "
-        + ", ".join(
-            f"{c[x]} {x}" for x in ("total", "new", "learning", "young", "mature", "relearning", "suspended", "leeches")
-        ),
+        + f"{c['total']} total, {c['new']} new, {c['learning']} learning, {c['young']} young, {c['mature']} mature, "
+        f"{c['relearning']} relearning, {c['suspended']} suspended, {c['leeches']} leeches",
         "DUE    " + ", ".join(f"{f['date'][5:]} {f['due']}" for f in data["forecast"][:7]) + " (next 7 days)",
         "LAST 7 DAYS  " + ", ".join(f"{d['date'][5:]} {d['reviews']}" for d in data["recent_days"][-7:]),
     ]
@@ -252,53 +277,6 @@ def _stats_report(data: dict[str, Any]) -> str:
     lines += ["", f"{'DECK':<{width}}  {'CARDS':>5}  {'NEW':>5}  {'DUE':>5}"]
     lines += [f"{d['id']:<{width}}  {d['cards']:>5}  {d['new']:>5}  {d['due_today']:>5}" for d in data["decks"]]
     return "\n".join(lines)
-
-
-def home(args: argparse.Namespace, config: Config) -> int:
-    return _tui(config, "home", [], 10)
-
-
-def study(args: argparse.Namespace, config: Config) -> int:
-    search: str | None = args.search
-    if args.reschedule and search is None:
-        raise UserError("--reschedule goes with --search (a search's cards not yet due are otherwise a preview)")
-    if search is not None:
-        from techquiz.search import SearchError, parse
-
-        try:
-            parse(search)  # a mistake is one line here, before the screen is taken
-        except SearchError as exc:
-            raise UserError(f"search {search!r}: {exc}") from None
-    return _tui(config, "study", args.deck_refs, 10, search, args.reschedule)
-
-
-def quiz(args: argparse.Namespace, config: Config) -> int:
-    return _tui(config, "quiz", args.deck_refs, args.n)
-
-
-def _tui(
-    config: Config, mode: str, refs: list[str], quiz_size: int, search: str | None = None, reschedule: bool = False
-) -> int:
-    library, chosen = _library_for(config, refs)
-    from techquiz.store.db import StoreError
-    from techquiz.tui.app import TechquizApp
-
-    if search is not None and refs:  # the search, within the decks named
-        from techquiz.search import deck_term
-
-        search = f"({search}) ({' or '.join(deck_term(d.id) for d in chosen)})"
-    refs_chosen = tuple(d.id for d in chosen) if refs else ()
-    app = TechquizApp(config, mode, refs_chosen, quiz_size, library, search=search, reschedule=reschedule)  # type: ignore[arg-type]
-    app.run()
-    if app.crash is not None:
-        error, log = app.crash
-        if isinstance(error, StoreError):  # expected failures (disk full, damaged store): their own line
-            print(f"techquiz: {error}", file=sys.stderr)
-        else:
-            print(f"techquiz: unexpected error: {error!r}. Your answers so far are saved. Details are in {log}",
-                  file=sys.stderr)  # fmt: skip
-        return 1
-    return app.return_code or 0
 
 
 def cards(args: argparse.Namespace, config: Config) -> int:

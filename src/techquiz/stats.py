@@ -13,14 +13,14 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Literal, TypedDict
 
 from techquiz.config import day_start, study_day
 from techquiz.deck.discovery import Library
 from techquiz.deck.model import CardKey
 from techquiz.model import MATURE_DAYS
 from techquiz.srs.scheduler import RETRIEVABILITY_DECAY, RETRIEVABILITY_FACTOR
-from techquiz.store.overview import deck_counts
+from techquiz.store.overview import DeckCounts, deck_counts
 from techquiz.store.timeutil import to_ms
 
 FORECAST_DAYS = 30
@@ -32,6 +32,148 @@ DAY_MS = 86_400_000
 # Stability buckets double in width: <1d, 1-2d, 2-4d ... (log2 of the stability, in days).
 STABILITY_LABELS = ("<1d", "1-2d", "2-4d", "4-8d", "8-16d", "16-32d", "1-2mo", "2-4mo", "4-8mo", ">8mo")
 RETENTION_PERIODS = (("today", 1), ("last_7_days", 7), ("last_30_days", 30))
+
+# ---- the data, as `stats --json` writes it and the stats screen reads it --------------------------
+
+RatingName = Literal["again", "hard", "good", "easy"]
+RATINGS: tuple[RatingName, ...] = ("again", "hard", "good", "easy")
+
+
+class HistoryDay(TypedDict):
+    date: str
+    reviews: int
+    again: int
+    hard: int
+    good: int
+    easy: int
+    new: int
+    seconds: int
+
+
+class RetentionRow(TypedDict):
+    """True retention over one period: the share of review answers that were not Again, and how many."""
+
+    period: str  # today, last_7_days, last_30_days
+    young: float | None
+    young_reviews: int
+    mature: float | None
+    mature_reviews: int
+    all: float | None
+    all_reviews: int
+
+
+class CardCounts(TypedDict):
+    total: int
+    new: int
+    learning: int
+    review: int
+    young: int
+    mature: int
+    relearning: int
+    suspended: int
+    leeches: int
+
+
+class Bucket(TypedDict):
+    label: str
+    cards: int
+
+
+class Distributions(TypedDict):
+    stability: list[Bucket]
+    difficulty: list[Bucket]
+    retrievability: list[Bucket]
+
+
+class Knowledge(TypedDict):
+    cards_studied: int
+    estimated_recalled_now: float
+    average_retrievability: float | None
+
+
+class ForecastDay(TypedDict):
+    date: str
+    due: int
+
+
+class HeatmapData(TypedDict):
+    start: str
+    weeks: list[list[int | None]]
+    levels: list[list[int | None]]
+
+
+class HardCard(TypedDict):
+    deck: str
+    card: str
+    sub: str
+    lapses: int
+    leech: bool
+    suspended: bool
+    text: str
+
+
+class QuizResult(TypedDict):
+    taken_at: str
+    date: str
+    decks: list[str]
+    questions: int
+    correct: int
+    score: float | None
+
+
+class DeckSummary(TypedDict):
+    id: str
+    title: str
+    cards: int
+    new: int
+    due_today: int
+
+
+class Stats(TypedDict):
+    """Everything the stats screen shows; `techquiz stats --json` prints exactly this (docs/stats.md)."""
+
+    generated_at: str
+    today: str
+    cards: CardCounts
+    due_today: int
+    reviews_today: int
+    time_today_seconds: int
+    streak_days: int
+    longest_streak_days: int
+    retention: dict[str, float | None]
+    retention_table: list[RetentionRow]
+    forecast: list[ForecastDay]
+    history: list[HistoryDay]
+    recent_days: list[HistoryDay]
+    heatmap: HeatmapData
+    distributions: Distributions
+    knowledge: Knowledge
+    hardest: list[HardCard]
+    decks: list[DeckSummary]
+    quizzes: list[QuizResult]
+
+
+class _CardFigures(TypedDict):
+    cards: CardCounts
+    distributions: Distributions
+    knowledge: Knowledge
+
+
+# ---- formatting shared by `techquiz stats` and the stats screen -----------------------------------
+
+
+def pct(value: float | None) -> str:
+    """A share as a whole percentage; a dash when there was nothing to count."""
+    return "—" if value is None else f"{value:.0%}"
+
+
+def retention_cells(row: RetentionRow) -> tuple[str, str, str]:
+    """Young, mature and all as `92% (130)`: the share, then how many review answers it is of."""
+    return (
+        f"{pct(row['young'])} ({row['young_reviews']})",
+        f"{pct(row['mature'])} ({row['mature_reviews']})",
+        f"{pct(row['all'])} ({row['all_reviews']})",
+    )
 
 
 def ensure_math(conn: sqlite3.Connection) -> None:
@@ -51,7 +193,7 @@ def _in(deck_ids: Sequence[str]) -> str:
 # ---- day-level figures ---------------------------------------------------------------------------
 
 
-def _history(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> list[dict[str, Any]]:
+def _history(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> list[HistoryDay]:
     rows = conn.execute(
         "SELECT day, SUM(reviews), SUM(again), SUM(hard), SUM(good), SUM(easy), SUM(new_cards), "
         f"SUM(duration_ms) FROM review_days WHERE deck_id {_in(deck_ids)} GROUP BY day HAVING SUM(reviews) > 0 "
@@ -59,7 +201,7 @@ def _history(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> list[dict[str
         list(deck_ids),
     )
     return [
-        {"date": d, "reviews": n, "again": a, "hard": h, "good": g, "easy": e, "new": new, "seconds": round(ms / 1000)}
+        HistoryDay(date=d, reviews=n, again=a, hard=h, good=g, easy=e, new=new, seconds=round(ms / 1000))
         for d, n, a, h, g, e, new, ms in rows
     ]
 
@@ -68,9 +210,9 @@ def _share(passed: int, total: int) -> float | None:
     return None if not total else round(passed / total, 4)
 
 
-def _retention_table(conn: sqlite3.Connection, deck_ids: Sequence[str], today: date) -> list[dict[str, Any]]:
+def _retention_table(conn: sqlite3.Connection, deck_ids: Sequence[str], today: date) -> list[RetentionRow]:
     """True retention (review answers that were not Again), young vs mature, over each period."""
-    out = []
+    out: list[RetentionRow] = []
     for period, days in RETENTION_PERIODS:
         since = (today - timedelta(days=days - 1)).isoformat()
         young, young_passed, mature, mature_passed = (
@@ -82,15 +224,15 @@ def _retention_table(conn: sqlite3.Connection, deck_ids: Sequence[str], today: d
             ).fetchone()
         )
         out.append(
-            {
-                "period": period,
-                "young": _share(young_passed, young),
-                "young_reviews": young,
-                "mature": _share(mature_passed, mature),
-                "mature_reviews": mature,
-                "all": _share(young_passed + mature_passed, young + mature),
-                "all_reviews": young + mature,
-            }
+            RetentionRow(
+                period=period,
+                young=_share(young_passed, young),
+                young_reviews=young,
+                mature=_share(mature_passed, mature),
+                mature_reviews=mature,
+                all=_share(young_passed + mature_passed, young + mature),
+                all_reviews=young + mature,
+            )
         )
     return out
 
@@ -126,7 +268,7 @@ class Heatmap:
     levels: list[list[int | None]]  # 0 (no reviews) .. 4 (busiest quarter), None after today
 
 
-def heatmap(history: Sequence[dict[str, Any]], today: date, weeks: int = HEATMAP_WEEKS) -> Heatmap:
+def heatmap(history: Sequence[HistoryDay], today: date, weeks: int = HEATMAP_WEEKS) -> Heatmap:
     counts = {h["date"]: h["reviews"] for h in history}
     start = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
     grid: list[list[int | None]] = []
@@ -146,14 +288,14 @@ def heatmap(history: Sequence[dict[str, Any]], today: date, weeks: int = HEATMAP
     return Heatmap(start, grid, [[level(c) for c in column] for column in grid])
 
 
-def recent_days(history: Sequence[dict[str, Any]], today: date, days: int = RECENT_DAYS) -> list[dict[str, Any]]:
+def recent_days(history: Sequence[HistoryDay], today: date, days: int = RECENT_DAYS) -> list[HistoryDay]:
     """The last `days` days, oldest first, with zeros on days without reviews."""
     by_day = {h["date"]: h for h in history}
-    empty = {"reviews": 0, "again": 0, "hard": 0, "good": 0, "easy": 0, "new": 0, "seconds": 0}
-    out = []
+    out: list[HistoryDay] = []
     for i in range(days - 1, -1, -1):
         day = (today - timedelta(days=i)).isoformat()
-        out.append({**empty, **by_day.get(day, {}), "date": day})
+        empty = HistoryDay(date=day, reviews=0, again=0, hard=0, good=0, easy=0, new=0, seconds=0)
+        out.append(by_day.get(day, empty))
     return out
 
 
@@ -163,7 +305,7 @@ def recent_days(history: Sequence[dict[str, Any]], today: date, days: int = RECE
 KINDS = ("new", "learning", "review", "relearning", "suspended")  # by state; suspended first; review splits by age
 
 
-def _cards(conn: sqlite3.Connection, deck_ids: Sequence[str], now: datetime) -> dict[str, Any]:
+def _cards(conn: sqlite3.Connection, deck_ids: Sequence[str], now: datetime) -> _CardFigures:
     """One scan of the card table. The inner query works out each card's kind, maturity, stability
     and difficulty buckets and retrievability once (LIMIT -1 keeps SQLite from inlining it, which
     would evaluate the forgetting curve twice); rows are grouped on one integer packing the parts,
@@ -213,32 +355,32 @@ def _cards(conn: sqlite3.Connection, deck_ids: Sequence[str], now: datetime) -> 
             knowledge += r_sum or 0.0
     total = sum(kinds[k] for k in KINDS)
     known = sum(recall)
-    return {
-        "cards": {
-            "total": total,
-            "new": kinds["new"],
-            "learning": kinds["learning"],
-            "review": kinds["review"],
-            "young": kinds["young"],
-            "mature": kinds["mature"],
-            "relearning": kinds["relearning"],
-            "suspended": kinds["suspended"],
-            "leeches": leeches,
-        },
-        "distributions": {
-            "stability": [{"label": label, "cards": n} for label, n in zip(STABILITY_LABELS, stability, strict=True)],
-            "difficulty": [{"label": f"{i + 1}", "cards": n} for i, n in enumerate(difficulty)],
-            "retrievability": [{"label": f"{i * 10}%+", "cards": n} for i, n in enumerate(recall)],
-        },
-        "knowledge": {
-            "cards_studied": known,
-            "estimated_recalled_now": round(knowledge, 1),
-            "average_retrievability": None if not known else round(knowledge / known, 4),
-        },
-    }
+    return _CardFigures(
+        cards=CardCounts(
+            total=total,
+            new=kinds["new"],
+            learning=kinds["learning"],
+            review=kinds["review"],
+            young=kinds["young"],
+            mature=kinds["mature"],
+            relearning=kinds["relearning"],
+            suspended=kinds["suspended"],
+            leeches=leeches,
+        ),
+        distributions=Distributions(
+            stability=[Bucket(label=label, cards=n) for label, n in zip(STABILITY_LABELS, stability, strict=True)],
+            difficulty=[Bucket(label=f"{i + 1}", cards=n) for i, n in enumerate(difficulty)],
+            retrievability=[Bucket(label=f"{i * 10}%+", cards=n) for i, n in enumerate(recall)],
+        ),
+        knowledge=Knowledge(
+            cards_studied=known,
+            estimated_recalled_now=round(knowledge, 1),
+            average_retrievability=None if not known else round(knowledge / known, 4),
+        ),
+    )
 
 
-def _forecast(conn: sqlite3.Connection, deck_ids: Sequence[str], today: date) -> list[dict[str, Any]]:
+def _forecast(conn: sqlite3.Connection, deck_ids: Sequence[str], today: date) -> list[ForecastDay]:
     start = to_ms(day_start(today))
     end = to_ms(day_start(today + timedelta(days=FORECAST_DAYS)))
     counts = dict(
@@ -248,12 +390,13 @@ def _forecast(conn: sqlite3.Connection, deck_ids: Sequence[str], today: date) ->
             [start, *deck_ids, end],
         ).fetchall()
     )
-    return [{"date": (today + timedelta(days=i)).isoformat(), "due": counts.get(i, 0)} for i in range(FORECAST_DAYS)]
+    days = (today + timedelta(days=i) for i in range(FORECAST_DAYS))
+    return [ForecastDay(date=day.isoformat(), due=counts.get(i, 0)) for i, day in enumerate(days)]
 
 
-def _hardest(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str]) -> list[dict[str, Any]]:
+def _hardest(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str]) -> list[HardCard]:
     decks = {deck.id: deck for deck in library.decks if deck.id in set(deck_ids)}
-    out = []
+    out: list[HardCard] = []
     for deck_id, card_id, sub, lapses, leech, suspended in conn.execute(
         "SELECT deck_id, card_id, sub, lapses, leech, suspended FROM cards INDEXED BY cards_lapses "
         f"WHERE lapses > 0 AND in_deck = 1 AND deck_id {_in(deck_ids)} ORDER BY lapses DESC, id DESC LIMIT {HARDEST}",
@@ -262,40 +405,44 @@ def _hardest(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str]
         deck = decks.get(deck_id)
         card = deck.card_for(CardKey(deck_id, card_id, sub)) if deck is not None else None
         out.append(
-            {
-                "deck": deck_id,
-                "card": card_id,
-                "sub": sub,
-                "lapses": lapses,
-                "leech": bool(leech),
-                "suspended": bool(suspended),
-                "text": card.prompt(sub) if card is not None else "",
-            }
+            HardCard(
+                deck=deck_id,
+                card=card_id,
+                sub=sub,
+                lapses=lapses,
+                leech=bool(leech),
+                suspended=bool(suspended),
+                text=card.prompt(sub) if card is not None else "",
+            )
         )
     return out
 
 
-def _quizzes(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> list[dict[str, Any]]:
+def _quizzes(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> list[QuizResult]:
     wanted = set(deck_ids)
-    out = []
+    out: list[QuizResult] = []
     for taken_at, day, decks, questions, correct in conn.execute(
         "SELECT taken_at, day, decks, questions, correct FROM quiz_results ORDER BY taken_at"
     ):
         if set(decks.split(",")) & wanted:
             out.append(
-                {
-                    "taken_at": datetime.fromtimestamp(taken_at / 1000).astimezone().isoformat(),
-                    "date": day,
-                    "decks": decks.split(","),
-                    "questions": questions,
-                    "correct": correct,
-                    "score": round(correct / questions, 4) if questions else None,
-                }
+                QuizResult(
+                    taken_at=datetime.fromtimestamp(taken_at / 1000).astimezone().isoformat(),
+                    date=day,
+                    decks=decks.split(","),
+                    questions=questions,
+                    correct=correct,
+                    score=round(correct / questions, 4) if questions else None,
+                )
             )
     return out
 
 
-def collect(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str], now: datetime) -> dict[str, Any]:
+def _deck_summary(row: DeckCounts) -> DeckSummary:
+    return DeckSummary(id=row["id"], title=row["title"], cards=row["cards"], new=row["new"], due_today=row["due_today"])
+
+
+def collect(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str], now: datetime) -> Stats:
     """Everything the stats screen shows, as plain JSON-ready data."""
     today = study_day(now)
     history = _history(conn, deck_ids)
@@ -306,27 +453,24 @@ def collect(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str],
     forecast = _forecast(conn, deck_ids, today)
     grid = heatmap(history, today)
     chosen = Library(tuple(d for d in library.decks if d.id in set(deck_ids)), ())
-    return {
-        "generated_at": now.isoformat(),
-        "today": today.isoformat(),
-        "cards": cards["cards"],
-        "due_today": forecast[0]["due"],  # overdue cards count on day one
-        "reviews_today": today_row["reviews"] if today_row else 0,
-        "time_today_seconds": today_row["seconds"] if today_row else 0,
-        "streak_days": streak(days, today),
-        "longest_streak_days": longest_streak(days),
-        "retention": {row["period"]: row["all"] for row in table},
-        "retention_table": table,
-        "forecast": forecast,
-        "history": history,
-        "recent_days": recent_days(history, today),
-        "heatmap": {"start": grid.start.isoformat(), "weeks": grid.weeks, "levels": grid.levels},
-        "distributions": cards["distributions"],
-        "knowledge": cards["knowledge"],
-        "hardest": _hardest(conn, library, deck_ids),
-        "decks": [
-            {"id": r["id"], "title": r["title"], "cards": r["cards"], "new": r["new"], "due_today": r["due_today"]}
-            for r in deck_counts(conn, chosen, now)
-        ],
-        "quizzes": _quizzes(conn, deck_ids),
-    }
+    return Stats(
+        generated_at=now.isoformat(),
+        today=today.isoformat(),
+        cards=cards["cards"],
+        due_today=forecast[0]["due"],  # overdue cards count on day one
+        reviews_today=today_row["reviews"] if today_row else 0,
+        time_today_seconds=today_row["seconds"] if today_row else 0,
+        streak_days=streak(days, today),
+        longest_streak_days=longest_streak(days),
+        retention={row["period"]: row["all"] for row in table},
+        retention_table=table,
+        forecast=forecast,
+        history=history,
+        recent_days=recent_days(history, today),
+        heatmap=HeatmapData(start=grid.start.isoformat(), weeks=grid.weeks, levels=grid.levels),
+        distributions=cards["distributions"],
+        knowledge=cards["knowledge"],
+        hardest=_hardest(conn, library, deck_ids),
+        decks=[_deck_summary(r) for r in deck_counts(conn, chosen, now)],
+        quizzes=_quizzes(conn, deck_ids),
+    )

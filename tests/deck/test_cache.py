@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -11,16 +13,17 @@ from techquiz.deck import cache as cache_module
 from techquiz.deck import loader
 from techquiz.deck.cache import CachedDeck, DeckCache
 from techquiz.deck.loader import load_deck
+from techquiz.deck.model import Deck
 
-DECK = """\
-format: 1
-id: c
-title: Cached
-cards:
-  - {id: a, front: q, back: b}
-  - {id: z, type: cloze, text: "{{c1::one}} and {{c2::two}}"}
-  - {front: no id, back: warned}
-"""
+from ..decktext import basic, choice, cloze, deck_yaml, order, truefalse, typed
+
+DECK = deck_yaml(
+    "c",
+    basic("a", "q", "b"),
+    cloze("z", "{{c1::one}} and {{c2::two}}"),
+    basic(None, "no id", "warned"),
+    title="Cached",
+)
 
 
 def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,7 +49,6 @@ def test_unchanged_deck_comes_from_the_cache_with_its_cards_on_first_use(
     assert again.problems == parsed.problems  # the warning about the card without an id too
     assert (deck.id, deck.title, deck.settings, deck.path) == ("c", "Cached", parsed.deck.settings, path)
     assert deck.subcard_count == 4 and deck.fingerprint == parsed.deck.fingerprint
-    assert "cards" not in deck.__dict__  # nothing built yet for the home screen
     assert deck.cards == parsed.deck.cards and deck.subcards() == parsed.deck.subcards()
 
 
@@ -61,14 +63,14 @@ def test_a_touched_file_is_checked_by_content_and_an_edited_one_parsed(
     with monkeypatch.context() as patch:
         no_parsing(patch)
         assert cache.load(path).deck is not None
-    path.write_text(DECK.replace("front: q", "front: edited question"), encoding="utf-8")
+    path.write_text(DECK.replace('"front": "q"', '"front": "edited question"'), encoding="utf-8")
     deck = cache.load(path).deck
     assert deck is not None and deck.cards[0].prompt() == "edited question"
 
 
 def test_invalid_decks_are_cached_with_their_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("format: 1\nid: bad\ntitle: Bad\ncards:\n  - {id: a, front: q}\n", encoding="utf-8")
+    path.write_text(deck_yaml("bad", {"id": "a", "front": "q"}), encoding="utf-8")
     cache = DeckCache(tmp_path / "cache")
     first = cache.load(path)
     no_parsing(monkeypatch)
@@ -95,12 +97,107 @@ def test_a_session_fetches_only_the_cards_it_shows(tmp_path: Path, monkeypatch: 
     path = tmp_path / "c.yaml"
     path.write_text(DECK, encoding="utf-8")
     DeckCache(tmp_path / "cache").load(path)
-    deck = DeckCache(tmp_path / "cache").load(path).deck
-    assert isinstance(deck, CachedDeck)
-    card = deck.card("z")
+    cache = DeckCache(tmp_path / "cache")
+    cached = cache.load(path).deck
+    assert isinstance(cached, CachedDeck)
+    no_parsing(monkeypatch)
+    monkeypatch.setattr(cache, "all_cards", lambda *a: pytest.fail("built every card of the deck"))
+    card = cached.card("z")
     assert card is not None and card.subs() == ("c1", "c2")
-    assert deck.card("missing") is None
-    assert "cards" not in deck.__dict__  # the rest of the deck was never built
+    assert cached.card("missing") is None
+
+
+EVERY_FIELD = deck_yaml(
+    "every-field",
+    basic("b", "front", "back", reverse=True, tags=["t1", "t2"], hint="h", explain="e", source="s"),
+    cloze("c", "In {{c1::2019}}, {{c2::9}} centres."),
+    choice("m", "Pick", ["x", "y", "z"], "y"),
+    {"id": "m2", "type": "choice", "question": "Both?", "choices": ["x", "y"], "answers": ["x", "y"]},
+    typed("t", "Type it", "ünïcode", accept=["unicode"]),
+    truefalse("f", "False?", False),
+    order("o", "In order", ["one", "two", "three"]),
+    title="Every field: ünïcode",
+    description="A deck with every field set",
+    source={"publisher": "P", "title": "T", "date": "2024-12-28", "url": "https://example.org"},
+    tags=["deck-tag"],
+    settings={"new_per_day": 5, "reviews_per_day": 50, "desired_retention": 0.85},
+)
+
+
+def test_every_card_type_and_deck_field_comes_back_from_the_cache_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "every.yaml"
+    path.write_text(EVERY_FIELD, encoding="utf-8")
+    DeckCache(tmp_path / "cache").load(path)
+    parsed = load_deck(path).deck
+    no_parsing(monkeypatch)
+    cached = DeckCache(tmp_path / "cache").load(path).deck
+    assert isinstance(cached, CachedDeck) and parsed is not None
+    for field in fields(Deck):
+        assert getattr(cached, field.name) == getattr(parsed, field.name), field.name
+    assert cached.card("t") == parsed.card("t") and cached.card("o") == parsed.card("o")
+
+
+def _cache_rows(tmp_path: Path, sql: str, *params: object) -> None:
+    conn = sqlite3.connect(tmp_path / "cache" / "decks.sqlite3")
+    with conn:
+        conn.execute(sql, params)
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        'UPDATE entries SET header = \'{"problems": [[1, 2]], "deck": null}\'',  # wrong shape
+        "UPDATE entries SET header = 'not json at all'",
+        "UPDATE entries SET header = CAST(X'80049500' AS TEXT)",  # a pickle's first bytes
+    ],
+)
+def test_a_damaged_entry_header_is_a_miss_and_is_rewritten(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(DECK, encoding="utf-8")
+    DeckCache(tmp_path / "cache").load(path)
+    _cache_rows(tmp_path, damage)
+    again = DeckCache(tmp_path / "cache").load(path)  # parsed again, not an error
+    assert again.deck is not None and [c.id for c in again.deck.cards] == ["a", "z", again.deck.cards[2].id]
+    assert isinstance(DeckCache(tmp_path / "cache").load(path).deck, CachedDeck)  # and cached anew
+
+
+class _Trap:
+    """Unpickling this would create a file: the cache must never unpickle what it reads."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path.touch, (self.target,))
+
+
+def test_a_damaged_or_planted_card_row_is_read_from_the_file_and_never_run(tmp_path: Path) -> None:
+    import pickle
+
+    path = tmp_path / "c.yaml"
+    path.write_text(DECK, encoding="utf-8")
+    DeckCache(tmp_path / "cache").load(path)
+    planted = tmp_path / "planted"
+    _cache_rows(tmp_path, "UPDATE cards SET card = ? WHERE card_id = 'z'", pickle.dumps(_Trap(planted)))
+    _cache_rows(tmp_path, "UPDATE cards SET card = '[\"basic\", \"a\"]' WHERE card_id = 'a'")
+    cached = DeckCache(tmp_path / "cache").load(path).deck
+    assert isinstance(cached, CachedDeck)
+    z, a = cached.card("z"), cached.card("a")
+    assert z is not None and z.subs() == ("c1", "c2") and a is not None and a.prompt() == "q"
+    assert not planted.exists()
+    calls: list[object] = []
+    real = loader.load_deck
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "load_deck", lambda *a: calls.append(a) or real(*a))
+        assert DeckCache(tmp_path / "cache").load(path).deck is not None
+    assert len(calls) == 1  # the damaged entry was dropped: the next start parses and re-caches the file
+    conn = sqlite3.connect(tmp_path / "cache" / "decks.sqlite3")
+    orphans = conn.execute("SELECT COUNT(*) FROM cards WHERE generation NOT IN (SELECT generation FROM entries)")
+    assert orphans.fetchone()[0] == 0  # and its card rows with it
+    conn.close()
 
 
 def test_a_deck_whose_entry_was_replaced_reads_its_file(tmp_path: Path) -> None:

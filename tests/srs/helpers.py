@@ -11,6 +11,8 @@ from techquiz.deck.loader import load_deck
 from techquiz.deck.model import Deck
 from techquiz.store import db
 
+from ..decktext import basic, deck_yaml
+
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
@@ -26,10 +28,10 @@ class Clock:
 
 
 def basic_deck(path: Path, deck_id: str = "d", cards: int = 30, new_per_day: int | None = None) -> Deck:
-    settings = f"settings: {{new_per_day: {new_per_day}}}\n" if new_per_day is not None else ""
-    lines = [f"format: 1\nid: {deck_id}\ntitle: {deck_id}\n{settings}cards:\n"]
-    lines += [f"  - {{id: c{i}, front: 'q{i}', back: 'a{i}'}}\n" for i in range(cards)]
-    path.write_text("".join(lines), encoding="utf-8")
+    settings = {"settings": {"new_per_day": new_per_day}} if new_per_day is not None else {}
+    path.write_text(
+        deck_yaml(deck_id, *(basic(f"c{i}", f"q{i}", f"a{i}") for i in range(cards)), **settings), encoding="utf-8"
+    )
     result = load_deck(path)
     assert result.deck is not None, result.problems
     return result.deck

@@ -75,8 +75,9 @@ def _iso(text: str) -> str | None:
 
 
 def read_article(text: str) -> Article:
-    """The article's title, publisher and date where its header says them, and its prose sentences."""
-    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    """The article's title, publisher and date where its header says them, and its prose sentences.
+    `text` has "\n" line ends (the caller normalises them before removing control characters)."""
+    lines = [line.strip() for line in text.split("\n")]
     paragraphs: list[str] = []
     current: list[str] = []
     for line in [*lines, ""]:

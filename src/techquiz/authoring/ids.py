@@ -115,6 +115,4 @@ def carry_progress(conn: sqlite3.Connection, deck: Deck, added: Iterable[AddedId
         conn.execute("DELETE FROM deck_sync WHERE deck_id = ?", (deck.id,))  # re-sync next time
         return moved
 
-    result = transaction(conn, work)
-    assert isinstance(result, int)
-    return result
+    return transaction(conn, work)

@@ -4,12 +4,13 @@ One SQLite file in the user cache folder holds, for each deck file, an entry key
 path, size, mtime and a hash of its content: the size and mtime decide at the cost of one stat;
 when they differ (a `touch`, a checkout) the content hash decides whether the file really changed.
 An entry holds the file's problems and the deck's summary (fields, sub-card count, store
-fingerprint) — all the home screen and the store sync need — and each card as its own pickled row.
+fingerprint) — all the home screen and the store sync need — and each card as its own JSON row
+(deck/serial.py: data, never a pickle, so a tampered cache file cannot run code).
 So a `CachedDeck` builds no card objects until asked, and then only the ones asked for: a study
 session on a 100,000-card deck holds the few dozen cards it shows, not the deck.
 
 Entries are replaced in one transaction, so a crash or a second techquiz never leaves half an
-entry; a damaged or outdated cache is a miss (and is rebuilt), never an error.
+entry; a damaged or outdated cache, or a damaged entry, is a miss (and is rebuilt), never an error.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import pickle
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -29,21 +29,22 @@ from techquiz import __version__
 from techquiz.deck.model import Card, Deck
 from techquiz.deck.result import LoadResult, read_deck_text
 from techquiz.deck.searchtext import INDEX_COLUMNS, index_row
+from techquiz.deck.serial import card_from_row, card_row, header_from_row, header_row
 
-FORMAT = 3  # bump when the layout changes; a techquiz version change also invalidates entries
+FORMAT = 4  # bump when the layout changes; a techquiz version change also invalidates entries
 _DECK_FIELDS = tuple(f.name for f in fields(Deck) if f.name != "cards")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
     path TEXT PRIMARY KEY, generation INTEGER NOT NULL, version TEXT NOT NULL,
-    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL, header BLOB NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL, header TEXT NOT NULL,
     deck_id TEXT
 );
 CREATE TABLE IF NOT EXISTS cards (
-    generation INTEGER NOT NULL, position INTEGER NOT NULL, card_id TEXT NOT NULL, card BLOB NOT NULL,
+    generation INTEGER NOT NULL, position INTEGER NOT NULL, card_id TEXT NOT NULL, card TEXT NOT NULL,
     PRIMARY KEY (generation, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS cards_by_id ON cards (generation, card_id);
--- What search reads (deck/searchtext.py), apart from the pickled cards so that a scan of it is small.
+-- What search reads (deck/searchtext.py), apart from the cards so that a scan of it is small.
 CREATE TABLE IF NOT EXISTS card_text (
     generation INTEGER NOT NULL, card_id TEXT NOT NULL,
     question TEXT NOT NULL, answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, tag_list TEXT NOT NULL,
@@ -64,8 +65,8 @@ def _parse(path: Path, text: str | None = None) -> LoadResult:
 
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    # Unpickling builds many small objects; the cyclic GC would scan them again and again while
-    # they are made (measured on 20,000 cards: 0.53 s -> 0.13 s).
+    # Decoding builds many small objects; the cyclic GC would scan them again and again while
+    # they are made (measured with pickled rows on 20,000 cards: 0.53 s -> 0.13 s).
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -93,7 +94,7 @@ class CachedDeck(Deck):
         # Only reached for what __init__ did not set: all the cards (and what is built from them).
         if name != "cards":
             raise AttributeError(name)
-        cards = self._cache.all_cards(self._generation)
+        cards = self._cache.all_cards(self._generation, self.path)
         if cards is None:  # the entry was replaced since (the file changed): read the file itself
             deck = _parse(self.path).deck
             cards = deck.cards if deck is not None else ()
@@ -106,13 +107,10 @@ class CachedDeck(Deck):
         fetched: dict[str, Card | None] = self._fetched
         if card_id not in fetched:
             try:
-                fetched[card_id] = self._cache.one_card(self._generation, card_id)
+                fetched[card_id] = self._cache.one_card(self._generation, card_id, self.path)
             except LookupError:
                 return super().card(card_id)  # loads every card (from the file if need be)
         return fetched[card_id]
-
-    def __reduce__(self) -> Any:  # pickled as the plain deck it stands for
-        return (Deck, tuple(getattr(self, f.name) for f in fields(Deck)))
 
     def __eq__(self, other: object) -> bool:
         return self is other
@@ -141,7 +139,7 @@ class DeckCache:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")  # a cache: losing the last entry only costs a parse
                 if conn.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
-                    # Another layout (an older techquiz): its entries are of no use, start afresh.
+                    # Another layout (another techquiz): its entries are of no use, start afresh.
                     dropped = "".join(f"DROP TABLE IF EXISTS {t};" for t in ("cards", "card_text", "entries"))
                     conn.executescript(dropped + _SCHEMA)
                     conn.execute(f"PRAGMA user_version = {FORMAT}")
@@ -175,18 +173,21 @@ class DeckCache:
                     "SELECT generation, size, mtime_ns, digest, header FROM entries WHERE path = ? AND version = ?",
                     (key, f"{__version__}/{FORMAT}"),
                 ).fetchone()
-        if row is not None and (row[1], row[2]) == (info.st_size, info.st_mtime_ns):
-            return self._result(path, row[0], row[4])
+        cached = None
+        if row is not None:
+            cached = self._result(path, row[0], row[4])  # None when the entry is damaged: a miss
+            if cached is not None and (row[1], row[2]) == (info.st_size, info.st_mtime_ns):
+                return cached
         text, problem = read_deck_text(path)
         if text is None:
             return LoadResult(path, None, (problem,) if problem else ())
         digest = hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
-        if row is not None and row[3] == digest and conn is not None:  # touched, not changed
+        if cached is not None and row is not None and row[3] == digest and conn is not None:  # touched, not changed
             with contextlib.suppress(sqlite3.DatabaseError):
                 conn.execute(
                     "UPDATE entries SET size = ?, mtime_ns = ? WHERE path = ?", (info.st_size, info.st_mtime_ns, key)
                 )
-            return self._result(path, row[0], row[4])
+            return cached
         if self.on_slow_parse is not None and info.st_size >= SLOW_PARSE_BYTES:
             self.on_slow_parse(path, info.st_size)
         result = _parse(path, text)
@@ -194,22 +195,33 @@ class DeckCache:
             self._write(conn, key, info.st_size, info.st_mtime_ns, digest, result)
         return result
 
-    def _result(self, path: Path, generation: int, header: bytes) -> LoadResult:
-        with gc_paused():
-            problems, summary = pickle.loads(header)
+    def _result(self, path: Path, generation: int, header: str) -> LoadResult | None:
+        """The entry's LoadResult (cards fetched later, as asked for); None when the header is damaged."""
+        try:
+            problems, summary = header_from_row(header, path)
+        except ValueError:
+            return None
         if summary is None:
             return LoadResult(path, None, problems)
-        return LoadResult(path, CachedDeck({**summary, "path": path}, self, generation), problems)
+        return LoadResult(path, CachedDeck(summary, self, generation), problems)
+
+    def _forget(self, conn: sqlite3.Connection, generation: int) -> None:
+        # A damaged card row: drop the entry, so the next load parses the file and writes it anew.
+        with contextlib.suppress(sqlite3.DatabaseError):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM cards WHERE generation = ?", (generation,))
+            conn.execute("DELETE FROM card_text WHERE generation = ?", (generation,))
+            conn.execute("DELETE FROM entries WHERE generation = ?", (generation,))
+            conn.execute("COMMIT")
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                conn.execute("ROLLBACK")
 
     def _write(
         self, conn: sqlite3.Connection, key: str, size: int, mtime_ns: int, digest: str, result: LoadResult
     ) -> None:
         deck = result.deck
-        summary = None
-        if deck is not None:
-            summary = {name: getattr(deck, name) for name in _DECK_FIELDS}
-            summary |= {"subcard_count": deck.subcard_count, "fingerprint": deck.fingerprint}
-        header = pickle.dumps((result.problems, summary), protocol=pickle.HIGHEST_PROTOCOL)
+        header = header_row(result.problems, deck)
         try:
             conn.execute("BEGIN IMMEDIATE")
             generation = conn.execute("SELECT COALESCE(MAX(generation), 0) + 1 FROM entries").fetchone()[0]
@@ -225,10 +237,7 @@ class DeckCache:
             if deck is not None:
                 conn.executemany(
                     "INSERT INTO cards (generation, position, card_id, card) VALUES (?, ?, ?, ?)",
-                    (
-                        (generation, i, card.id, pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL))
-                        for i, card in enumerate(deck.cards)
-                    ),
+                    ((generation, i, card.id, card_row(card)) for i, card in enumerate(deck.cards)),
                 )
                 conn.executemany(
                     f"INSERT OR IGNORE INTO card_text (generation, {INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -256,9 +265,9 @@ class DeckCache:
             return None
         return None if row is None else int(row[0])
 
-    def one_card(self, generation: int, card_id: str) -> Card | None:
+    def one_card(self, generation: int, card_id: str, path: Path) -> Card | None:
         """The card, or None when the deck has no such card. LookupError when the cache cannot say
-        (unavailable, or this entry was replaced since): the caller then reads the file."""
+        (unavailable, this entry was replaced since, or its row is damaged): the caller then reads the file."""
         conn = self._db()
         if conn is None:
             raise LookupError(card_id)
@@ -271,9 +280,16 @@ class DeckCache:
                 raise LookupError(card_id)
         except sqlite3.DatabaseError as exc:
             raise LookupError(card_id) from exc
-        return pickle.loads(row[0]) if row is not None else None
+        if row is None:
+            return None
+        try:
+            return card_from_row(row[0], path)
+        except ValueError as exc:
+            self._forget(conn, generation)
+            raise LookupError(card_id) from exc
 
-    def all_cards(self, generation: int) -> tuple[Card, ...] | None:
+    def all_cards(self, generation: int, path: Path) -> tuple[Card, ...] | None:
+        """Every card of the entry in file order; None when the cache cannot give them all."""
         conn = self._db()
         if conn is None:
             return None
@@ -282,10 +298,13 @@ class DeckCache:
                 return None
             with gc_paused():
                 return tuple(
-                    pickle.loads(blob)
-                    for (blob,) in conn.execute(
+                    card_from_row(row, path)
+                    for (row,) in conn.execute(
                         "SELECT card FROM cards WHERE generation = ? ORDER BY position", (generation,)
                     )
                 )
         except sqlite3.DatabaseError:
+            return None
+        except ValueError:
+            self._forget(conn, generation)
             return None

@@ -9,23 +9,29 @@ aliases and explicit tags are refused at their position, and duplicate keys are 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+_Parser: Callable[[str], Any]  # text -> an object whose get_event() yields the parser's events
 try:
-    from yaml._yaml import CParser as _Parser
+    from yaml._yaml import CParser
+
+    _Parser = CParser
 except ImportError:  # libyaml missing: the pure-Python parser gives the same events, slower
     from yaml.parser import Parser as _PyParserBase
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _Parser(Reader, Scanner, _PyParserBase):  # type: ignore[no-redef]
+    class _PureParser(Reader, Scanner, _PyParserBase):
         def __init__(self, stream: str) -> None:
             Reader.__init__(self, stream)
             Scanner.__init__(self)
             _PyParserBase.__init__(self)
+
+    _Parser = _PureParser
 
 
 MAX_DEPTH = 64
@@ -143,11 +149,11 @@ def parse(text: str) -> tuple[Node | None, list[YamlProblem]]:
                         else:
                             parent.items[key.value] = (key, node)
                         pending_key[-1] = None
-                if cls is not yaml.ScalarEvent:
+                if isinstance(node, Mapping | Sequence):  # a container: its items follow
                     if len(stack) >= MAX_DEPTH:
                         problems.append(YamlProblem(line, column, f"nested deeper than {MAX_DEPTH} levels"))
                         return None, problems
-                    stack.append(node)  # type: ignore[arg-type]
+                    stack.append(node)
                     pending_key.append(None)
             elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
                 stack.pop()

@@ -1,1 +1,1 @@
-"""Spaced repetition without any UI: scheduling, the study queue, sessions and answer checking."""
+"""Spaced repetition without any UI: scheduling, the study queue, questions and answer checking."""

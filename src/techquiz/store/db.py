@@ -12,6 +12,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from techquiz.errors import TechquizError
 from techquiz.store import backup
@@ -300,7 +301,10 @@ def _migrate(conn: sqlite3.Connection) -> None:
         raise
 
 
-def transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]) -> object:
+T = TypeVar("T")
+
+
+def transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
     """Run `work` in one IMMEDIATE transaction (the write lock taken up front, so no deadlock).
 
     All of it is written or none of it. A store that cannot be written (disk full, read-only,

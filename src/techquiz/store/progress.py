@@ -22,18 +22,32 @@ MAX_ANSWER_MS = 60_000  # as Anki: a card left open over lunch does not count as
 _STATE_COLUMNS = "state, step, stability, difficulty, due, last_review, reps, lapses"
 
 
-def _state(row: tuple[object, ...]) -> CardState:
-    state, step, stability, difficulty, due, last_review, reps, lapses = row
+def _state(
+    state: int,
+    step: int | None,
+    stability: float | None,
+    difficulty: float | None,
+    due: int | None,
+    last_review: int | None,
+    reps: int,
+    lapses: int,
+) -> CardState:
+    """A card's scheduling state from its _STATE_COLUMNS, in that order."""
     return CardState(
-        state=State(int(state)),  # type: ignore[call-overload]
-        step=step,  # type: ignore[arg-type]
-        stability=stability,  # type: ignore[arg-type]
-        difficulty=difficulty,  # type: ignore[arg-type]
-        due=from_ms(due) if due is not None else None,  # type: ignore[arg-type]
-        last_review=from_ms(last_review) if last_review is not None else None,  # type: ignore[arg-type]
-        reps=reps,  # type: ignore[arg-type]
-        lapses=lapses,  # type: ignore[arg-type]
+        state=State(state),
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=from_ms(due) if due is not None else None,
+        last_review=from_ms(last_review) if last_review is not None else None,
+        reps=reps,
+        lapses=lapses,
     )
+
+
+# Card states as SQL sees them (the integers of techquiz.model.State).
+NEW, REVIEW = f"{State.NEW:d}", f"{State.REVIEW:d}"
+IN_STEPS = f"({State.LEARNING:d}, {State.RELEARNING:d})"  # learning or relearning: due within the day
 
 
 def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
@@ -89,7 +103,7 @@ def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
         conn.executemany("UPDATE cards SET in_deck = 1 WHERE id = ?", returning)
         conn.executemany("UPDATE cards SET in_deck = 0 WHERE id = ?", gone)
         conn.executemany(
-            "UPDATE cards SET card_type = ?, position = ?, state = 0, step = NULL, stability = NULL, "
+            f"UPDATE cards SET card_type = ?, position = ?, state = {NEW}, step = NULL, stability = NULL, "
             "difficulty = NULL, due = NULL, last_review = NULL, reps = 0, lapses = 0, leech = 0 WHERE id = ?",
             retyped,
         )
@@ -100,9 +114,7 @@ def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
         )
         return warnings
 
-    result = transaction(conn, work)
-    assert isinstance(result, list)
-    return result
+    return transaction(conn, work)
 
 
 def sync_decks(conn: sqlite3.Connection, decks: Iterable[Deck]) -> list[str]:
@@ -116,7 +128,7 @@ def _select(conn: sqlite3.Connection, deck_id: str, where: str, params: tuple[ob
         f"WHERE deck_id = ? AND in_deck = 1 AND suspended = 0 AND {where}",
         (deck_id, *params),
     )
-    return [StoredCard(r[0], CardKey(deck_id, r[1], r[2]), _state(r[3:])) for r in rows]
+    return [StoredCard(r[0], CardKey(deck_id, r[1], r[2]), _state(*r[3:])) for r in rows]
 
 
 def done_today(conn: sqlite3.Connection, today: date) -> dict[str, tuple[int, int]]:
@@ -140,14 +152,14 @@ def deck_queue(
     day, end = today.isoformat(), to_ms(end_of_day)
     unburied = "(buried_until IS NULL OR buried_until <= ?)"
     return DeckQueue(
-        learning=_select(conn, deck_id, f"state IN (1, 3) AND due < ? AND {unburied} ORDER BY due", (end, day)),
+        learning=_select(conn, deck_id, f"state IN {IN_STEPS} AND due < ? AND {unburied} ORDER BY due", (end, day)),
         reviews=_select(
             conn,
             deck_id,
-            f"state = 2 AND due < ? AND {unburied} ORDER BY due LIMIT ?",
+            f"state = {REVIEW} AND due < ? AND {unburied} ORDER BY due LIMIT ?",
             (end, day, reviews_left),
         ),
-        new=_select(conn, deck_id, f"state = 0 AND {unburied} ORDER BY position LIMIT ?", (day, new_left)),
+        new=_select(conn, deck_id, f"state = {NEW} AND {unburied} ORDER BY position LIMIT ?", (day, new_left)),
     )
 
 
@@ -155,7 +167,7 @@ def next_due(conn: sqlite3.Connection, deck_ids: list[str]) -> datetime | None:
     """When the earliest studied card of these decks comes due."""
     marks = ",".join("?" * len(deck_ids))
     row = conn.execute(
-        f"SELECT MIN(due) FROM cards WHERE deck_id IN ({marks}) AND state > 0 AND in_deck = 1 AND suspended = 0",
+        f"SELECT MIN(due) FROM cards WHERE deck_id IN ({marks}) AND state > {NEW} AND in_deck = 1 AND suspended = 0",
         deck_ids,
     ).fetchone()
     return from_ms(row[0]) if row and row[0] is not None else None
@@ -239,7 +251,7 @@ def answer(
         row = conn.execute(
             f"SELECT {_STATE_COLUMNS}, deck_id, card_id, sub FROM cards WHERE id = ?", (rowid,)
         ).fetchone()
-        before = _state(row[:8])
+        before = _state(*row[:8])
         deck_id, card_id, sub = row[8:]
         after = schedule(before)
         assert after.due is not None
@@ -270,16 +282,14 @@ def answer(
         # so that one does not give the other away. Cards in learning steps are left alone.
         siblings = conn.execute(
             "SELECT id, buried_until FROM cards WHERE deck_id = ? AND card_id = ? AND sub != ? "
-            "AND state IN (0, 2) AND (buried_until IS NULL OR buried_until < ?)",
+            f"AND state IN ({NEW}, {REVIEW}) AND (buried_until IS NULL OR buried_until < ?)",
             (deck_id, card_id, sub, tomorrow),
         ).fetchall()
         conn.executemany("UPDATE cards SET buried_until = ? WHERE id = ?", [(tomorrow, s[0]) for s in siblings])
         assert cursor.lastrowid is not None
         return Answered(cursor.lastrowid, rowid, before, after, tuple((s[0], s[1]) for s in siblings))
 
-    result = transaction(conn, work)
-    assert isinstance(result, Answered)
-    return result
+    return transaction(conn, work)
 
 
 class UndoError(TechquizError):
@@ -332,9 +342,7 @@ def unsuspend_deck(conn: sqlite3.Connection, deck_id: str) -> int:
     def work(conn: sqlite3.Connection) -> int:
         return conn.execute("UPDATE cards SET suspended = 0 WHERE deck_id = ? AND suspended = 1", (deck_id,)).rowcount
 
-    result = transaction(conn, work)
-    assert isinstance(result, int)
-    return result
+    return transaction(conn, work)
 
 
 def stored_cards(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[StoredCard]:
@@ -348,5 +356,5 @@ def stored_cards(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[Stored
             f"WHERE id IN ({marks}) AND in_deck = 1 AND suspended = 0",
             chunk,
         )
-        found.update((r[0], StoredCard(r[0], CardKey(r[1], r[2], r[3]), _state(r[4:]))) for r in rows)
+        found.update((r[0], StoredCard(r[0], CardKey(r[1], r[2], r[3]), _state(*r[4:]))) for r in rows)
     return [found[rowid] for rowid in rowids if rowid in found]

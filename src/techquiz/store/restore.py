@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,25 +24,24 @@ def restore(store_path: Path, chosen: Path | None = None) -> tuple[Path, Path | 
         raise StoreError(f"no backup at {chosen}")
     try:
         source = sqlite3.connect(f"file:{chosen}?mode=ro", uri=True)
-        ok = source.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"the backup {chosen} is unreadable: {exc}") from exc
-    if not ok:
-        source.close()
-        raise StoreError(f"the backup {chosen} is damaged too; pick an older one (techquiz restore FILE)")
-    kept: Path | None = None
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    if store_path.exists():
-        kept = store_path.with_name(f"{store_path.name}.replaced-{stamp}")
-        store_path.replace(kept)
-        for extra in ("-wal", "-shm"):
-            side = store_path.with_name(store_path.name + extra)
-            if side.exists():
-                side.replace(kept.with_name(kept.name + extra))
-    dest = sqlite3.connect(store_path)
-    try:
-        source.backup(dest)
-    finally:
-        dest.close()
-        source.close()
+    with closing(source):  # closed on every path, a failed check or copy included
+        try:
+            ok = source.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the backup {chosen} is unreadable: {exc}") from exc
+        if not ok:
+            raise StoreError(f"the backup {chosen} is damaged too; pick an older one (techquiz restore FILE)")
+        kept: Path | None = None
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        if store_path.exists():
+            kept = store_path.with_name(f"{store_path.name}.replaced-{stamp}")
+            store_path.replace(kept)
+            for extra in ("-wal", "-shm"):
+                side = store_path.with_name(store_path.name + extra)
+                if side.exists():
+                    side.replace(kept.with_name(kept.name + extra))
+        with closing(sqlite3.connect(store_path)) as dest:
+            source.backup(dest)
     return chosen, kept

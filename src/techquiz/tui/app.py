@@ -13,6 +13,7 @@ import platformdirs
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import var
 from textual.screen import Screen
 
 from techquiz.config import APP_NAME, Config
@@ -47,6 +48,13 @@ class TechquizApp(App[int]):
         Binding("ctrl+p", "command_palette", "Commands", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False),
     ]
+    # Every deck as last loaded. Screens that show decks watch it; it is set only after the store
+    # has been synced with it, so their counts include what was just added. always_update: a
+    # reload always repaints, without comparing every card of the old and new decks.
+    library: var[Library] = var(Library((), ()), always_update=True, init=False)
+    # Bumped by a write that changes the counts while the home screen may be showing (an unsuspend
+    # from the command palette); a study session's answers reach home when it is shown again.
+    store_changes = var(0, init=False)
 
     def __init__(
         self,
@@ -124,28 +132,13 @@ class TechquizApp(App[int]):
     def reload_library(self) -> None:
         # Every file seen before, broken ones included, so a deck named on the command line stays
         # and a fixed deck comes back.
-        self.library = load_library(self.config.deck_dirs, [r.path for r in self.library.results], self.deck_cache)
-        self.loaded = {r.path.resolve(): r for r in self.library.results}
-        self.watcher.files = tuple(r.path for r in self.library.results)
+        library = load_library(self.config.deck_dirs, [r.path for r in self.library.results], self.deck_cache)
+        self.loaded = {r.path.resolve(): r for r in library.results}
+        self.watcher.files = tuple(r.path for r in library.results)
         self.watcher.changes()  # what was just read is not a change to reload again
-        for warning in progress.sync_decks(self.conn, self.library.decks):
+        for warning in progress.sync_decks(self.conn, library.decks):
             self.notify(warning, severity="warning", markup=False, timeout=8)
-        self._refresh_home()
-        self._refresh_browse()
-
-    def _refresh_browse(self) -> None:
-        from techquiz.tui.screens.browse import BrowseScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, BrowseScreen):
-                screen.decks_changed()
-
-    def _refresh_home(self) -> None:
-        from techquiz.tui.screens.home import HomeScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, HomeScreen):
-                screen.refresh_decks()
+        self.library = library  # after the sync, so counts include added cards
 
     @work(thread=True, group="integrity")
     def _check_store(self) -> None:
@@ -198,17 +191,16 @@ class TechquizApp(App[int]):
         for path in gone:
             if self.loaded.pop(path, None) is not None:
                 self.notify(f"{path.name} was deleted; its progress is kept", markup=False)
-        self.library = assemble(self.loaded.values())
-        current = {deck.id: deck for deck in self.library.decks}
+        library = assemble(self.loaded.values())
+        current = {deck.id: deck for deck in library.decks}
         reloaded = [deck for deck in reloaded if current.get(deck.id) is deck]  # not a clashing copy
         for warning in progress.sync_decks(self.conn, reloaded):
             self.notify(warning, severity="warning", markup=False, timeout=8)
+        self.library = library  # after the sync, so counts include added cards
         for screen in self.screen_stack:
             if isinstance(screen, StudyScreen):
                 for deck in reloaded:
                     screen.deck_reloaded(deck)
-        self._refresh_home()
-        self._refresh_browse()
         if reloaded:
             names = ", ".join(deck.title for deck in reloaded)
             self.notify(f"Reloaded {names}", markup=False, timeout=3)
@@ -286,9 +278,7 @@ class TechquizApp(App[int]):
         from techquiz.tui.screens.home import HomeScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
-            self.pop_screen()
-        if isinstance(self.screen, HomeScreen):
-            self.screen.refresh_decks()
+            self.pop_screen()  # home repaints its counts when it is shown again (on_screen_resume)
 
     def action_stats(self) -> None:
         from techquiz.tui.screens.stats import StatsScreen
@@ -328,8 +318,8 @@ class TechquizApp(App[int]):
 
     def unsuspend(self, deck_id: str) -> None:
         count = progress.unsuspend_deck(self.conn, deck_id)
+        self.store_changes += 1
         self.notify(f"{count} card{'s' if count != 1 else ''} back in study (from the next session)")
-        self._refresh_home()
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual would print a traceback with locals on exit; a user gets one line and a log file

@@ -145,6 +145,7 @@ class BrowseScreen(Screen[None]):
         self.query_one(CardTable).focus()
         self._status(Content.styled("Searching…", "dim"))
         self.run_search(keep=None)
+        self.watch(self.app, "library", self.decks_changed, init=False)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
@@ -283,6 +284,7 @@ class BrowseScreen(Screen[None]):
             self.notify(str(exc), severity="error", markup=False)
             return
         table.marked.clear()
+        self.tq.store_changes += 1  # the home screen's counts follow
         self.notify(f"{message} (u undoes)", markup=False, timeout=4)
         self._changed(table.current)
 
@@ -313,6 +315,7 @@ class BrowseScreen(Screen[None]):
         if message is None:
             self.notify("Nothing to undo", timeout=2)
             return
+        self.tq.store_changes += 1
         self.notify(f"Undid: {message}", markup=False, timeout=4)
         self._changed(self.query_one(CardTable).current)
 
@@ -320,9 +323,9 @@ class BrowseScreen(Screen[None]):
         details = self._details(self.query_one(CardTable).current)
         if details is None or details.card is None:
             return
-        edit_card(self.tq, details.card.position)  # the app's reload calls decks_changed
+        edit_card(self.tq, details.card.position)  # the reload sets app.library: decks_changed follows
 
-    def decks_changed(self) -> None:
+    def decks_changed(self, _library: object = None) -> None:
         """Deck files were reloaded (an edit, a save seen by the watcher): search the decks as now
         loaded, their text included."""
         if self.search is not None:

@@ -47,6 +47,7 @@ KEYS = [
 
 
 class HelpScreen(ModalScreen[None]):
+    # Screen.action_dismiss closes it: escape, q and ? all do.
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("q", "dismiss", "Close", show=False),
@@ -65,6 +66,3 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help"):
             yield Static(Content.assemble(*parts))
         yield Footer(compact=True)  # its own keys, not those of the screen beneath
-
-    async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(result)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,11 +14,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import ColumnKey
 
+from techquiz.deck.discovery import Library
 from techquiz.deck.model import Deck
 from techquiz.store.overview import deck_counts
-
-if TYPE_CHECKING:
-    from techquiz.tui.app import TechquizApp
+from techquiz.tui.app import TechquizApp
 
 
 def _short(path: Path) -> str:
@@ -45,9 +44,8 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    @property
-    def tq(self) -> TechquizApp:
-        return self.app  # type: ignore[return-value]
+    app = getters.app(TechquizApp)
+    _shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,17 +73,23 @@ class HomeScreen(Screen[None]):
         table.add_column(Text("Due", justify="right"), key="due")
         self.refresh_decks()
         table.focus()
+        # A reload (a saved file, `r`) or an unsuspend repaints the counts; so does coming back here.
+        self.watch(self.app, "library", self._counts_changed, init=False)
+        self.watch(self.app, "store_changes", self._counts_changed, init=False)
+
+    def _counts_changed(self, _new: Library | int) -> None:
+        self.refresh_decks()
 
     def on_screen_resume(self) -> None:
-        self.refresh_decks()  # back from browse or a session: cards may have changed
+        if self._shown:  # the first showing follows on_mount, which filled the table
+            self.refresh_decks()  # back from a session, a quiz, the command palette
+        self._shown = True
 
     def refresh_decks(self) -> None:
-        if not self.query(DataTable):
-            return  # not composed yet: on_mount fills the table
         table = self.query_one(DataTable)
         selected = table.cursor_row
         table.clear()
-        rows = deck_counts(self.tq.conn, self.tq.library, self.tq.config.now())
+        rows = deck_counts(self.app.conn, self.app.library, self.app.config.now())
         totals = [0, 0, 0]
         for row in rows:
             values = (row["new"], row["learning"], row["due_today"])
@@ -108,7 +112,7 @@ class HomeScreen(Screen[None]):
             else "Nothing due right now: come back later, or take a quiz (t)."
         )
         self.query_one("#greeting", Static).update(Content(greeting if rows else "No decks found."))
-        broken = self.tq.library.broken
+        broken = self.app.library.broken
         panel = self.query_one("#broken", Static)
         panel.display = bool(broken)
         if broken:
@@ -129,7 +133,7 @@ class HomeScreen(Screen[None]):
             return []
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key == "*all*" or key is None:
-            return [d.id for d in self.tq.library.decks]
+            return [d.id for d in self.app.library.decks]
         return [key]
 
     @property
@@ -140,21 +144,21 @@ class HomeScreen(Screen[None]):
 
     def _decks(self) -> list[Deck]:
         ids = self._selected()
-        return [d for d in self.tq.library.decks if d.id in ids]
+        return [d for d in self.app.library.decks if d.id in ids]
 
     def action_study(self) -> None:
-        self.tq.start_study(self._decks())
+        self.app.start_study(self._decks())
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_study()
 
     def action_study_all(self) -> None:
-        self.tq.start_study(list(self.tq.library.decks))
+        self.app.start_study(list(self.app.library.decks))
 
     def action_quiz(self) -> None:
-        self.tq.start_quiz(self._decks())
+        self.app.start_quiz(self._decks())
 
     def action_reload(self) -> None:
-        self.tq.reload_library()
+        self.app.reload_library()
         self.notify("Decks reloaded", timeout=2)

@@ -2,42 +2,46 @@
 memory distributions, the hardest cards and quiz history; for all decks or one (`d`).
 
 The numbers come from `techquiz.stats.collect`, the same as `techquiz stats --json`. They are read
-in a thread worker with its own connection, so a big collection never freezes the screen.
+in a thread worker with its own connection, so a big collection never freezes the screen; the
+worker sets `data`, and its watcher builds the panels. `one_deck` (the `d` key) reloads through its
+watcher and decides, with `bindings=True`, which of the two `d` labels the footer shows.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
 from techquiz.deck.model import Deck
-from techquiz.stats import Heatmap, collect
+from techquiz.stats import RATINGS, Bucket, Heatmap, RatingName, Stats, collect, pct, retention_cells
 from techquiz.store import db
+from techquiz.tui.app import TechquizApp
 from techquiz.tui.widgets.barchart import BarChart, Series
 from techquiz.tui.widgets.heatmap import HeatmapView
 
-if TYPE_CHECKING:
-    from techquiz.tui.app import TechquizApp
-
-RATING_COLOURS = {"again": "error", "hard": "warning", "good": "success", "easy": "primary"}  # as Anki's buttons
+RATING_COLOURS: dict[RatingName, str] = {"again": "error", "hard": "warning", "good": "success", "easy": "primary"}
+PERIOD_LABELS = {"today": "Today", "last_7_days": "7 days", "last_30_days": "30 days"}
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
-def _panel(title: str, *children: Any, classes: str = "panel") -> Vertical:
+def _panel(title: str, *children: Widget, classes: str = "panel") -> Vertical:
     panel = Vertical(*children, classes=classes)
     panel.border_title = title
     return panel
+
+
+def _chart(buckets: list[Bucket], name: str) -> BarChart:
+    """A distribution (stability, difficulty, retrievability) as cards per bucket."""
+    values = [b["cards"] for b in buckets]
+    return BarChart([b["label"] for b in buckets], [Series("cards", values, "primary")], id=f"chart-{name}")
 
 
 def _pair(left: Vertical, right: Vertical) -> Container:
@@ -55,15 +59,13 @@ class StatsScreen(Screen[None]):
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # charts side by side on wide terminals
 
+    app = getters.app(TechquizApp)
+    one_deck = var(False, init=False, bindings=True)  # the selected deck only, or all decks
+    data: var[Stats | None] = var(None, init=False)  # the numbers on show; set by the worker
+
     def __init__(self, selected: Deck | None = None) -> None:
         super().__init__()
         self.selected = selected  # the deck highlighted or being studied when `s` was pressed
-        self.one_deck = False
-        self.data: dict[str, Any] | None = None
-
-    @property
-    def tq(self) -> TechquizApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,33 +81,38 @@ class StatsScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "scope":
             # One `d` key: the footer shows whichever switch applies now.
-            can = self.selected is not None and len(self.tq.library.decks) > 1
+            can = self.selected is not None and len(self.app.library.decks) > 1
             return can and parameters[0] != self.one_deck
         return True
 
     def action_scope(self, one_deck: bool) -> None:
         self.one_deck = one_deck
-        self.refresh_bindings()
+
+    def watch_one_deck(self) -> None:
         self.load()
 
     @property
     def deck_ids(self) -> list[str]:
         if self.one_deck and self.selected is not None:
             return [self.selected.id]
-        return [d.id for d in self.tq.library.decks]
+        return [d.id for d in self.app.library.decks]
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
         # sqlite3 connections stay in their thread: the worker opens its own (cheap, no check).
-        conn = db.connect(self.tq.config.store_path, check=False)
+        conn = db.connect(self.app.config.store_path, check=False)
         try:
-            data = collect(conn, self.tq.library, self.deck_ids, self.tq.config.now())
+            data = collect(conn, self.app.library, self.deck_ids, self.app.config.now())
         finally:
             conn.close()
-        self.app.call_from_thread(self._show, data)  # type: ignore[arg-type]  # its overloads miss async callables
+        self.app.call_from_thread(self._set_data, data)
 
-    async def _show(self, data: dict[str, Any]) -> None:
-        self.data = data
+    def _set_data(self, data: Stats) -> None:
+        self.data = data  # on the UI thread: its watcher mounts widgets
+
+    async def watch_data(self, data: Stats | None) -> None:
+        if data is None:
+            return
         container = self.query_one("#stats", VerticalScroll)
         await container.remove_children()
         await container.mount_all(self._widgets(data))
@@ -113,7 +120,8 @@ class StatsScreen(Screen[None]):
         container.display = True
 
     # ---- building -----------------------------------------------------------------------------
-    def _widgets(self, data: dict[str, Any]) -> list[Any]:
+    def _widgets(self, data: Stats) -> list[Widget]:
+        buckets = data["distributions"]
         grid = data["heatmap"]
         heat = Heatmap(date.fromisoformat(grid["start"]), grid["weeks"], grid["levels"])
         scope = self.selected.title if self.one_deck and self.selected else "All decks"
@@ -129,17 +137,17 @@ class StatsScreen(Screen[None]):
                 _panel("Cards", Static(self._card_counts(data), id="card-counts"), classes="panel text"),
             ),
             _pair(
-                _panel("Stability (days until recall drops to 90%)", self._distribution(data, "stability")),
-                _panel("Difficulty (1 easy - 10 hard)", self._distribution(data, "difficulty")),
+                _panel("Stability (days until recall drops to 90%)", _chart(buckets["stability"], "stability")),
+                _panel("Difficulty (1 easy - 10 hard)", _chart(buckets["difficulty"], "difficulty")),
             ),
             _pair(
-                _panel("Retrievability now (chance of recall)", self._distribution(data, "retrievability")),
+                _panel("Retrievability now (chance of recall)", _chart(buckets["retrievability"], "retrievability")),
                 _panel("Quiz scores", self._quiz_widget(data)),
             ),
             _panel("Hardest cards (most lapses)", self._hardest(data), classes="panel table"),
         ]
 
-    def _summary(self, data: dict[str, Any], scope: str) -> Content:
+    def _summary(self, data: Stats, scope: str) -> Content:
         retention, knowledge = data["retention"], data["knowledge"]
         minutes = data["time_today_seconds"] // 60
         recalled = knowledge["estimated_recalled_now"]
@@ -147,63 +155,54 @@ class StatsScreen(Screen[None]):
             (scope, "bold"),
             (f"  {data['today']}\n", "dim"),
             ("Today  ", "bold $accent"),
-            f"{data['reviews_today']} reviews · {minutes} min · right {_pct(retention['today'])} · "
+            f"{data['reviews_today']} reviews · {minutes} min · right {pct(retention['today'])} · "
             f"{data['due_today']} due\n",
             ("Streak  ", "bold $accent"),
             f"{data['streak_days']} day{'s' if data['streak_days'] != 1 else ''} "
             f"(longest {data['longest_streak_days']})\n",
             ("Knowledge  ", "bold $accent"),
             f"about {recalled:g} of {knowledge['cards_studied']} studied cards recallable now "
-            f"(average {_pct(knowledge['average_retrievability'])})",
+            f"(average {pct(knowledge['average_retrievability'])})",
         )
 
     @staticmethod
-    def _retention(data: dict[str, Any]) -> Content:
-        labels = {"today": "Today", "last_7_days": "7 days", "last_30_days": "30 days"}
+    def _retention(data: Stats) -> Content:
         parts: list[Content | str | tuple[str, str]] = [(f"{'':<8}{'young':>12}{'mature':>12}{'all':>12}\n", "bold")]
         for row in data["retention_table"]:
-            cells = "".join(
-                f"{_pct(row[k]) + ' (' + str(row[k + '_reviews']) + ')':>12}" for k in ("young", "mature", "all")
-            )
-            parts.append(f"{labels[row['period']]:<8}{cells}\n")
+            cells = "".join(f"{cell:>12}" for cell in retention_cells(row))
+            parts.append(f"{PERIOD_LABELS[row['period']]:<8}{cells}\n")
         parts.append(("share of review answers not Again (reviews)", "dim"))
         return Content.assemble(*parts)
 
     @staticmethod
-    def _card_counts(data: dict[str, Any]) -> Content:
+    def _card_counts(data: Stats) -> Content:
         cards = data["cards"]
-        rows = [("New", "new"), ("Learning", "learning"), ("Young", "young"), ("Mature", "mature"),
-                ("Relearning", "relearning"), ("Suspended", "suspended"), ("Leeches", "leeches")]  # fmt: skip
+        rows = [("New", cards["new"]), ("Learning", cards["learning"]), ("Young", cards["young"]),
+                ("Mature", cards["mature"]), ("Relearning", cards["relearning"]), ("Suspended", cards["suspended"]),
+                ("Leeches", cards["leeches"])]  # fmt: skip
         total = max(cards["total"], 1)
         parts: list[Content | str | tuple[str, str]] = []
-        for label, key in rows:
-            count = cards[key]
+        for label, count in rows:
             bar = "█" * round(20 * count / total)
             parts += [f"{label:<11}{count:>7} ", (bar, "$primary"), "\n"]
         parts.append((f"{'Total':<11}{cards['total']:>7}", "bold"))
         return Content.assemble(*parts)
 
     @staticmethod
-    def _forecast(data: dict[str, Any]) -> BarChart:
+    def _forecast(data: Stats) -> BarChart:
         due = [f["due"] for f in data["forecast"]]
         labels = ["today"] + [f"+{i}d" for i in range(1, len(due))]
         return BarChart(labels, [Series("due", due, "accent")], ticks=[0, 7, 14, 21, 28], id="chart-forecast")
 
     @staticmethod
-    def _ratings(data: dict[str, Any]) -> BarChart:
+    def _ratings(data: Stats) -> BarChart:
         recent = data["recent_days"]
         labels = [f"{i - len(recent) + 1}d" for i in range(len(recent) - 1)] + ["today"]
-        series = [Series(k.capitalize(), [d[k] for d in recent], colour) for k, colour in RATING_COLOURS.items()]
+        series = [Series(k.capitalize(), [d[k] for d in recent], RATING_COLOURS[k]) for k in RATINGS]
         return BarChart(labels, series, ticks=[0, 7, 14, 21, len(recent) - 1], id="chart-ratings")
 
     @staticmethod
-    def _distribution(data: dict[str, Any], name: str) -> BarChart:
-        buckets = data["distributions"][name]
-        values = [b["cards"] for b in buckets]
-        return BarChart([b["label"] for b in buckets], [Series("cards", values, "primary")], id=f"chart-{name}")
-
-    @staticmethod
-    def _quiz_widget(data: dict[str, Any]) -> Any:
+    def _quiz_widget(data: Stats) -> Widget:
         if not data["quizzes"]:
             return Static(Content("No quizzes yet: press t on the home screen to take one."), classes="empty")
         quizzes = data["quizzes"][-20:]
@@ -216,7 +215,7 @@ class StatsScreen(Screen[None]):
         )  # fmt: skip
 
     @staticmethod
-    def _hardest(data: dict[str, Any]) -> Static:
+    def _hardest(data: Stats) -> Static:
         if not data["hardest"]:
             return Static(Content("No lapses yet: no card has been forgotten after it was learned."), classes="empty")
         width = max(len(card["deck"]) for card in data["hardest"])
@@ -229,4 +228,4 @@ class StatsScreen(Screen[None]):
         return Static(Content.assemble(*parts), id="hardest")
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss()

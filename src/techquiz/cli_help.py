@@ -1,0 +1,90 @@
+"""What `techquiz COMMAND --help` says beyond the options: a description and examples for each command.
+
+Kept out of cli.py so that adding a command there stays a few lines; tests/test_cli_unix.py checks
+that every command has its entry here.
+"""
+
+from __future__ import annotations
+
+# command -> (description, examples); the examples are shown as written (RawDescriptionHelpFormatter).
+HELP: dict[str, tuple[str, str]] = {
+    "study": (
+        "Study decks with spaced repetition (FSRS): due reviews, cards in learning and new cards up to "
+        "each deck's daily limit. Every answer is saved before the next card shows.",
+        """\
+  techquiz study                      every deck
+  techquiz study tech-opening-up      one deck, by id
+  techquiz study ~/decks/french.yaml  a deck file, even outside your deck folders
+  techquiz study --search 'prop:due<=7'   custom study of a search: review ahead (a preview)
+  techquiz study --search 'rated:1:1'     the cards you forgot today, once more""",
+    ),
+    "quiz": (
+        "A scored quiz of N questions picked at random from the decks. Your study schedule is not "
+        "touched; the score is kept for `techquiz stats`.",
+        """\
+  techquiz quiz                       10 questions from every deck
+  techquiz quiz -n 25 my-deck         25 questions from one deck""",
+    ),
+    "stats": (
+        "Statistics of your reviews: today, streaks, retention, card states, forecast, hardest cards "
+        "and quizzes, as plain-text tables or as JSON (the fields are in docs/stats.md).",
+        """\
+  techquiz stats                      all decks, as tables
+  techquiz stats my-deck              one deck
+  techquiz stats --json | jq .retention""",
+    ),
+    "decks": (
+        "List the decks found (bundled, your deck folder, --decks folders) with their card, new, "
+        "learning and due counts; files that could not be loaded are listed on stderr with why.",
+        """\
+  techquiz decks
+  techquiz decks --json | jq '.decks[].id'
+  techquiz --decks ~/more-decks decks""",
+    ),
+    "validate": (
+        "Check deck files, or every *.yaml / *.yml file in folders. Every problem is one line "
+        "FILE:LINE:COL: message; the exit status is 1 when any file has errors.",
+        """\
+  techquiz validate my-deck.yaml
+  techquiz validate decks/
+  techquiz validate --add-ids my-deck.yaml   write ids into cards that lack them""",
+    ),
+    "schema": (
+        "Print the JSON Schema of the deck format, for completion and checking in your editor.",
+        """\
+  techquiz schema > deck.schema.json""",
+    ),
+    "new": (
+        "Write a commented starter deck with one card of each type to PATH. An existing file is "
+        "never overwritten; a missing folder is created (and said so).",
+        """\
+  techquiz new my-deck.yaml
+  techquiz new ~/.local/share/techquiz/decks/french.yaml""",
+    ),
+    "draft": (
+        "Draft a deck of cloze and typed cards from a plain-text article (not a deck, not a binary "
+        "file): sentences with figures, years and names become questions. Read and edit the draft "
+        "before you study it.",
+        """\
+  techquiz draft article.txt                 writes article.yaml beside it
+  techquiz draft article.txt -o decks/news.yaml""",
+    ),
+    "restore": (
+        "Put a backup of your progress back in place. The current store is kept beside it "
+        "(progress.sqlite3.replaced-TIME), never deleted.",
+        """\
+  techquiz restore                           the newest backup
+  techquiz restore progress-20261201-090000.sqlite3""",
+    ),
+    "cards": (
+        "Find cards with Anki's search syntax (docs/search.md) and list them, as a table or as JSON, "
+        "or act on every match in one transaction: suspend, unsuspend, bury, forget, set the due "
+        "date. An action can be undone with u on the browse screen.",
+        """  techquiz cards is:due                         what is due today
+  techquiz cards 'deck:tech-* prop:r<0.7'       studied cards you have likely forgotten
+  techquiz cards '"highly cited"' --json        a phrase, as JSON records
+  techquiz cards 'tag:policy' --suspend         suspend every match
+  techquiz cards 'prop:lapses>4' --due 3-7      due again on a random day 3 to 7 days away
+  techquiz cards -- -tag:none                   a query that starts with a minus""",
+    ),
+}

@@ -1,0 +1,97 @@
+"""Cards, decks and problems as JSON data for the parsed-deck cache: data in, data out, no code.
+
+A pickle would run whatever a (tampered) cache file says when it is loaded; these rows can only
+ever become the dataclasses below. A card row is a JSON array in its class's field order, the
+type name first and the position as [line, column] (the file is the entry's own path):
+
+    ["basic", "capital-fr", [12, 5], false, [], null, null, null, "Capital of France?", "Paris", true]
+
+Anything that does not decode into a card (a damaged or foreign row) raises ValueError; the cache
+treats that as a miss and reads the deck file instead.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from techquiz.deck.model import CARD_CLASSES, Card, Deck, DeckSource, Position, Settings
+from techquiz.deck.result import Problem
+
+# Per card class: its fields in order, and which of them are tuples (JSON gives lists back).
+_FIELDS = {name: tuple(f.name for f in fields(cls)) for name, cls in CARD_CLASSES.items()}
+_TUPLES = {
+    name: tuple(i for i, f in enumerate(fields(cls)) if str(f.type).startswith("tuple"))
+    for name, cls in CARD_CLASSES.items()
+}
+_POSITION = 1  # every card's second field (after id)
+
+
+def card_row(card: Card) -> str:
+    values: list[Any] = [getattr(card, name) for name in _FIELDS[card.type_name]]
+    values[_POSITION] = [card.position.line, card.position.column]
+    return json.dumps([card.type_name, *values], ensure_ascii=False, separators=(",", ":"))
+
+
+def card_from_row(row: str | bytes, path: Path) -> Card:
+    try:
+        kind, *values = json.loads(row)
+        if len(values) != len(_FIELDS[kind]):
+            raise ValueError(f"a {kind} card has {len(_FIELDS[kind])} fields, not {len(values)}")
+        line, column = values[_POSITION]
+        values[_POSITION] = Position(path, line, column)
+        for i in _TUPLES[kind]:
+            values[i] = tuple(values[i])
+        return CARD_CLASSES[kind](*values)
+    except (TypeError, KeyError, IndexError) as exc:  # JSONDecodeError is a ValueError already
+        raise ValueError(f"not a card row: {exc}") from exc
+
+
+def header_row(problems: tuple[Problem, ...], deck: Deck | None) -> str:
+    """What the home screen and the store sync need without building a card: the deck's own fields,
+    its sub-card count and fingerprint, and the file's problems."""
+    summary = None
+    if deck is not None:
+        summary = {
+            "id": deck.id,
+            "title": deck.title,
+            "id_position": [deck.id_position.line, deck.id_position.column],
+            "description": deck.description,
+            "source": None if deck.source is None else vars(deck.source),
+            "tags": deck.tags,
+            "settings": [deck.settings.new_per_day, deck.settings.reviews_per_day, deck.settings.desired_retention],
+            "subcard_count": deck.subcard_count,
+            "fingerprint": deck.fingerprint,
+        }
+    rows = [[p.line, p.column, p.message, p.severity] for p in problems]
+    return json.dumps({"problems": rows, "deck": summary}, ensure_ascii=False, separators=(",", ":"))
+
+
+def header_from_row(row: str | bytes, path: Path) -> tuple[tuple[Problem, ...], dict[str, Any] | None]:
+    """The problems and the deck's fields (all but its cards) as Deck's constructor takes them."""
+    try:
+        data = json.loads(row)
+        problems = tuple(Problem(path, line, col, text, severity) for line, col, text, severity in data["problems"])
+        if any(p.severity not in ("error", "warning") for p in problems):
+            raise ValueError("unknown severity")
+        summary = data["deck"]
+        if summary is None:
+            return problems, None
+        source = summary["source"]
+        fields_ = {
+            "id": str(summary["id"]),
+            "title": str(summary["title"]),
+            "path": path,
+            "id_position": Position(path, *summary["id_position"]),
+            "description": summary["description"],
+            "source": None if source is None else DeckSource(**source),
+            "tags": tuple(summary["tags"]),
+            "settings": Settings(*summary["settings"]),
+            "subcard_count": int(summary["subcard_count"]),
+            "fingerprint": str(summary["fingerprint"]),
+        }
+        return problems, fields_
+    except (TypeError, KeyError, IndexError) as exc:
+        raise ValueError(f"not a cache header: {exc}") from exc

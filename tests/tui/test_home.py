@@ -1,0 +1,47 @@
+"""The home screen's counts follow every change without being repainted by hand: back from a session,
+after an unsuspend from the command palette, after a reload of the deck files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import DataTable
+
+from techquiz.store import progress
+from techquiz.tui.app import TechquizApp
+from techquiz.tui.screens.home import HomeScreen
+
+from ..decktext import basic, deck_yaml
+
+MakeApp = Callable[..., TechquizApp]
+THREE = deck_yaml("three", basic("a", "qa", "ba"), basic("b", "qb", "bb"), basic("c", "qc", "bc"), title="Three")
+
+
+def new_count(app: TechquizApp, deck_id: str = "three") -> str:
+    home = app.screen
+    assert isinstance(home, HomeScreen)
+    return str(home.query_one("#decks", DataTable).get_row(deck_id)[1])
+
+
+async def test_counts_follow_a_session_an_unsuspend_and_a_reload(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app({"three.yaml": THREE})
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert new_count(app) == "3"
+        await pilot.press("enter", "space", "4", "q", "enter")  # study one card (Easy), end, close the summary
+        await pilot.pause()
+        assert new_count(app) == "2"
+        rowid = app.conn.execute("SELECT id FROM cards WHERE card_id = 'b'").fetchone()[0]
+        progress.set_suspended(app.conn, rowid, True)  # as `@` in another session would
+        await pilot.press("r")  # reload: the home screen counts it out
+        await pilot.pause()
+        assert new_count(app) == "1"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Unsuspend Three")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert new_count(app) == "2"  # b is back: 2 new (c and b)
+        (tmp_path / "decks" / "three.yaml").write_text(THREE + "  - {id: d, front: qd, back: bd}\n", encoding="utf-8")
+        await pilot.press("r")
+        await pilot.pause()
+        assert new_count(app) == "3"
