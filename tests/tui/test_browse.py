@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -274,3 +275,23 @@ async def test_a_deck_saved_while_browsing_is_searched_as_saved(make_app: MakeAp
         app.reload_library()
         await settle(pilot, app)
         assert status(app) == "1 card" and len(screen.query_one(CardTable).ids) == 1
+
+
+async def test_e_edits_the_card_and_the_table_shows_the_new_text(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "editor.log"
+    script = tmp_path / "editor.sh"
+    script.write_text(f'#!/bin/sh\necho "$@" > {log}\nsed -i "s/capital of France/capital city of France/" "$2"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_browse(pilot, app)
+        await pilot.press("e")
+        await settle(pilot, app)
+        assert log.read_text().split()[0] == "+5"
+        assert isinstance(app.screen, BrowseScreen)
+        assert "capital city of France" in info(app)
+        await search(pilot, app, '"city of france"')
+        assert status(app) == "1 card"
