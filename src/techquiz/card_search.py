@@ -2,8 +2,8 @@
 
 The deck cache is its own SQLite file; it is ATTACHed to a connection on the store, and a small
 temporary table maps each deck of the library to its cache entry, so the whole search is one
-SQL statement. Deck text is joined only when the query reads it (free text, tags), or for rows
-that are shown. When some deck has no cache entry (the cache folder is unwritable, or the decks
+SQL statement. Text terms are one subquery over the text table (search.py); the text is joined
+card by card only for the rows shown, or to sort by the front. When some deck has no cache entry (the cache folder is unwritable, or the decks
 were loaded without the cache), the deck text goes into a shared in-memory database of the same
 shape instead.
 
