@@ -142,7 +142,12 @@ def test_each_field_compiles_to_its_column() -> None:
     assert where("prop:due=-1") == ("(c.state > 0 AND (c.due >= ? AND c.due < ?))", (start - 86_400_000, start))
     sql, params = where("prop:r<0.8")
     assert "MAX(? - c.last_review, 0) > ? * c.stability" in sql and params[0] == to_ms(NOW)
-    assert where("rated:3") == ("+c.id IN (SELECT card FROM review_log WHERE day >= ?)", ("2026-11-29",))
+    start = to_ms(day_start(date(2026, 11, 29)))
+    assert where("rated:3") == (
+        "((c.last_review >= ? OR c.state = 0) AND EXISTS "
+        "(SELECT 1 FROM review_log r WHERE r.card = c.id AND r.reviewed_at >= ?))",
+        (start, start),
+    )
     assert where("rated:1:1") == (
         "+c.id IN (SELECT card FROM review_log WHERE day >= ? AND rating = ?)",
         ("2026-12-01", 1),
@@ -432,3 +437,4 @@ def test_shown_rows_join_their_text_by_its_key(search: CardSearch) -> None:
 def test_rated_builds_its_card_set_from_the_day_index(search: CardSearch) -> None:
     found = plan(search, "rated:365:1")
     assert found.startswith("SCAN c") and "COVERING INDEX review_log_day (day>?)" in found
+    assert "COVERING INDEX review_log_card (card=? AND reviewed_at>?)" in plan(search, "rated:365")

@@ -3,9 +3,9 @@
 The deck cache is its own SQLite file; it is ATTACHed to a connection on the store, and a small
 temporary table maps each deck of the library to its cache entry, so the whole search is one
 SQL statement. Text terms are one subquery over the text table (search.py); the text is joined
-card by card only for the rows shown, or to sort by the front. When some deck has no cache entry (the cache folder is unwritable, or the decks
-were loaded without the cache), the deck text goes into a shared in-memory database of the same
-shape instead.
+card by card only for the rows shown, or to sort by the front. When some deck has no cache
+entry (the cache folder is unwritable, or the decks were loaded without the cache), the deck text
+goes into a shared in-memory database of the same shape instead.
 
 Connections come from a small pool (a search runs in a worker while the rows on screen are read
 on the UI thread, and a newer search can interrupt an older one); nothing here writes to the store.
