@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -11,29 +12,49 @@ from techquiz.store import card_actions, db
 
 from .test_cli import run
 
+DECK = """\
+format: 1
+id: cli
+title: CLI deck
+cards:
+  - {id: first, front: What share of papers?, back: 20.4 percent}
+  - {id: second, type: typed, question: How many centres?, answer: nine}
+  - {id: third, type: typed, question: How many countries?, answer: "177"}
+  - {id: order, type: order, question: Put in order, items: [a, b]}
+"""
+
+
+@pytest.fixture(autouse=True)
+def cli_deck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deck of our own beside the bundled ones; every query here names it (deck:cli)."""
+    folder = tmp_path / "cli-decks"
+    folder.mkdir()
+    (folder / "cli.yaml").write_text(DECK, encoding="utf-8")
+    monkeypatch.setenv("TECHQUIZ_DECKS", str(folder))
+
 
 def test_cards_lists_matches_as_a_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "cards", "type:order")
+    code, out, _ = run(capsys, "cards", "deck:cli", "type:order")
     lines = out.splitlines()
     assert code == 0
     assert lines[0].split()[:7] == ["ID", "DECK", "TYPE", "STATE", "DUE", "IVL", "LAPSES"]
-    assert "three-areas" in lines[1] and "order" in lines[1] and "new" in lines[1]
+    assert lines[1].split()[:4] == ["order", "cli", "order", "new"] and lines[1].endswith("Put in order")
     assert lines[-1] == "1 card"
 
 
 def test_cards_json_has_every_field(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "cards", "percent", "--json")
+    code, out, _ = run(capsys, "cards", "deck:cli percent", "--json")
     records = json.loads(out)
-    assert code == 0 and len(records) >= 2
+    assert code == 0 and [r["id"] for r in records] == ["first"]
     assert set(records[0]) >= {"id", "sub", "deck", "type", "state", "due", "interval", "stability", "difficulty",
                                "retrievability", "reps", "lapses", "suspended", "tags", "front"}  # fmt: skip
-    assert all("percent" in json.dumps(r).lower() or r["type"] == "cloze" for r in records)
+    assert records[0]["front"] == "What share of papers?" and records[0]["state"] == "new"
 
 
 def test_an_action_reports_and_can_be_undone(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "cards", "type:typed", "--suspend")
-    assert code == 0 and out.strip().endswith("cards suspended")
-    count = int(out.split()[0])
+    code, out, _ = run(capsys, "cards", "deck:cli type:typed", "--suspend")
+    assert code == 0 and out.strip() == "2 cards suspended"
+    count = 2
     code, out, _ = run(capsys, "cards", "is:suspended", "--json")
     assert len(json.loads(out)) == count
     conn = db.connect(Config.from_env().store_path)
@@ -46,8 +67,10 @@ def test_an_action_reports_and_can_be_undone(capsys: pytest.CaptureFixture[str])
 
 
 def test_a_query_starting_with_a_minus_is_a_query(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "cards", "type:order", "or", "-is:new", "--json")
-    assert code == 0 and [r["id"] for r in json.loads(out)] == ["three-areas"]
+    code, out, _ = run(capsys, "cards", "deck:cli", "(type:order", "or", "-is:new)", "--json")
+    assert code == 0 and [r["id"] for r in json.loads(out)] == ["order"]
+    code, out, _ = run(capsys, "cards", "deck:cli", "-type:typed", "-type:order", "--json")
+    assert code == 0 and [r["id"] for r in json.loads(out)] == ["first"]
 
 
 @pytest.mark.parametrize(

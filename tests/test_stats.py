@@ -67,7 +67,7 @@ def test_stats_json_cli_has_the_spec_keys(capsys: pytest.CaptureFixture[str]) ->
                 "forecast", "history", "decks"):  # fmt: skip
         assert key in data
     assert data["today"] == "2026-12-01"
-    assert data["cards"]["new"] == 52 and len(data["decks"]) == 3
+    assert data["cards"]["new"] == 57 and len(data["decks"]) == 3  # the bundled decks' sub-cards
     assert data["forecast"][0]["date"] == "2026-12-01" and len(data["forecast"]) == 30
     assert (START + timedelta(days=1)).date().isoformat() == data["forecast"][1]["date"]
 

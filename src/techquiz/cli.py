@@ -13,7 +13,8 @@ from pathlib import Path
 from techquiz import __version__, commands
 from techquiz.cli_help import HELP
 from techquiz.config import Config
-from techquiz.errors import TechquizError
+from techquiz.errors import TechquizError, UserError
+from techquiz.safe_output import cleaned_output
 from techquiz.tui import launch  # Textual loads only when one of its commands runs
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -112,9 +113,28 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_argument("--due", metavar="DAYS", help="set the due date: 0 today, 3, or 3-7 (random in range)")
     p.set_defaults(run=commands.cards)
 
-    p = sub.add_parser("restore", parents=[common], help="restore the progress store from a backup")
+    p = sub.add_parser(
+        "restore", parents=[common], help="restore the progress store from a backup (shows both, asks first)"
+    )
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")
+    p.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
     p.set_defaults(run=commands.restore)
+
+    p = sub.add_parser("serve", parents=[common], help="the app in a browser: a URL with a secret token ([web] extra)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this computer only; 0.0.0.0 = every network, with a warning)",
+    )
+    p.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
+    p.add_argument(
+        "--max-sessions",
+        type=_at_least_one,
+        default=4,
+        metavar="N",
+        help="browser sessions (one app process each) allowed at once (default 4)",
+    )
+    p.set_defaults(run=_serve)
 
     for name, command in sub.choices.items():  # a description and examples under every --help
         description, examples = HELP[name]
@@ -151,7 +171,33 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
     return args
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be between 0 and 65535")
+    return value
+
+
+def _serve(args: argparse.Namespace, config: Config) -> int:
+    # Imported here: textual-serve is the optional [web] extra, and aiohttp is not cheap to load.
+    try:
+        from techquiz import web
+    except ModuleNotFoundError as exc:
+        raise UserError(
+            f"techquiz serve needs the web extra ({exc.name} is missing): pip install 'techquiz[web]'"
+        ) from None
+    return web.serve(config, args.host, args.port, args.max_sessions, getattr(args, "decks", []))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    with cleaned_output():  # whatever a command echoes from a file, no control sequence is printed
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = _parse(parser, list(sys.argv[1:] if argv is None else argv))
     try:

@@ -70,11 +70,24 @@ HELP: dict[str, tuple[str, str]] = {
   techquiz draft article.txt -o decks/news.yaml""",
     ),
     "restore": (
-        "Put a backup of your progress back in place. The current store is kept beside it "
-        "(progress.sqlite3.replaced-TIME), never deleted.",
+        "Put a backup of your progress back in place. It first shows the backup and the store it "
+        "would replace (date and reviews of each) and asks; --yes skips the question, for scripts. "
+        "The current store is kept beside it (progress.sqlite3.replaced-TIME), never deleted, and a "
+        "store another techquiz has open is not replaced.",
         """\
-  techquiz restore                           the newest backup
-  techquiz restore progress-20261201-090000.sqlite3""",
+  techquiz restore                           the newest backup (asks first)
+  techquiz restore progress-20261201-090000.sqlite3
+  techquiz restore --yes                     from a script: no question""",
+    ),
+    "serve": (
+        "Serve techquiz to a browser (a phone too), on the same decks and progress: one app per tab. "
+        "Prints a URL with a secret token; every other path is 404. Only this computer can connect "
+        "unless --host says otherwise, and then a warning is printed: the connection is plain HTTP. "
+        "Ctrl+C stops the server and the sessions. Needs the [web] extra (docs/serve.md).",
+        """\
+  techquiz serve                      http://127.0.0.1:8000/<token>/, this computer only
+  techquiz serve --port 0             any free port (printed)
+  techquiz serve --host 0.0.0.0       your home network too, e.g. a phone on the same Wi-Fi""",
     ),
     "cards": (
         "Find cards with Anki's search syntax (docs/search.md) and list them, as a table or as JSON, "

@@ -51,30 +51,32 @@ def validate(args: argparse.Namespace, config: Config) -> int:
 
 def _add_ids(config: Config, paths: list[Path]) -> int:
     from techquiz.authoring.ids import add_ids as write_ids
-    from techquiz.authoring.ids import carry_progress
+    from techquiz.authoring.ids import carry_progress, removed_card_ids
     from techquiz.deck.loader import load_deck
     from techquiz.store import db
 
     for path in paths:
         if not path.is_file():
             raise UserError(f"{path}: --add-ids takes deck files, not folders or missing paths")
-    for path in paths:
-        added = write_ids(path)
-        if not added:
-            print(f"{path}: every card already has an id")
-            continue
-        for item in added:
-            print(f"{path}:{item.line}: added id: {item.new}")
-        deck = load_deck(path).deck
-        if deck is not None and config.store_path.exists():
-            conn = db.connect(config.store_path)
-            try:
-                moved = carry_progress(conn, deck, added)
-            finally:
-                conn.close()
-            if moved:
-                print(f"{path}: progress of {moved} card(s) kept under their new ids")
-        print(f"{path}: {len(added)} id(s) added")
+    store = db.connect(config.store_path) if config.store_path.exists() else None
+    try:
+        for path in paths:
+            # Ids of removed cards are refused: their history would silently come back on another card.
+            added = write_ids(path, lambda deck_id: removed_card_ids(store, deck_id) if store else set())
+            if not added:
+                print(f"{path}: every card already has an id")
+                continue
+            for item in added:
+                print(f"{path}:{item.line}: added id: {item.new}")
+            deck = load_deck(path).deck
+            if deck is not None and store is not None:
+                moved = carry_progress(store, deck, added)
+                if moved:
+                    print(f"{path}: progress of {moved} card(s) kept under their new ids")
+            print(f"{path}: {len(added)} id(s) added")
+    finally:
+        if store is not None:
+            store.close()
     return 0
 
 
@@ -183,9 +185,29 @@ def decks(args: argparse.Namespace, config: Config) -> int:
 
 def restore(args: argparse.Namespace, config: Config) -> int:
     chosen = Path(args.backup) if args.backup else None
+    from techquiz.store.restore import plan
     from techquiz.store.restore import restore as restore_store
 
-    used, kept = restore_store(config.store_path, chosen)
+    what = plan(config.store_path, chosen)
+    print(f"Restore   {what.backup.describe()}")
+    if what.current is None:
+        print(f"into      {config.store_path} (there is no store yet)")
+    else:
+        print(f"replacing {what.current.describe()} (kept beside it, not deleted)")
+        fewer = (what.current.reviews or 0) - (what.backup.reviews or 0)
+        if what.backup.reviews is not None and fewer > 0:
+            print(f"The backup has {fewer} review(s) fewer than the current store.")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError("restore asks before replacing the store; add --yes to confirm from a script")
+        try:
+            answer = input("Restore it? [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was changed.")
+            return 1
+    used, kept = restore_store(config.store_path, what.backup.path)
     print(f"Restored {config.store_path} from {used}.")
     if kept is not None:
         print(f"The file it replaced is kept as {kept}.")
@@ -198,10 +220,12 @@ def _say_first_parse(path: Path, size: int) -> None:
           file=sys.stderr, flush=True)  # fmt: skip
 
 
-def library_for(config: Config, refs: list[str]) -> tuple[Library, list[Deck]]:
-    """The library with any deck files named on the command line, and the decks the refs name."""
+def library_for(config: Config, refs: list[str], budget: float | None = None) -> tuple[Library, list[Deck]]:
+    """The library with any deck files named on the command line, and the decks the refs name.
+    With a time budget, decks still being read after it are left pending (the home screen)."""
     files = [Path(r) for r in refs if Path(r).suffix in (".yaml", ".yml") or Path(r).is_file()]
-    library = load_library(config.deck_dirs, files, DeckCache(config.cache_dir / "decks", _say_first_parse))
+    cache = DeckCache(config.cache_dir / "decks", _say_first_parse)
+    library = load_library(config.deck_dirs, files, cache, budget)
     chosen: list[Deck] = []
     for ref in refs:
         deck = library.find(ref)

@@ -18,6 +18,9 @@ from techquiz.errors import TechquizError
 
 APP_NAME = "techquiz"
 DAY_START_HOUR = 4
+# Reviews are stored as epoch milliseconds and intervals reach a century ahead: a clock outside
+# these years cannot be scheduled (year 1 or 9999 overflowed Python's dates deep inside a command).
+FIRST_YEAR, LAST_YEAR = 1970, 9000
 
 
 class ConfigError(TechquizError, ValueError):
@@ -38,6 +41,10 @@ def parse_now(value: str) -> datetime:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
         raise ConfigError(f"TECHQUIZ_NOW={value!r} is not an ISO-8601 date and time") from exc
+    if not FIRST_YEAR < moment.year < LAST_YEAR:
+        raise ConfigError(
+            f"TECHQUIZ_NOW={value!r} is outside the years techquiz can schedule ({FIRST_YEAR + 1}-{LAST_YEAR - 1})"
+        )
     if moment.tzinfo is None:
         moment = moment.astimezone()  # a naive time means local time, as a user would read it
     return moment.astimezone(UTC)

@@ -62,8 +62,10 @@ def test_a_truncated_file_is_reported(tmp_path: Path) -> None:
         db.connect(path)
 
 
-def test_a_stray_wal_file_from_another_store_is_detected_before_it_is_replayed(tmp_path: Path) -> None:
-    """SQLite would replay a -wal file copied in from another store over this one's pages."""
+def test_a_stray_wal_file_from_another_database_is_set_aside_before_it_is_replayed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite would replay a -wal file copied in from another database over this one's pages."""
     path = _studied_store(tmp_path)
     other = tmp_path / "other" / "progress.sqlite3"
     other.parent.mkdir()
@@ -77,11 +79,12 @@ def test_a_stray_wal_file_from_another_store_is_detected_before_it_is_replayed(t
     assert stray
     before = path.read_bytes()
     Path(str(path) + "-wal").write_bytes(stray)
-    with pytest.raises(db.CorruptStoreError, match=r"belongs to another database.*techquiz restore"):
-        db.connect(path)
+    db._check_wal(path)
     assert path.read_bytes() == before  # not replayed: the store's own pages are untouched
-    restore(path)  # moves the store and its stray log aside, brings the backup back
-    conn = db.connect(path)
+    assert "was not this store's" in capsys.readouterr().err
+    (kept,) = path.parent.glob("progress.sqlite3-wal.stray-*")
+    assert kept.read_bytes() == stray  # set aside, never deleted
+    conn = db.connect(path)  # the store itself was fine all along: no restore needed
     assert conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == 3
 
 
@@ -109,7 +112,7 @@ def test_the_cli_says_what_to_do_and_restore_brings_the_progress_back(
     assert main(["stats"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "is damaged" in err[0] and "Newest backup: " in err[0] and "techquiz restore" in err[0]
-    assert main(["restore"]) == 0
+    assert main(["restore", "--yes"]) == 0
     out = capsys.readouterr().out
     assert "Restored" in out and "kept as" in out
     kept = [p for p in path.parent.iterdir() if p.name.startswith("progress.sqlite3.replaced-")]

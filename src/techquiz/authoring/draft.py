@@ -1,12 +1,15 @@
-"""`techquiz draft ARTICLE.txt`: a first deck from a plain-text article, for an author to edit.
+"""`techquiz draft ARTICLE.txt`: a first deck from a plain-text document, for an author to edit.
 
-Plain heuristics over English prose, no language model: the article's prose sentences are found
-(headers, bylines and boilerplate skipped), and in each the facts a learner would be asked about:
-figures (percentages, counts, amounts, number words and fractions), years, and names (capitalised
-multi-word names, acronyms introduced in parentheses or as ", or ABC,"). Each sentence with facts
-becomes a cloze card; an acronym becomes a typed "What does ABC stand for?" card; a name launched,
-founded, signed... in a year becomes a typed "When was ...?" card. Near-duplicate sentences are
-merged. Ids come from the sentence text, so drafting the same article again gives the same ids.
+Plain heuristics over English prose, no language model. The document is read as prose (reading.py:
+hard-wrapped lines joined, headings, lists markers, tables, code, URLs and boilerplate left out), and
+in each sentence the facts a learner would be asked about are found (facts.py): figures (percentages, counts,
+amounts with their units, number words and fractions), years, dates and versions (always whole:
+'0.9.0', '2017-05-31', '530 MB/s'), and names (capitalised multi-word names, acronyms introduced in
+parentheses or as ", or ABC,"). Figures become typed fill-in cards; years, dates, versions and names
+cloze deletions; an acronym a typed "What does ABC stand for?" card; a name launched, founded,
+signed... in a year a typed "When was ...?" card. Each prompt is the clause that holds its fact, not
+the whole sentence, with the heading above it as a hint; a fact is asked once, and never shown in its
+own prompt. Ids come from the sentence text, so drafting the same document again gives the same ids.
 """
 
 from __future__ import annotations
@@ -16,35 +19,30 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from techquiz.authoring.facts import NUMBER, SCALE, Fact, acronyms, event_questions, facts
 from techquiz.authoring.ids import slug, unique
+from techquiz.authoring.reading import is_prose_sentence, paragraphs, split_sentences
+from techquiz.deck import cloze
+from techquiz.deck.result import MAX_FILE_BYTES
+from techquiz.errors import UserError
 
-# ---- reading the article -------------------------------------------------------------------------
+# ---- the article's header and sentences ----------------------------------------------------------
 
 _BOILERPLATE = re.compile(
     r"^\s*(home\b|source\s*:|published\s*:|updated\s*:|editor\s*:|by\s+\S|copyright|©|all rights reserved|"
     r"share\b|related\b|read more|advertisement|photo\b|image\b|caption\b|subscribe|follow us|print\b|"
-    r"e-?mail\b|tags?\s*:|filed under|posted\b|written by|reporter|contact\b)",
+    r"e-?mail\s*:|tags?\s*:|filed under|posted\b|written by|reporter|contact\b|media contact|for more information)",
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _MONTHS = ("january february march april may june july august september october november december").split()
 _LONG_DATE = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\.?\s+(\d{1,2}),?\s+(\d{4})\b")
+_DAY_FIRST_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(m.capitalize() for m in _MONTHS) + r")\s+(\d{4})\b")
 _PUBLISHER = re.compile(
     r"^(?:source\s*:\s*(?P<source>.+?)(?:\s+published\s*:|\s*$)|by\s+[^|/—]+?\s*[|/—]\s*(?P<byline>.+))",
     re.IGNORECASE,
 )
 _NAVIGATION = re.compile(r">>|»|›| \| ")  # breadcrumbs and menus: "Home >> World", "Newsroom | Press"
-# "SAN DIEGO, Calif., Jan. 9, 2025 -- " opens a press release: where and when, not a fact to learn.
-_DATELINE = re.compile(r"^[A-Z]{2}[A-Z .'-]*,[^—–]{0,60}?\d{4}\s*(?:--|—|–)\s*")
-_BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
-# A full stop after these is not the end of a sentence.
-_ABBREVIATIONS = re.compile(
-    r"\b(Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|vs|etc|e\.g|i\.e|U\.S|U\.K|U\.N|E\.U|No|Inc|Ltd|Co|Corp|Gen|Gov|Sen|Rep|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|a\.m|p\.m|approx|fig|vol)\.",
-)
-_INITIAL = re.compile(r"\b([A-Z])\.(?=\s*[A-Z])")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
-_DOT = "\u2024"  # a stand-in for protected full stops while splitting
 
 
 @dataclass
@@ -53,17 +51,10 @@ class Article:
     publisher: str | None = None
     date: str | None = None
     sentences: list[str] = field(default_factory=list)
-
-
-def _is_prose(paragraph: str) -> bool:
-    return len(paragraph.split()) >= 12 and bool(re.search(r"[.!?][\"”’)]?$", paragraph.strip()))
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    protected = _ABBREVIATIONS.sub(lambda m: m[0][:-1].replace(".", _DOT) + _DOT, paragraph)
-    protected = _INITIAL.sub(lambda m: m[1] + _DOT, protected)
-    parts = _SENTENCE_END.split(" ".join(protected.split()))
-    return [p.replace(_DOT, ".").strip() for p in parts if p.strip()]
+    # Every word the document writes in lower case somewhere: "License" in "This License Agreement" is one.
+    lowercase_words: frozenset[str] = frozenset()
+    # The heading of the section a sentence is in: context for a learner who asks for a hint.
+    sections: dict[str, str] = field(default_factory=dict)
 
 
 def _iso(text: str) -> str | None:
@@ -71,137 +62,95 @@ def _iso(text: str) -> str | None:
         return m[1]
     if m := _LONG_DATE.search(text):
         return f"{m[3]}-{_MONTHS.index(m[1].lower()) + 1:02d}-{int(m[2]):02d}"
+    if m := _DAY_FIRST_DATE.search(text):  # "29 June 2007"
+        return f"{m[3]}-{_MONTHS.index(m[2].lower()) + 1:02d}-{int(m[1]):02d}"
     return None
 
 
 def read_article(text: str) -> Article:
-    """The article's title, publisher and date where its header says them, and its prose sentences.
-    `text` has "\n" line ends (the caller normalises them before removing control characters)."""
-    lines = [line.strip() for line in text.split("\n")]
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in [*lines, ""]:
-        heading = bool(line) and len(line.split()) < 8 and not re.search(r"[.!?:;,\"”]$", line)
-        if _BULLET.match(line) or heading:  # a list item or a heading stands on its own
-            if current:
-                paragraphs.append(" ".join(current))
-            current = []
-            paragraphs.append(_BULLET.sub("", line))
-        elif line:
-            current.append(line)
-        elif current:
-            paragraphs.append(" ".join(current))
-            current = []
-    first_prose = next((i for i, p in enumerate(paragraphs) if _is_prose(p)), len(paragraphs))
-    article = Article()
-    for line in paragraphs[:first_prose]:
+    """The article's title, publisher and date where its header says them, and its prose sentences."""
+    read = paragraphs(text)
+    lower = re.findall(r"(?<![\w./@-])[a-z][a-z'-]*\b(?![./@]\w)", text)  # not "gnu" of "www.gnu.org"
+    article = Article(lowercase_words=frozenset(lower))
+    for line in (line.strip() for line in read.header):
         article.date = article.date or _iso(line)
         if m := _PUBLISHER.search(line):
             article.publisher = article.publisher or (m["source"] or m["byline"]).strip()
-        is_credit = "/" in line or (line.isupper() and len(line) > 3)
+        is_credit = "/" in line or (line.isupper() and len(line.split()) < 3)  # "LI MIN/CHINA DAILY", "SCIENCE NEWS"
         words = len(line.split())
-        skip = _BOILERPLATE.match(line) or _NAVIGATION.search(line) or is_credit or _iso(line) == line.strip()
+        skip = _BOILERPLATE.match(line) or _NAVIGATION.search(line) or is_credit or _iso(line) == line
         if article.title is None and not skip and 3 <= words <= 25:
             article.title = line.rstrip(".")
-    for paragraph in paragraphs[first_prose:]:
-        if _BOILERPLATE.match(paragraph) or len(paragraph.split()) < 4:
+    for paragraph in read.prose:
+        if _BOILERPLATE.match(paragraph.text):
             continue
-        paragraph = _DATELINE.sub("", paragraph)
-        article.sentences += [s for s in split_sentences(paragraph) if len(s.split()) >= 5]
+        for sentence in (s for s in split_sentences(paragraph.text) if is_prose_sentence(s)):
+            article.sentences.append(sentence)
+            if paragraph.heading and paragraph.heading != article.title:
+                article.sections.setdefault(sentence, paragraph.heading)
     return article
 
 
-# ---- finding facts -------------------------------------------------------------------------------
+# ---- prompts -------------------------------------------------------------------------------------
 
-_NUMBER_WORDS = (
-    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred dozen "
-    "half"
-).split()
-_FRACTIONS = r"(?:one|two|three)-(?:third|quarter|fifth|tenth)s?"
-_YEAR = r"(?:1[0-9]{3}|20[0-9]{2})"
-_FACT = re.compile(
-    rf"(?P<percent>\b\d+(?:[.,]\d+)?\s?(?:percent\b|per cent\b|%))"
-    rf"|(?P<year>\b{_YEAR}s?\b)"
-    rf"|(?P<number>\b\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?\b|\b\d+(?:\.\d+)?\b)(?P<scale>\s(?:million|billion|trillion|thousand)\b)?"
-    rf"|(?P<words>(?<![\w-])(?:{_FRACTIONS}|{'|'.join(_NUMBER_WORDS)})(?![\w-]))",
-    re.IGNORECASE,
-)
-_CAP = r"[A-Z][\w&'’.-]*[\w&]"
-# "and" joins a name ("Belt and Road Initiative") but not two names ("the X and the Y").
-_NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:of|and(?!\s+the\b)|for|the|on|in|de|du|von|van)\s+)*{_CAP})+")
-_ACRONYM = re.compile(
-    rf"(?P<name>{_CAP}(?:\s+(?:of|and|for|the|on|in|{_CAP}))+)\s*(?:\((?P<a1>[A-Z][A-Z0-9&]{{1,9}}s?)\)|,\s+or\s+(?P<a2>[A-Z][A-Z0-9&]{{1,9}}s?),)"
-)
-_EVENT = re.compile(
-    r"\b(launched|founded|established|initiated|created|signed|built|opened|started|began|introduced|announced|"
-    r"released|discovered|invented|published|adopted|formed|completed|ratified|proclaimed|abolished|elected)\b"
-)
-_OWN_VERB = re.compile(r",\s*(?:or\s+[A-Z][A-Z0-9&]+s?,\s*)?|\s+(?:was|were|had been|has been|is|are)\s+")
-# Words capitalised only because they start the sentence, or too common to be a name on their own.
-_NOT_NAME_START = frozenset(
-    (
-        "the a an in on at for since after before during according but and or so while although though when "
-        "this that these those it its as by from to with through however also additionally second third "
-        "first finally moreover meanwhile today yesterday last next"
-    ).split()
-)
+MAX_PROMPT_WORDS = 25  # read at a glance
+_MIN_PROMPT_WORDS = 8
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+|\s+--\s+|\s+\(|\)\s+")
+_URL_ASIDE = re.compile(r"\s*\((?:([A-Z][A-Z0-9&]{1,9}s?),)?[^()]*(?:https?://|www\.)[^()]*\)")
 
 
-@dataclass(frozen=True)
-class Fact:
-    start: int
-    end: int
-    text: str
-    kind: str  # "percent", "year", "number", "name"
-
-    @property
-    def hint(self) -> str | None:
-        return {"year": "year", "percent": "%"}.get(self.kind)
+def _without_urls(sentence: str) -> str:
+    """'(CWI, see https://www.cwi.nl)' -> ' (CWI)', '(see https://opensource.org for ...)' -> '':
+    a URL is not read in a prompt."""
+    return _URL_ASIDE.sub(lambda m: f" ({m[1]})" if m[1] else "", sentence)
 
 
-def _names(sentence: str) -> list[Fact]:
-    out = []
-    for m in _NAME.finditer(sentence):
-        words = m[0].split()
-        start = m.start()
-        while words and words[0].lower() in _NOT_NAME_START:  # "The World Bank" -> "World Bank"
-            start += len(words[0]) + 1
-            words = words[1:]
-        while words and words[-1].lower() in ("of", "and", "for", "the", "on", "in"):
-            words = words[:-1]
-        if sum(w == "and" for w in words) > 1:  # "China and Belt and Road": a list, keep its last name
-            cut = words.index("and") + 1
-            start += len(" ".join(words[:cut])) + 1
-            words = words[cut:]
-        if len(words) >= 2:
-            text = " ".join(words)
-            out.append(Fact(start, start + len(text), text.rstrip(".,"), "name"))
-    return out
+def _window(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence to show for a fact at [start, end): the whole sentence when short,
+    else the clauses around the fact, at least a few words and at most MAX_PROMPT_WORDS."""
+    if len(sentence.split()) <= MAX_PROMPT_WORDS:
+        return 0, len(sentence)
+    cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
+    a = max(c for c in cuts if c <= start)
+    b = min((c for c in cuts if c >= end), default=len(sentence))
+
+    def size(x: int, y: int) -> int:
+        return len(sentence[x:y].split())
+
+    while size(a, b) < _MIN_PROMPT_WORDS and (a > 0 or b < len(sentence)):
+        before = max((c for c in cuts if c < a), default=None)
+        after = min((c for c in cuts if c > b), default=None)
+        if before is not None and (after is None or size(before, b) <= size(a, after)):
+            a = before
+        elif after is not None:
+            b = after
+        else:
+            break
+    if size(a, b) > MAX_PROMPT_WORDS:  # one long clause: the words around the fact
+        words = [m.span() for m in re.finditer(r"\S+", sentence)]
+        first = next(i for i, (s, e) in enumerate(words) if e > start)
+        last = next(i for i, (s, e) in enumerate(words) if e >= end)
+        spare = max(0, MAX_PROMPT_WORDS - (last - first + 1)) // 2
+        lo, hi = max(0, first - spare), min(len(words) - 1, last + spare)
+        a, b = words[lo][0], words[hi][1]
+    return a, b
 
 
-def facts(sentence: str) -> list[Fact]:
-    """The askable facts of a sentence, in order, not overlapping (figures win over names)."""
-    found: list[Fact] = []
-    for m in _FACT.finditer(sentence):
-        kind = next(k for k in ("percent", "year", "number", "words") if m[k])
-        if kind == "number" and not re.search(r"[1-9]", m[0]):
-            continue
-        if kind == "number" and re.search(r"\b[A-Z][\w.]*\s$", sentence[: m.start()]):
-            continue  # "HomeCell 2", "Windows 11", "Jan. 9": part of a name or a date
-        if kind == "words" and m[0].lower() == "half" and "half of" not in sentence.lower():
-            continue
-        text = m[0].strip()
-        found.append(Fact(m.start(), m.start() + len(text), text, "number" if kind == "words" else kind))
-    for name in _names(sentence):
-        if not any(f.start < name.end and name.start < f.end for f in found):
-            found.append(name)
-    return sorted(found, key=lambda f: f.start)
+def _shown(sentence: str, a: int, b: int, text: str) -> str:
+    """The window's text with '…' where the sentence was cut."""
+    text = text.strip()
+    if a > 0:
+        text = "…" + text.lstrip(" ,;:—–(")
+    if b < len(sentence):
+        text = text.rstrip(" ,;:—–(") + "…"
+    return text
 
 
 # ---- cards ---------------------------------------------------------------------------------------
 
 _SIMILAR = 0.7
+_POINTER = re.compile(r"(?:See|Refer to|Please see|Please refer to|For more|For further)\b")
+_MAX_DELETIONS = 3
 _DIGITS = {
     w: str(i)
     for i, w in enumerate(
@@ -222,19 +171,8 @@ def _tokens(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def _cloze_text(sentence: str, chosen: list[Fact]) -> str:
-    out, last = [], 0
-    for n, fact in enumerate(chosen, 1):
-        out.append(sentence[last : fact.start])
-        hint = f"::{fact.hint}" if fact.hint else ""
-        out.append(f"{{{{c{n}::{fact.text}{hint}}}}}")
-        last = fact.end
-    out.append(sentence[last:])
-    return "".join(out)
-
-
 def _accept(figure: str) -> list[str]:
-    """Other ways to type a figure: 'nine' -> '9', '20.4 percent' -> '20.4%', '20.4'."""
+    """Other ways to type a figure: 'nine' -> '9', '20.4 percent' -> '20.4%', '20.4'; '530 MB/s' -> '530'."""
     lower = figure.lower()
     out = []
     if lower in _DIGITS:
@@ -244,60 +182,86 @@ def _accept(figure: str) -> list[str]:
     percent = re.match(r"([\d.,]+)\s?(?:percent|per cent|%)$", lower)
     if percent:
         out += [f"{percent[1]}%", f"{percent[1]} percent", percent[1]]
+    elif (bare := re.match(rf"\$?({NUMBER})(?:\s?[a-zµ°/%-]+)?$", lower)) and not re.search(SCALE, lower):
+        out.append(bare[1])
     return [a for a in dict.fromkeys(out) if a.lower() != lower]
 
 
-def _event_questions(sentence: str) -> list[tuple[str, str]]:
-    """(question, year) for 'NAME, launched by X in 2019' and 'In 1648, the NAME was signed'."""
-    out = []
-    for name in _names(sentence):
-        after = sentence[name.end : name.end + 90]
-        verb = _EVENT.search(after)
-        year = re.search(rf"\bin ({_YEAR})\b", after)
-        # The verb must be the name's own: "X, launched", "X, or ABC, launched", "X was signed";
-        # not "X, who had completed Y in 1869" (that was Y).
-        if not (verb and year and verb.start() < year.start() and _OWN_VERB.fullmatch(after[: verb.start()])):
-            continue
-        if "." not in after[: year.end()]:
-            article = "the " if sentence[max(0, name.start - 4) : name.start].lower() == "the " else ""
-            be = "were" if re.search(r"[^s]s$", name.text) else "was"
-            out.append((f"When {be} {article}{name.text} {verb[1]}?", year[1]))
-    lead = re.match(rf"In ({_YEAR}), (the )?(.+?) (?:was|were) (\w+)", sentence)
-    if lead and _EVENT.fullmatch(lead[4]) and _NAME.fullmatch(lead[3]):
-        be = "were" if re.search(r"[^s]s$", lead[3]) else "was"
-        out.append((f"When {be} {lead[2] or ''}{lead[3]} {lead[4]}?", lead[1]))
-    return out
+def _gives_away(prompt: str, answer: str) -> bool:
+    words = re.findall(r"[a-z0-9]+", answer.lower())
+    return bool(words) and f" {' '.join(words)} " in f" {' '.join(re.findall(r'[a-z0-9]+', prompt.lower()))} "
 
 
-def _acronyms(sentence: str) -> list[tuple[str, str]]:
-    """(acronym, name) for 'the Deep-time Digital Earth, or DDE,' and 'World Health Organization (WHO)'."""
-    out = []
-    for m in _ACRONYM.finditer(sentence):
-        words = m["name"].split()
-        while words and words[0].lower() in _NOT_NAME_START:
-            words = words[1:]
-        if len(words) >= 2:
-            out.append((m["a1"] or m["a2"], " ".join(words)))
-    return out
+class _Deck:
+    """The cards drafted so far, and what they ask: a fact is asked once."""
+
+    def __init__(self) -> None:
+        self.cards: list[DraftCard] = []
+        self.ids: set[str] = set()
+        self.asked: list[tuple[str, set[str]]] = []  # (answer, prompt words) of every card
+        self.section: str | None = None  # the heading above the sentence being drafted: the cards' hint
+
+    def add(self, base: str, fallback: str, card_type: str, fields: dict[str, object], answers: list[str]) -> None:
+        prompt = _tokens(str(fields.get("question") or fields.get("text") or ""))
+        for answer in answers:
+            key = answer.lower()
+            if any(k == key and len(prompt & p) >= 0.5 * min(len(prompt), len(p)) for k, p in self.asked):
+                return  # the same answer to much the same prompt: asked already
+        self.asked += [(a.lower(), prompt) for a in answers]
+        if self.section and not any(_gives_away(self.section, a) for a in answers):
+            source = fields.pop("source")
+            fields = {**fields, "hint": f"In: {self.section}", "source": source}
+        self.cards.append(DraftCard(unique(base, self.ids, fallback), card_type, fields))
+
+
+def _delete_every(window: str, numbers: dict[str, int], hints: dict[str, str | None]) -> str:
+    """Every occurrence of an answer in the window as its deletion, so the text never gives it away."""
+
+    def delete(m: re.Match[str]) -> str:
+        hint = f"::{hints[m[0]]}" if hints[m[0]] else ""
+        return f"{{{{c{numbers[m[0]]}::{m[0]}{hint}}}}}"
+
+    pattern = "|".join(re.escape(t) for t in sorted(numbers, key=len, reverse=True))
+    return re.sub(rf"(?<![\w-])(?:{pattern})(?![\w-])", delete, window)
+
+
+def _cloze_cards(deck: _Deck, sentence: str, shown: str, deletions: list[Fact], topic: str) -> None:
+    """Cloze cards for the deletions, grouped so that each card's text is one short window."""
+    groups: list[list[Fact]] = []
+    for fact in deletions:
+        if groups and len(groups[-1]) < _MAX_DELETIONS:
+            a, b = _window(shown, groups[-1][0].start, fact.end)
+            if len(shown[a:b].split()) <= MAX_PROMPT_WORDS:
+                groups[-1].append(fact)
+                continue
+        groups.append([fact])
+    for group in groups:
+        a, b = _window(shown, group[0].start, group[-1].end)
+        numbers = {text: n for n, text in enumerate(dict.fromkeys(f.text for f in group), 1)}
+        text = _shown(shown, a, b, _delete_every(shown[a:b], numbers, {f.text: f.hint for f in group}))
+        # 'Open Source' is given away by a visible 'Open Source Definition': such a deletion is shown instead.
+        for answer, n in list(numbers.items()):
+            if f"{{{{c{n}::" not in text:  # the fact's edges are not a word's: nothing to delete
+                del numbers[answer]
+            elif _gives_away(cloze.render(text, n, revealed=False), answer):
+                text = re.sub(rf"\{{\{{c{n}::(.*?)(?:::[^}}]*)?\}}\}}", r"\1", text)
+                del numbers[answer]
+        if numbers:
+            deck.add(topic, "fact", "cloze", {"text": text, "source": sentence}, list(numbers))
 
 
 def draft_cards(article: Article) -> list[DraftCard]:
-    """Per sentence: a typed fill-in card per figure (exact answers are worth typing), one cloze card
-    for its years and names, and typed cards for acronyms and for when named things happened."""
-    cards: list[DraftCard] = []
-    taken: set[str] = set()
+    """Per sentence: a typed fill-in card per figure (exact answers are worth typing), cloze cards for
+    its years, dates, versions and names, and typed cards for acronyms and for when named things happened."""
+    deck = _Deck()
     kept: list[set[str]] = []
-    asked: set[str] = set()
-
-    def add(base: str, fallback: str, card_type: str, fields: dict[str, object]) -> None:
-        cards.append(DraftCard(unique(base, taken, fallback), card_type, fields))
-
     seen: set[tuple[str, str]] = set()
+    common = article.lowercase_words
 
     def fresh(fact: Fact, sentence: str) -> bool:
-        """Not asked already: the same figure or name before the same next word (a repeated fact)."""
+        """Not asked already: the same name, or the same figure before the same next word."""
         following = re.findall(r"[a-z]+", sentence[fact.end :].lower())[:1]
-        key = (fact.text.lower(), following[0] if following else "")
+        key = (fact.text.lower(), "" if fact.kind == "name" or not following else following[0])
         if key in seen:
             return False
         seen.add(key)
@@ -306,36 +270,45 @@ def draft_cards(article: Article) -> list[DraftCard]:
     for sentence in article.sentences:
         if "{{" in sentence or "}}" in sentence or "::" in sentence:
             continue  # would read as cloze syntax
-        found = [f for f in facts(sentence) if fresh(f, sentence)]
-        if not found:
-            continue
-        words = _tokens(sentence)
+        if _POINTER.match(sentence):
+            continue  # "See the Developer Guide for more": where to read, not a fact
+        shown = _without_urls(sentence)
+        deck.section = article.sections.get(sentence)
+        words = _tokens(shown)
         if any(len(words & k) / max(len(words | k), 1) >= _SIMILAR for k in kept):
             continue  # a near-duplicate of a sentence already drafted
+        found = [f for f in facts(shown, common) if fresh(f, shown)]
+        if not found:
+            continue
         kept.append(words)
         names = [f for f in found if f.kind == "name"]
-        topic = slug(names[0].text, 24) if names else slug(sentence, 24)
+        topic = slug(names[0].text, 24) if names else slug(shown, 24)
+        events = event_questions(shown, common)
+        introduced = [(a, n) for a, n in acronyms(shown) if not _gives_away(shown.replace(n, ""), n)]
         for figure in (f for f in found if f.kind in ("number", "percent")):
-            question = f"{sentence[: figure.start]}___{sentence[figure.end :]}"
+            if shown.count(figure.text) > 1:
+                continue  # it would stay in the prompt
+            a, b = _window(shown, figure.start, figure.end)
+            question = _shown(shown, a, b, f"{shown[a : figure.start]}___{shown[figure.end : b]}")
             fields: dict[str, object] = {"question": f"Fill in the blank: {question}", "answer": figure.text}
             if accept := _accept(figure.text):
                 fields["accept"] = accept
-            add(f"{topic}-{slug(figure.text, 12)}", "figure", "typed", {**fields, "source": sentence})
-        deletions = [f for f in found if f.kind in ("year", "name")]
+            deck.add(f"{topic}-{slug(figure.text, 12)}", "figure", "typed", {**fields, "source": sentence},
+                     [figure.text])  # fmt: skip
+        # A year asked by "When was X launched?" and a name asked by "What does X stand for?" are
+        # not asked again as deletions.
+        elsewhere = {year for _, year, _ in events} | {name for _, name in introduced}
+        deletions = [f for f in found if f.kind in ("year", "date", "version", "name") and f.text not in elsewhere]
         if deletions:
-            add(topic, "fact", "cloze", {"text": _cloze_text(sentence, deletions), "source": sentence})
-        for acronym, name in _acronyms(sentence):
-            if acronym not in asked:
-                asked.add(acronym)
-                question = f"What does {acronym} stand for?"
-                add(slug(acronym, 12) + "-stands-for", "acronym", "typed",
-                    {"question": question, "answer": name, "source": sentence})  # fmt: skip
-        for question, year in _event_questions(sentence):
-            if question not in asked:
-                asked.add(question)
-                add(slug(question, 32) + "-year", "year", "typed",
-                    {"question": question, "answer": year, "source": sentence})  # fmt: skip
-    return cards
+            _cloze_cards(deck, sentence, shown, deletions, topic)
+        for acronym, name in introduced:
+            deck.add(slug(acronym, 12) + "-stands-for", "acronym", "typed",
+                     {"question": f"What does {acronym} stand for?", "answer": name, "source": sentence},
+                     [name])  # fmt: skip
+        for question, year, _ in events:
+            deck.add(slug(question, 32) + "-year", "year", "typed",
+                     {"question": question, "answer": year, "source": sentence}, [year])  # fmt: skip
+    return deck.cards
 
 
 # ---- writing the deck ----------------------------------------------------------------------------
@@ -371,4 +344,11 @@ def deck_text(article: Article, cards: list[DraftCard], article_path: Path, sche
         for key, value in card.fields.items():
             shown = "[" + ", ".join(_q(v) for v in value) + "]" if isinstance(value, list) else _q(str(value))
             lines.append(f"    {key}: {shown}")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:  # a deck `validate` would refuse is never written
+        raise UserError(
+            f"{article_path}: the drafted deck would be {size / 1e6:.1f} MB, over the 10 MB deck limit; "
+            "split the article into parts and draft each"
+        )
+    return text

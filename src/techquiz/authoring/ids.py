@@ -7,9 +7,11 @@ round-trip edit techquiz needs, so it does not need a round-trip YAML library.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,9 +63,10 @@ class AddedId:
     new: str
 
 
-def add_ids(path: Path) -> list[AddedId]:
+def add_ids(path: Path, removed_ids: Callable[[str], set[str]] = lambda deck_id: set()) -> list[AddedId]:
     """Write an id into every card of `path` that lacks one. Returns what was added (nothing when none
-    were missing). Raises UserError, changing nothing, when the deck has errors."""
+    were missing). Raises UserError, changing nothing, when the deck has errors or when a new id is
+    one a removed card had (`removed_ids(deck id)`): that card's history would come back on this one."""
     text, problem = read_deck_text(path)
     if text is None:
         raise UserError(str(problem))
@@ -79,6 +82,13 @@ def add_ids(path: Path) -> list[AddedId]:
     ]
     if not added:
         return []
+    reused = removed_ids(deck.id)
+    clashes = [item for item in added if item.new in reused]
+    if clashes:
+        lines = [f"{path}:{item.line}: the id '{item.new}' belonged to a card since removed from the deck; its "
+                 "history would come back on this card" for item in clashes]  # fmt: skip
+        lines.append("give these cards an id of your own (id: ...) and run again; the file was not changed")
+        raise UserError("\n".join(lines))
     positions = {card.id: (card.position.line, card.position.column) for card in deck.cards}
     lines = text.splitlines(keepends=True)
     for item in sorted(added, key=lambda a: positions[a.old], reverse=True):  # bottom up: offsets stay valid
@@ -93,8 +103,34 @@ def add_ids(path: Path) -> list[AddedId]:
     check = load_deck(path, new_text)
     if check.deck is None or any(card.id_generated for card in check.deck.cards):
         raise UserError(f"{path}: could not add ids safely to this layout; the file was not changed")
-    path.write_text(new_text, encoding="utf-8")
+    try:
+        write_atomically(path, new_text)
+    except OSError as exc:
+        raise UserError(f"{path}: could not write the ids ({exc.strerror or exc}); the file was not changed") from exc
     return added
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace the file's text in one rename: a full disk or a kill leaves the old file whole, never
+    a file cut mid-card. The new file keeps the old one's permissions."""
+    mode = path.stat().st_mode & 0o7777
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def removed_card_ids(conn: sqlite3.Connection, deck_id: str) -> set[str]:
+    """Ids of cards the store remembers for this deck that are no longer in its file."""
+    rows = conn.execute("SELECT DISTINCT card_id FROM cards WHERE deck_id = ? AND in_deck = 0", (deck_id,))
+    return {row[0] for row in rows}
 
 
 def carry_progress(conn: sqlite3.Connection, deck: Deck, added: Iterable[AddedId]) -> int:

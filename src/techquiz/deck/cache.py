@@ -297,12 +297,12 @@ class DeckCache:
             if conn.execute("SELECT 1 FROM entries WHERE generation = ?", (generation,)).fetchone() is None:
                 return None
             with gc_paused():
-                return tuple(
-                    card_from_row(row, path)
-                    for (row,) in conn.execute(
-                        "SELECT card FROM cards WHERE generation = ? ORDER BY position", (generation,)
-                    )
-                )
+                rows = conn.execute(
+                    "SELECT position, card FROM cards WHERE generation = ? ORDER BY position", (generation,)
+                ).fetchall()
+                if not rows or rows[-1][0] != len(rows) - 1:  # rows missing (a deck has at least one card)
+                    raise ValueError("card rows missing")
+                return tuple(card_from_row(row, path) for _, row in rows)
         except sqlite3.DatabaseError:
             return None
         except ValueError:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from techquiz.config import bundled_decks_dir
@@ -12,6 +14,10 @@ from techquiz.deck.model import Deck
 from techquiz.deck.result import LoadResult, Problem
 
 DECK_SUFFIXES = (".yaml", ".yml")
+# A deck still being read after this long is "too slow" on the home screen (it goes on loading,
+# and appears if it ever finishes); the others were usable long before.
+TOO_SLOW_SECONDS = 20.0
+_READERS = 4  # decks read at once when a time budget is given, so one slow file never queues the rest
 
 
 def deck_files(folder: Path) -> list[Path]:
@@ -22,11 +28,25 @@ def deck_files(folder: Path) -> list[Path]:
 
 
 @dataclass(frozen=True)
+class PendingDeck:
+    """A deck file still being read when the time budget ran out: shown as "still loading"."""
+
+    path: Path
+    future: Future[LoadResult]
+    started: float  # time.monotonic()
+
+    def too_slow(self, now: float | None = None) -> bool:
+        return (now if now is not None else time.monotonic()) - self.started > TOO_SLOW_SECONDS
+
+
+@dataclass(frozen=True)
 class Library:
-    """Every deck found, and every file that could not be loaded with why."""
+    """Every deck found, and every file that could not be loaded with why (and, with a time
+    budget, those still being read)."""
 
     decks: tuple[Deck, ...]
     results: tuple[LoadResult, ...]
+    pending: tuple[PendingDeck, ...] = field(default=())
 
     @property
     def broken(self) -> tuple[LoadResult, ...]:
@@ -53,9 +73,14 @@ def is_bundled(path: Path) -> bool:
     return path.resolve().is_relative_to(bundled_decks_dir().resolve())
 
 
-def load_library(folders: Iterable[Path], files: Iterable[Path] = (), cache: DeckCache | None = None) -> Library:
+def load_library(
+    folders: Iterable[Path], files: Iterable[Path] = (), cache: DeckCache | None = None, budget: float | None = None
+) -> Library:
     """Load the decks of every folder and every named file (see `assemble` for which deck wins),
-    through the parsed-deck cache when one is given."""
+    through the parsed-deck cache when one is given.
+
+    With a `budget` (seconds), decks are read in worker threads and those not read by then are
+    returned as `pending`, still loading: the home screen shows the rest at once."""
     paths: list[Path] = []
     seen: set[Path] = set()
     for path in [*(f for folder in folders for f in deck_files(folder)), *files]:
@@ -63,11 +88,27 @@ def load_library(folders: Iterable[Path], files: Iterable[Path] = (), cache: Dec
         if resolved not in seen:
             seen.add(resolved)
             paths.append(path)
+    if budget is not None and paths:
+        return _load_within(paths, cache, budget)
     if cache is not None:
         return assemble(cache.load(path) for path in paths)
     from techquiz.deck.loader import load_deck  # the YAML parser: only when something is parsed
 
     return assemble(load_deck(path) for path in paths)
+
+
+def _load_within(paths: list[Path], cache: DeckCache | None, budget: float) -> Library:
+    from techquiz.deck.loader import load_deck
+
+    read = cache.load if cache is not None else load_deck
+    started = time.monotonic()
+    pool = ThreadPoolExecutor(max_workers=min(_READERS, len(paths)), thread_name_prefix="techquiz-deck")
+    futures = [pool.submit(read, path) for path in paths]
+    pool.shutdown(wait=False)  # the threads finish the queued decks, then end
+    wait(futures, timeout=budget)
+    library = assemble(f.result() for f in futures if f.done())
+    pending = tuple(PendingDeck(p, f, started) for p, f in zip(paths, futures, strict=True) if not f.done())
+    return Library(library.decks, library.results, pending)
 
 
 def assemble(loaded: Iterable[LoadResult]) -> Library:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 FORMAT_VERSION = 1
+# The loader matches it with fullmatch: `$` alone accepts an id that ends in a newline.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$"
 MAX_CHOICES = 26  # chosen by the letters a-z
 

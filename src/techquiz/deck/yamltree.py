@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from techquiz.deck.text import shown
+
 _Parser: Callable[[str], Any]  # text -> an object whose get_event() yields the parser's events
 try:
     from yaml._yaml import CParser
@@ -114,7 +116,7 @@ def parse(text: str) -> tuple[Node | None, list[YamlProblem]]:
                     problems.append(YamlProblem(line, column, "YAML anchors (&) are not allowed in decks"))
                 if event.tag is not None and not (cls is yaml.ScalarEvent and event.tag == "!"):
                     tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-                    problems.append(YamlProblem(line, column, f"YAML tags are not allowed in decks: {tag}"))
+                    problems.append(YamlProblem(line, column, f"YAML tags are not allowed in decks: {shown(tag)}"))
                 node: Node
                 if cls is yaml.ScalarEvent:
                     node = Scalar(event.value, event.style is None and event.implicit[0], line, column)
@@ -143,7 +145,7 @@ def parse(text: str) -> tuple[Node | None, list[YamlProblem]]:
                                 YamlProblem(
                                     key.line,
                                     key.column,
-                                    f"duplicate key '{key.value}' (first at line {first.line})",
+                                    f"duplicate key '{shown(key.value)}' (first at line {first.line})",
                                 )
                             )
                         else:
@@ -182,7 +184,8 @@ def parse(text: str) -> tuple[Node | None, list[YamlProblem]]:
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             what = f"{exc.problem} ({exc.context})"
-        if exc.problem == "mapping values are not allowed here":
+        # libyaml says "... in this context", the pure-Python parser "... here".
+        if exc.problem and exc.problem.startswith("mapping values are not allowed"):
             what += " (put text that contains ': ' in quotes)"
         problems.append(YamlProblem(line, column, f"YAML syntax error: {what}"))
         return None, problems

@@ -1,16 +1,26 @@
 """Backups of the progress store with SQLite's backup API (a plain copy of a WAL file can miss
-committed answers), kept as Anki keeps them: the recent ones plus 12 daily, 10 weekly, 9 monthly."""
+committed answers), kept as Anki keeps them: the recent ones plus 12 daily, 10 weekly, 9 monthly.
+
+While studying, a backup is taken in a thread with its own connection (a backup of a big store
+takes a fifth of a second, which the learner would feel on the first answer), and a backup that
+fails (a full disk) is a warning: the answers are in the store, which is not damaged.
+"""
 
 from __future__ import annotations
 
+import errno
 import re
 import sqlite3
+import sys
+import threading
+import urllib.parse
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 BACKUP_INTERVAL_SECONDS = 30 * 60
 KEEP_RECENT, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 10, 12, 10, 9
-_NAME = re.compile(r"^progress-(\d{8}-\d{6})(?:-[\w-]+)?\.sqlite3$")
+_NAME = re.compile(r"progress-(\d{8}-\d{6})(?:-[\w-]+)?\.sqlite3", re.ASCII)  # fullmatch: `$` takes a final \n
 
 
 def backup_dir_for(store_path: Path) -> Path:
@@ -18,7 +28,7 @@ def backup_dir_for(store_path: Path) -> Path:
 
 
 def backup_time(path: Path) -> datetime | None:
-    match = _NAME.match(path.name)
+    match = _NAME.fullmatch(path.name)
     if not match:
         return None
     return datetime.strptime(match[1], "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
@@ -43,14 +53,33 @@ def make_backup(conn: sqlite3.Connection, folder: Path, *, now: datetime | None 
     suffix = f"-{reason}" if reason else ""
     target = folder / f"progress-{moment:%Y%m%d-%H%M%S}{suffix}.sqlite3"
     partial = target.with_suffix(".partial")
-    dest = sqlite3.connect(partial)
+    remove_partials(folder)  # left by a killed backup: they would pile up (one per kill)
     try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-    partial.replace(target)  # a backup is either whole or absent
+        dest = sqlite3.connect(partial)
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+        partial.replace(target)  # a backup is either whole or absent
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     prune(folder)
     return target
+
+
+def remove_partials(folder: Path) -> None:
+    """Remove unfinished backups. Only one backup runs at a time per process; a `.partial` younger
+    than a minute may be another techquiz's backup in progress and is left alone."""
+    if not folder.is_dir():
+        return
+    now = datetime.now(UTC).timestamp()
+    for stale in folder.glob("progress-*.partial"):
+        try:
+            if now - stale.stat().st_mtime > 60:
+                stale.unlink()
+        except OSError:
+            continue
 
 
 def prune(folder: Path) -> None:
@@ -69,25 +98,61 @@ def prune(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-class BackupPolicy:
-    """Back up at most every 30 minutes, and only when something changed since the last backup."""
+def failure_reason(exc: OSError | sqlite3.Error) -> str:
+    """Why a backup could not be made, in a few words."""
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "full" in str(exc).lower():
+        return "the disk is full"
+    return str(getattr(exc, "strerror", None) or exc)
 
-    def __init__(self, folder: Path) -> None:
+
+def _say(message: str) -> None:
+    print(f"techquiz: warning: {message}", file=sys.stderr, flush=True)
+
+
+class BackupPolicy:
+    """Back up at most every 30 minutes, and only when something changed since the last backup.
+
+    The backup runs in a thread with its own connection to the store's file; `warn` hears of a
+    failed one (the app shows it as a notification)."""
+
+    def __init__(self, folder: Path, warn: Callable[[str], None] = _say) -> None:
         self.folder = folder
+        self.warn = warn
         newest = newest_backup(folder)
         self.last = backup_time(newest) if newest else None
         self.dirty = False
+        self.thread: threading.Thread | None = None
 
     def changed(self) -> None:
         self.dirty = True
 
-    def maybe_backup(self, conn: sqlite3.Connection) -> Path | None:
+    def maybe_backup(self, conn: sqlite3.Connection) -> None:
+        """Start a backup of `conn`'s store when one is due; returns at once."""
         real_now = datetime.now(UTC)  # backups are named by the real clock, even under TECHQUIZ_NOW
-        if not self.dirty:
-            return None
+        if not self.dirty or (self.thread is not None and self.thread.is_alive()):
+            return
         if self.last is not None and (real_now - self.last).total_seconds() < BACKUP_INTERVAL_SECONDS:
-            return None
-        path = make_backup(conn, self.folder, now=real_now)
+            return
+        store = Path(conn.execute("PRAGMA database_list").fetchone()[2])
         self.last = real_now
         self.dirty = False
-        return path
+        self.thread = threading.Thread(target=self._run, args=(store, real_now), name="techquiz-backup")
+        self.thread.start()  # not a daemon: a backup under way is finished before the process exits
+
+    def _run(self, store: Path, moment: datetime) -> None:
+        try:
+            source = sqlite3.connect(f"file:{urllib.parse.quote(str(store))}?mode=ro", uri=True, timeout=15)
+            try:
+                make_backup(source, self.folder, now=moment)
+            finally:
+                source.close()
+        except (OSError, sqlite3.Error) as exc:
+            self.dirty = True  # try again at the next chance
+            self.warn(
+                f"the backup could not be made ({failure_reason(exc)}); your answers are saved, and the store is fine"
+            )
+
+    def wait(self) -> None:
+        """Let a backup under way finish (before closing the app, and in tests)."""
+        if self.thread is not None:
+            self.thread.join()

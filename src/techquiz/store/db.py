@@ -4,18 +4,35 @@ The file is SQLite in WAL mode with synchronous=FULL (as Anki): a committed answ
 crash or power loss, and a second techquiz process can read while one writes. Schema versions
 live in `PRAGMA user_version`; migrations run forward in one transaction after a backup, and a
 file written by a newer techquiz is refused without being touched.
+
+Before SQLite touches a file, it is checked to be ours (`application_id`) and usable, and a -wal
+beside it to be this store's own (a random store id); what cannot be used is said as it is (a
+full disk, a read-only file, a file that cannot be opened), and only real damage is "damaged".
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import secrets
 import sqlite3
+import stat
+import sys
 import time
+import urllib.parse
+import weakref
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from techquiz.errors import TechquizError
 from techquiz.store import backup
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 15_000
@@ -159,6 +176,46 @@ class CorruptStoreError(StoreError):
     pass
 
 
+# Identity. `PRAGMA application_id` marks the file as techquiz's (so another application's SQLite
+# file is never adopted or switched to WAL), and a random store id, kept in the database, tells this
+# store from every other techquiz store: a -wal file copied in from another one carries its id.
+APPLICATION_ID = 0x5451_7A31  # "TQz1"
+_IDENTITY = """
+CREATE TABLE IF NOT EXISTS store_identity (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    store_id TEXT NOT NULL,
+    writes INTEGER NOT NULL DEFAULT 0       -- touched by every write, so every -wal holds this page
+)
+"""
+_SQLITE_MAGIC = b"SQLite format 3\0"
+_WAL_MAGICS = (0x377F0682, 0x377F0683)
+
+
+def _say(message: str) -> None:
+    """A warning that does not stop the command: one line on stderr. Only said while opening, which
+    the app does before the TUI takes the screen."""
+    print(f"techquiz: warning: {message}", file=sys.stderr, flush=True)
+
+
+class _StoreConnection(sqlite3.Connection):
+    """A connection `connect` made: remembered (weakly) so that this process never probes the locks
+    of a store it has open itself (see `in_use`), and knowing which file it opened, so that a write
+    never goes to a store that `techquiz restore` (or anyone) has since replaced."""
+
+    store_path: Path
+    store_file: tuple[int, int]  # (device, inode) of the file when opened
+
+    def replaced(self) -> bool:
+        try:
+            info = os.stat(self.store_path)
+        except OSError:
+            return True
+        return (info.st_dev, info.st_ino) != self.store_file
+
+
+_open_here: dict[str, weakref.WeakSet[_StoreConnection]] = {}
+
+
 def corrupt_message(path: Path, detail: str) -> str:
     newest = backup.newest_backup(backup.backup_dir_for(path))
     if newest is None:
@@ -168,39 +225,205 @@ def corrupt_message(path: Path, detail: str) -> str:
     return f"the progress store {path} is damaged ({detail}). {advice}"
 
 
-def _stray_wal(path: Path) -> str | None:
-    """Why the store's -wal file cannot be its own, or None.
+def failure_message(path: Path, exc: sqlite3.Error | OSError) -> str | None:
+    """What is really wrong when SQLite or the OS refuses the store, when it is not damage: a full
+    disk, a read-only file or folder, a file that cannot be opened, a busy store. None: damage."""
+    text = str(exc).lower()
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "full" in text:
+        return f"the disk holding the progress store {path} is full: free some space and try again (nothing is lost)"
+    if "readonly" in text.replace(" ", "").replace("-", "") or not _writable(path):
+        return (
+            f"the progress store {path} is read-only (the file, its folder or the disk cannot be written): "
+            "check permissions and mounts"
+        )
+    if "locked" in text or "busy" in text:
+        return f"the progress store {path} is busy in another techquiz; try again"
+    if "unable to open" in text or isinstance(exc, OSError):
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return f"cannot open the progress store {path} ({detail}): check that it is a file you can read and write"
+    if "disk i/o" in text:
+        return f"the disk failed while reading or writing the progress store {path} (I/O error); check the disk"
+    return None
 
-    SQLite replays whatever -wal file lies beside a database; one copied in from another store
-    would overwrite this one's pages at the next checkpoint. Our own log only ever moves the
-    schema forward, so a log whose page 1 has another page size, or an older schema version
-    (user_version) than the file itself, is not this store's.
-    """
-    wal = Path(f"{path}-wal")
+
+def _writable(path: Path) -> bool:
+    target = path if path.exists() else path.parent
+    return os.access(target, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _header(path: Path) -> bytes | None:
+    """The first 100 bytes (SQLite's header), or None when there is no file yet. Opened without
+    blocking and checked to be a regular file: a FIFO there would hang every command."""
     try:
-        with path.open("rb") as f:
-            head = f.read(100)
-        log = wal.read_bytes() if wal.stat().st_size > 32 else b""
-    except OSError:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
         return None
-    if len(head) < 100 or not head.startswith(b"SQLite format 3\0") or not log:
+    except OSError as exc:
+        raise StoreError(failure_message(path, exc) or f"cannot read the progress store {path}") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise StoreError(f"the progress store {path} is not a regular file (a folder, a device or a pipe)")
+        return os.read(fd, 100)
+    except OSError as exc:
+        raise StoreError(failure_message(path, exc) or f"cannot read the progress store {path}") from exc
+    finally:
+        os.close(fd)
+
+
+def _check_file(path: Path) -> None:
+    """Before SQLite touches the file: is it ours, and is it usable? Raises StoreError."""
+    head = _header(path)
+    if head is None:
+        return
+    if not head:
+        newest = backup.newest_backup(backup.backup_dir_for(path))
+        if newest is not None:  # a file emptied by a crash or a bad copy: never silently start over
+            raise StoreError(
+                f"the progress store {path} is empty (0 bytes), and backups exist: run `techquiz restore` to bring "
+                f"back the newest ({newest.name}), or delete the empty file to start afresh"
+            )
+        return
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        raise CorruptStoreError(corrupt_message(path, "it is not an SQLite database"))
+    app_id = int.from_bytes(head[68:72], "big")
+    user_version = int.from_bytes(head[60:64], "big", signed=True)
+    has_schema = int.from_bytes(head[40:44], "big") != 0
+    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and user_version == 0 and has_schema):
+        raise StoreError(_not_ours(path))
+    if user_version < 0:
+        raise StoreError(_bad_version(path, user_version))
+
+
+def _not_ours(path: Path) -> str:
+    return (
+        f"{path} is an SQLite file of another application, not a techquiz progress store; it was not "
+        "changed (use --data-dir or TECHQUIZ_DATA_DIR for techquiz's own folder)"
+    )
+
+
+def _bad_version(path: Path, version: int) -> str:
+    return (
+        f"the progress store {path} has an invalid schema version ({version}); it was not changed. "
+        "Restore a backup (techquiz restore) or move the file aside"
+    )
+
+
+def _wal_mismatch(path: Path, wal: bytes) -> str | None:
+    """Why the -wal cannot be this store's, judged from bytes alone (page size, and page 1 in the log)."""
+    head = _header(path) or b""
+    if len(head) < 100 or len(wal) <= 32:
         return None
     page_size = int.from_bytes(head[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
-    if int.from_bytes(log[0:4], "big") not in (0x377F0682, 0x377F0683):
-        return "its write-ahead log (-wal) is not a SQLite log"
-    if int.from_bytes(log[8:12], "big") != page_size:
-        return "its write-ahead log (-wal) was written for another database"
-    salts = log[16:24]
+    if int.from_bytes(wal[0:4], "big") not in _WAL_MAGICS:
+        return "it is not an SQLite log"
+    if int.from_bytes(wal[8:12], "big") != page_size:
+        return "it was written for a database with another page size"
+    salts = wal[16:24]
     user_version = int.from_bytes(head[60:64], "big")
     frame = 24 + page_size
-    for offset in range(32, len(log) - frame + 1, frame):
-        page_number = int.from_bytes(log[offset : offset + 4], "big")
-        if log[offset + 8 : offset + 16] != salts:
+    for offset in range(32, len(wal) - frame + 1, frame):
+        if wal[offset + 8 : offset + 16] != salts:
             break  # frames of an older log generation: not replayed
-        if page_number == 1 and int.from_bytes(log[offset + 24 + 60 : offset + 24 + 64], "big") < user_version:
-            return "its write-ahead log (-wal) belongs to another database"
+        if int.from_bytes(wal[offset : offset + 4], "big") == 1:
+            page = wal[offset + 24 : offset + 24 + 100]
+            if int.from_bytes(page[68:72], "big") not in (0, APPLICATION_ID):
+                return "it belongs to another application's database"
+            if int.from_bytes(page[60:64], "big") < user_version:
+                return "it belongs to another database"
     return None
+
+
+def _store_id(uri: str) -> str | None:
+    """The store id as seen through a read-only connection (`uri`); None when it has none yet."""
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'store_identity'").fetchone()
+        row = conn.execute("SELECT store_id FROM store_identity").fetchone() if has_table else None
+        return str(row[0]) if row else None
+    finally:
+        conn.close()  # read-only: closing never checkpoints the log into the file
+
+
+def _check_wal(path: Path) -> None:
+    """A -wal beside the store is replayed into it by SQLite: make sure it is this store's own first.
+
+    The file alone (opened immutable: the log ignored) and the file seen through the log (opened
+    read-only: nothing written) must carry the same store id; every write touches the identity
+    row, so a log written by another store carries that store's id. A log that is not ours is
+    set aside (kept, never deleted) and the store opens as it was."""
+    wal_path = Path(f"{path}-wal")
+    try:
+        wal = wal_path.read_bytes() if wal_path.stat().st_size > 32 else b""
+    except OSError:
+        return
+    if not wal or in_use(path):  # a live log of a running techquiz is its own
+        return
+    why = _wal_mismatch(path, wal)
+    if why is None:
+        quoted = urllib.parse.quote(str(path.resolve()))
+        try:
+            own = _store_id(f"file:{quoted}?immutable=1")
+        except sqlite3.DatabaseError:
+            return  # the file itself is damaged: the integrity check says so
+        try:
+            seen = _store_id(f"file:{quoted}?mode=ro")
+        except sqlite3.OperationalError:
+            return  # locked, read-only, cannot open: not a verdict on the log; opening says what is wrong
+        except sqlite3.DatabaseError as exc:
+            seen, why = None, f"reading through it fails ({exc})"
+        if why is None and own is not None and seen != own:
+            why = "it was written by another techquiz store"
+    if why is None:
+        return
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    kept = wal_path.with_name(f"{wal_path.name}.stray-{stamp}")
+    try:
+        wal_path.replace(kept)
+        Path(f"{path}-shm").unlink(missing_ok=True)  # the index of that log, rebuilt from the store
+    except OSError as exc:  # SQLite must not open the store with that log beside it
+        raise StoreError(
+            f"the write-ahead log {wal_path} is not this store's ({why}) and could not be set aside "
+            f"({exc.strerror or exc}); move it away, then start techquiz again"
+        ) from exc
+    _say(f"the write-ahead log beside {path} was not this store's ({why}); it was set aside as {kept}")
+
+
+def _open_in_this_process(path: Path) -> bool:
+    for conn in list(_open_here.get(str(path.resolve()), ())):
+        try:
+            conn.total_changes  # noqa: B018 - raises once the connection is closed
+        except sqlite3.ProgrammingError:
+            continue
+        return True
+    return False
+
+
+def in_use(path: Path) -> bool:
+    """Whether the store is open, in another process or in this one.
+
+    Every SQLite connection to a WAL database holds a shared POSIX lock on byte 128 of the -shm
+    file (its "DMS" slot) while it is open: another process's shows as a conflict. The probe is
+    never made on a store this process has open: closing any descriptor of a file drops every
+    POSIX lock the process holds on it, SQLite's included."""
+    if _open_in_this_process(path):
+        return True
+    if fcntl is None:  # no POSIX locks (Windows): cannot tell
+        return False
+    shm = Path(f"{path}-shm")
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, 128)
+        return False
+    finally:
+        os.close(fd)
 
 
 def integrity_problem(conn: sqlite3.Connection) -> str | None:
@@ -222,16 +445,26 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the data folder {path.parent}: {exc.strerror}") from exc
-    stray = _stray_wal(path)
-    if stray is not None:  # checked before SQLite opens the file and replays the log into it
-        raise CorruptStoreError(corrupt_message(path, stray))
+    _check_file(path)  # before SQLite opens it: ours, not empty with backups, a sane version
+    _check_wal(path)  # before SQLite could replay a log that is not this store's
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=_StoreConnection)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open the progress store {path}: {exc}") from exc
+        raise StoreError(failure_message(path, exc) or f"cannot open the progress store {path}: {exc}") from exc
+    _open_here.setdefault(str(path.resolve()), weakref.WeakSet()).add(conn)
+    info = path.stat()
+    conn.store_path, conn.store_file = path, (info.st_dev, info.st_ino)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        # Again through the log, which may hold a newer header than the file: nothing is written
+        # to a file that is not ours (not even the switch to WAL).
+        tables = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] if version == 0 else 0
+        foreign = app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables > 0)
+        if foreign or version < 0:
+            conn.close()
+            raise StoreError(_not_ours(path) if foreign else _bad_version(path, version))
         if check or 0 < version < SCHEMA_VERSION:  # never migrate (and back up) a damaged store
             problem = integrity_problem(conn)
             if problem is not None:
@@ -248,16 +481,39 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             if version > 0:
-                backup.make_backup(conn, backup.backup_dir_for(path), reason=f"before-v{SCHEMA_VERSION}")
+                _backup_before_migration(conn, path)
             _migrate(conn)
+        has_identity = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'store_identity'").fetchone()
+        if app_id != APPLICATION_ID or has_identity is None:
+            _adopt(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            raise StoreError(f"the progress store {path} is busy in another techquiz; try again") from exc
-        if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc).replace(" ", "").lower():
-            raise StoreError(f"the progress store {path} is read-only: {exc}") from exc
+        message = failure_message(path, exc) if isinstance(exc, sqlite3.OperationalError) else None
+        if message is not None:
+            raise StoreError(message) from exc
         raise CorruptStoreError(corrupt_message(path, str(exc))) from exc
     return conn
+
+
+def _backup_before_migration(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        backup.make_backup(conn, backup.backup_dir_for(path), reason=f"before-v{SCHEMA_VERSION}")
+    except (OSError, sqlite3.Error) as exc:  # no upgrade without a backup; the store stays as it was
+        reason = backup.failure_reason(exc)
+        raise StoreError(f"could not back up the store before upgrading it ({reason}); nothing was changed") from exc
+
+
+def _adopt(conn: sqlite3.Connection) -> None:
+    """Mark a store techquiz made (new, or from before identities) as ours, with a random store id."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(_IDENTITY)
+        conn.execute("INSERT OR IGNORE INTO store_identity (id, store_id) VALUES (1, ?)", (secrets.token_hex(16),))
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -315,7 +571,14 @@ def transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T
     except sqlite3.OperationalError as exc:
         raise StoreError(_write_failure(exc)) from exc
     try:
+        if isinstance(conn, _StoreConnection) and conn.replaced():  # checked under the write lock
+            raise StoreError(
+                f"the progress store {conn.store_path} was replaced (by techquiz restore?) while this techquiz had "
+                "it open: nothing more is written to the old file. Start techquiz again"
+            )
         result = work(conn)
+        # Every write carries the identity page into the -wal: a log copied to another store is known.
+        conn.execute("UPDATE store_identity SET writes = writes + 1")
         conn.execute("COMMIT")
     except BaseException as exc:
         if conn.in_transaction:

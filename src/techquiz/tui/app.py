@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -18,11 +19,13 @@ from textual.screen import Screen
 
 from techquiz.config import APP_NAME, Config
 from techquiz.deck.cache import DeckCache
-from techquiz.deck.discovery import DeckWatcher, Library, assemble, load_library
+from techquiz.deck.discovery import DeckWatcher, Library, PendingDeck, assemble, load_library
 from techquiz.deck.model import Deck
 from techquiz.deck.result import LoadResult
 from techquiz.store import db, progress
 from techquiz.store.backup import BackupPolicy
+from techquiz.tui.literal import plain
+from techquiz.tui.palette import DeckCommands
 
 if TYPE_CHECKING:  # the session (and the scheduler) load when study starts, not before the home screen
     from techquiz.study import StudySession
@@ -35,6 +38,7 @@ CUSTOM_STUDY = (
     ("Study the hardest cards", "Cards with difficulty above 8", "prop:d>8"),
 )
 WATCH_SECONDS = 1.0  # how often deck files are checked for saves (a stat per file)
+HOME_BUDGET_SECONDS = 1.0  # decks not read by then show as "still loading" while the others work
 
 
 def settings_path() -> Path:
@@ -44,6 +48,7 @@ def settings_path() -> Path:
 class TechquizApp(App[int]):
     CSS_PATH = "techquiz.tcss"
     TITLE = "techquiz"
+    COMMANDS = App.COMMANDS | {DeckCommands}  # deck commands: built from literal text, never markup
     BINDINGS = [
         Binding("ctrl+p", "command_palette", "Commands", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False),
@@ -55,6 +60,9 @@ class TechquizApp(App[int]):
     # Bumped by a write that changes the counts while the home screen may be showing (an unsuspend
     # from the command palette); a study session's answers reach home when it is shown again.
     store_changes = var(0, init=False)
+    # Decks still being read when the home screen's time budget ran out (slow files); home lists
+    # them as "still loading" / "too slow" and watches this to update them.
+    pending: var[tuple[PendingDeck, ...]] = var((), always_update=True, init=False)
 
     def __init__(
         self,
@@ -76,14 +84,16 @@ class TechquizApp(App[int]):
         self.deck_refs = deck_refs
         self.quiz_size = quiz_size
         self.deck_cache = DeckCache(config.cache_dir / "decks")
-        self.library = library or load_library(config.deck_dirs, cache=self.deck_cache)
+        self.library = library or load_library(config.deck_dirs, cache=self.deck_cache, budget=HOME_BUDGET_SECONDS)
+        self.pending = self.library.pending
+        self._shown_slow: set[Path] = set()  # pending decks the home screen already calls too slow
         # Every file as last loaded, the last good version kept for files saved with errors.
         self.loaded: dict[Path, LoadResult] = {r.path.resolve(): r for r in self.library.results}
         self.watcher = DeckWatcher(config.deck_dirs, [r.path for r in self.library.results])
         # The integrity check reads the whole store: it runs in a worker once the home screen shows.
         self.conn = db.connect(config.store_path, check=False)
         self.sync_warnings = progress.sync_decks(self.conn, self.library.decks)
-        self.backups = BackupPolicy(config.backup_dir)
+        self.backups = BackupPolicy(config.backup_dir, warn=self._backup_failed)
         self.crash: tuple[Exception, Path] | None = None
         self._load_theme()
 
@@ -114,9 +124,10 @@ class TechquizApp(App[int]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
         self.set_interval(WATCH_SECONDS, self._watch_decks)
-        self._check_store()
+        self.set_interval(0.5, self._check_pending)
+        self.call_after_refresh(self._check_store)  # after the first paint, in its own thread
         for warning in self.sync_warnings:
-            self.notify(warning, severity="warning", markup=False, timeout=8)
+            self.notify(plain(warning), severity="warning", markup=False, timeout=8)
         if self.start_mode == "study" and self.study_search is not None:
             self.start_search_study(self.study_search, self.reschedule)
         elif self.start_mode == "study":
@@ -132,12 +143,15 @@ class TechquizApp(App[int]):
     def reload_library(self) -> None:
         # Every file seen before, broken ones included, so a deck named on the command line stays
         # and a fixed deck comes back.
-        library = load_library(self.config.deck_dirs, [r.path for r in self.library.results], self.deck_cache)
+        library = load_library(
+            self.config.deck_dirs, [r.path for r in self.library.results], self.deck_cache, HOME_BUDGET_SECONDS
+        )
         self.loaded = {r.path.resolve(): r for r in library.results}
         self.watcher.files = tuple(r.path for r in library.results)
         self.watcher.changes()  # what was just read is not a change to reload again
         for warning in progress.sync_decks(self.conn, library.decks):
-            self.notify(warning, severity="warning", markup=False, timeout=8)
+            self.notify(plain(warning), severity="warning", markup=False, timeout=8)
+        self.pending = library.pending
         self.library = library  # after the sync, so counts include added cards
 
     @work(thread=True, group="integrity")
@@ -152,6 +166,13 @@ class TechquizApp(App[int]):
         if problem is not None:
             self.call_from_thread(self._store_damaged, problem)
 
+    def _backup_failed(self, message: str) -> None:
+        # Called from the backup thread: a warning, never a damage report (the answers are saved).
+        try:
+            self.call_from_thread(self.notify, message, severity="warning", markup=False, timeout=10)
+        except RuntimeError:  # the app has already closed: the line goes to the terminal
+            print(f"techquiz: warning: {message}", file=sys.stderr)
+
     def _store_damaged(self, problem: str) -> None:
         # Stop before another write lands on a damaged file; the answers given so far are in it.
         from techquiz.crashlog import write_crash_log
@@ -160,6 +181,19 @@ class TechquizApp(App[int]):
         self.crash = (error, write_crash_log(error))
         # After the next refresh: exiting while the first screen is still mounting upsets Textual.
         self.call_after_refresh(self.exit, 1)
+
+    def _check_pending(self) -> None:
+        """Decks that were still being read: add those now read; say when one becomes too slow."""
+        if not self.pending:
+            return
+        done = [p for p in self.pending if p.future.done()]
+        waiting = tuple(p for p in self.pending if not p.future.done())
+        slow = {p.path for p in waiting if p.too_slow()}
+        if done or slow != self._shown_slow:
+            self._shown_slow = slow
+            self.pending = waiting
+        if done:
+            self._apply_reload([p.future.result() for p in done], [])
 
     # ---- live reload --------------------------------------------------------------------------
     def _watch_decks(self) -> None:
@@ -182,7 +216,7 @@ class TechquizApp(App[int]):
             old = self.loaded.get(key)
             if result.deck is None and old is not None and old.deck is not None:
                 lines = "\n".join(str(p) for p in result.errors[:5])
-                self.notify(f"{result.path.name} has errors; still using its last good version.\n{lines}",
+                self.notify(plain(f"{result.path.name} has errors; still using its last good version.\n{lines}"),
                             severity="error", markup=False, timeout=12)  # fmt: skip
                 continue
             self.loaded[key] = result
@@ -190,12 +224,12 @@ class TechquizApp(App[int]):
                 reloaded.append(result.deck)
         for path in gone:
             if self.loaded.pop(path, None) is not None:
-                self.notify(f"{path.name} was deleted; its progress is kept", markup=False)
+                self.notify(plain(f"{path.name} was deleted; its progress is kept"), markup=False)
         library = assemble(self.loaded.values())
         current = {deck.id: deck for deck in library.decks}
         reloaded = [deck for deck in reloaded if current.get(deck.id) is deck]  # not a clashing copy
         for warning in progress.sync_decks(self.conn, reloaded):
-            self.notify(warning, severity="warning", markup=False, timeout=8)
+            self.notify(plain(warning), severity="warning", markup=False, timeout=8)
         self.library = library  # after the sync, so counts include added cards
         for screen in self.screen_stack:
             if isinstance(screen, StudyScreen):
@@ -203,7 +237,7 @@ class TechquizApp(App[int]):
                     screen.deck_reloaded(deck)
         if reloaded:
             names = ", ".join(deck.title for deck in reloaded)
-            self.notify(f"Reloaded {names}", markup=False, timeout=3)
+            self.notify(plain(f"Reloaded {names}"), markup=False, timeout=3)
 
     # ---- navigation ---------------------------------------------------------------------------
     def start_study(self, decks: list[Deck]) -> None:
@@ -300,21 +334,6 @@ class TechquizApp(App[int]):
         yield SystemCommand("Browse cards", "Search, inspect and act on any card", lambda: self.action_browse(""))
         for title, help_text, query in CUSTOM_STUDY:
             yield SystemCommand(title, help_text, lambda q=query: self.start_search_study(q))
-        for deck in self.library.decks:
-            yield SystemCommand(
-                f"Study {deck.title}", f"Study the deck {deck.id}", lambda d=deck: self.start_study([d])
-            )
-            yield SystemCommand(
-                f"Quiz {deck.title}", f"A quiz on the deck {deck.id}", lambda d=deck: self.start_quiz([d])
-            )
-        titles = {deck.id: deck.title for deck in self.library.decks}
-        for deck_id, count in progress.suspended_counts(self.conn).items():
-            if deck_id in titles:
-                yield SystemCommand(
-                    f"Unsuspend {titles[deck_id]}",
-                    f"Bring back the {count} suspended card{'s' if count != 1 else ''} of {deck_id}",
-                    lambda d=deck_id: self.unsuspend(d),
-                )
 
     def unsuspend(self, deck_id: str) -> None:
         count = progress.unsuspend_deck(self.conn, deck_id)
@@ -340,4 +359,5 @@ class TechquizApp(App[int]):
 
     def on_unmount(self) -> None:
         self.backups.maybe_backup(self.conn)
+        self.backups.wait()
         self.conn.close()

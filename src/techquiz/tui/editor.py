@@ -1,8 +1,11 @@
-"""`e`: open a card's deck file in $EDITOR at the card's line, then reload the decks.
+"""Opening a deck file in the user's $EDITOR at a card's line, with the app suspended meanwhile.
 
-A bundled deck is copied to the user deck folder first (a reinstall would overwrite the installed
-file); the copy keeps the deck id, so progress carries on. The study screen has its own copy of
-these steps (it is being rewritten elsewhere); the two should become this one.
+Whatever happens (no such editor, a folder, an unbalanced quote in $EDITOR, an editor that fails
+or is interrupted), the app comes back and says why: Textual resumes the terminal only when the
+body of `App.suspend()` ends without an exception, so nothing may escape it. $EDITOR is split as
+words, never given to a shell (`vim; touch x` runs no `touch`), and the file is passed as an
+absolute path, so a deck named `+!touch PWNED.yaml` or `-c...` is never read as an option or an
+editor command.
 """
 
 from __future__ import annotations
@@ -11,19 +14,65 @@ import os
 import shlex
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import SuspendNotSupported
+from textual.app import App, SuspendNotSupported
 
 from techquiz.deck.discovery import is_bundled
-from techquiz.deck.model import Deck, Position
+from techquiz.deck.text import shown
 
 if TYPE_CHECKING:
     from techquiz.tui.app import TechquizApp
 
 
-def _editable_path(app: TechquizApp, path: Path) -> Path | None:
+class EditorError(Exception):
+    """Why the editor could not be used: one line for a notification."""
+
+
+def editor_command(env: Mapping[str, str], path: Path, line: int) -> list[str]:
+    editor = env.get("VISUAL") or env.get("EDITOR") or "vi"
+    try:
+        words = shlex.split(editor)
+    except ValueError as exc:
+        raise EditorError(f"$EDITOR '{shown(editor, 200)}' is not a command line ({exc})") from None
+    if not words:
+        raise EditorError("$EDITOR is blank")
+    return [*words, f"+{line}", str(path.resolve())]
+
+
+def edit(app: App[object], path: Path, line: int) -> None:
+    """Run the editor on `path` at `line` and wait for it. Raises EditorError (the app is running again)."""
+    command = editor_command(os.environ, path, line)
+    try:
+        with app.suspend():
+            outcome = _run(command, interactive=True)
+    except SuspendNotSupported:  # headless (tests) or a terminal that cannot hand over
+        outcome = _run(command, interactive=False)
+    if isinstance(outcome, str):
+        raise EditorError(outcome)
+    if outcome != 0:
+        raise EditorError(f"the editor '{shown(command[0], 200)}' exited with status {outcome}")
+
+
+def _run(command: list[str], *, interactive: bool) -> int | str:
+    """The editor's exit status, or why it did not run. Nothing may escape from here: inside
+    `suspend()` an exception would leave the terminal suspended."""
+    try:
+        if interactive:
+            return subprocess.run(command, check=False).returncode
+        return subprocess.run(command, check=False, stdin=subprocess.DEVNULL, capture_output=True).returncode
+    except OSError as exc:
+        return f"could not start the editor '{shown(command[0], 200)}': {exc.strerror or exc}"
+    except KeyboardInterrupt:
+        return "the editor was interrupted"
+
+
+def editable_path(app: TechquizApp, path: Path) -> Path | None:
+    """The file to edit: a bundled deck is copied to the user deck folder first, since a reinstall
+    would overwrite the installed file. The copy keeps the deck id, so progress carries on.
+    (The browse screen's; the study screen has the same steps as a method.)"""
     if not is_bundled(path):
         return path
     copy = app.config.user_decks_dir / path.name
@@ -36,29 +85,3 @@ def _editable_path(app: TechquizApp, path: Path) -> Path | None:
         return None
     app.notify(f"Editing your own copy of this bundled deck: {copy}", markup=False, timeout=6)
     return copy
-
-
-def edit_card(app: TechquizApp, position: Position) -> Deck | None:
-    """Edit the file at the card's line; returns the deck as reloaded (None when it now has errors)."""
-    path = _editable_path(app, position.path)
-    if path is None:
-        return None
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    command = [*shlex.split(editor), f"+{position.line}", str(path)]
-    try:
-        try:
-            with app.suspend():
-                subprocess.run(command, check=False)
-        except SuspendNotSupported:  # headless (tests) or a terminal that cannot hand over
-            subprocess.run(command, check=False, stdin=subprocess.DEVNULL, capture_output=True)
-    except OSError as exc:
-        app.notify(f"Could not run {editor}: {exc.strerror}", severity="error", markup=False)
-        return None
-    app.reload_library()
-    result = app.library.result_for(path)
-    if result is None or result.deck is None:
-        lines = "\n".join(str(p) for p in result.errors[:5]) if result else f"{path} is gone"
-        app.notify(f"The deck has errors; keeping the last good version.\n{lines}", severity="error",
-                   markup=False, timeout=10)  # fmt: skip
-        return None
-    return result.deck

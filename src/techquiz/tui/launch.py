@@ -48,7 +48,10 @@ def _run(
     search: str | None = None,
     reschedule: bool = False,
 ) -> int:
-    library, chosen = library_for(config, refs)
+    from techquiz.tui.app import HOME_BUDGET_SECONDS
+
+    # The home screen shows what is read within its budget; decks named on the command line are waited for.
+    library, chosen = library_for(config, refs, HOME_BUDGET_SECONDS if mode == "home" else None)
     from techquiz.store.db import StoreError
     from techquiz.tui.app import TechquizApp
 

@@ -32,7 +32,7 @@ from techquiz.search import SearchError
 from techquiz.srs import scheduler
 from techquiz.store import card_actions
 from techquiz.store.card_actions import DueDays
-from techquiz.tui.editor import edit_card
+from techquiz.tui import editor
 from techquiz.tui.widgets.card_info import CardDetails, CardInfo
 from techquiz.tui.widgets.card_table import COLUMNS, CardTable
 
@@ -323,7 +323,22 @@ class BrowseScreen(Screen[None]):
         details = self._details(self.query_one(CardTable).current)
         if details is None or details.card is None:
             return
-        edit_card(self.tq, details.card.position)  # the reload sets app.library: decks_changed follows
+        if self.app.is_web:  # `techquiz serve`: the editor would open on the serving computer, unseen
+            self.notify("Editing a deck needs techquiz in a terminal on the computer that keeps it.", markup=False)
+            return
+        path = editor.editable_path(self.tq, details.card.position.path)
+        if path is None:
+            return
+        try:
+            editor.edit(self.app, path, details.card.position.line)
+        except editor.EditorError as exc:  # the app is back; the decks are reloaded all the same
+            self.notify(f"{exc}", severity="error", markup=False, timeout=10)
+        self.tq.reload_library()  # sets app.library: decks_changed follows
+        result = self.tq.library.result_for(path)
+        if result is None or result.deck is None:
+            lines = "\n".join(str(p) for p in result.errors[:5]) if result else f"{path} is gone"
+            self.notify(f"The deck has errors; keeping the last good version.\n{lines}", severity="error",
+                        markup=False, timeout=10)  # fmt: skip
 
     def decks_changed(self, _library: object = None) -> None:
         """Deck files were reloaded (an edit, a save seen by the watcher): search the decks as now

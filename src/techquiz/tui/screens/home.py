@@ -14,10 +14,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import ColumnKey
 
-from techquiz.deck.discovery import Library
 from techquiz.deck.model import Deck
 from techquiz.store.overview import deck_counts
 from techquiz.tui.app import TechquizApp
+from techquiz.tui.literal import cell, plain
 
 
 def _short(path: Path) -> str:
@@ -76,8 +76,9 @@ class HomeScreen(Screen[None]):
         # A reload (a saved file, `r`) or an unsuspend repaints the counts; so does coming back here.
         self.watch(self.app, "library", self._counts_changed, init=False)
         self.watch(self.app, "store_changes", self._counts_changed, init=False)
+        self.watch(self.app, "pending", self._counts_changed, init=False)  # a slow deck: loading, too slow
 
-    def _counts_changed(self, _new: Library | int) -> None:
+    def _counts_changed(self, _new: object) -> None:
         self.refresh_decks()
 
     def on_screen_resume(self) -> None:
@@ -95,7 +96,7 @@ class HomeScreen(Screen[None]):
             values = (row["new"], row["learning"], row["due_today"])
             styles = ("bold blue", "bold red", "bold green")
             table.add_row(
-                Text(row["title"]),
+                cell(row["title"]),
                 *(Text(str(v), style=s if v else "dim", justify="right") for v, s in zip(values, styles, strict=True)),
                 key=row["id"],
             )
@@ -103,6 +104,10 @@ class HomeScreen(Screen[None]):
         if len(rows) > 1:
             total_cells = (Text(str(v), style="bold", justify="right") for v in totals)
             table.add_row(Text("All decks", style="bold"), *total_cells, key="*all*")
+        for pending in self.app.pending:  # a slow deck never holds up the others: it is shown as such
+            state = "too slow: still reading" if pending.too_slow() else "still loading…"
+            table.add_row(cell(f"{pending.path.name} ({state})", style="dim"), *(cell("…", justify="right"),) * 3,
+                          key=f"pending:{pending.path}")  # fmt: skip
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
         due = totals[0] + totals[1] + totals[2]
@@ -121,10 +126,11 @@ class HomeScreen(Screen[None]):
             ]
             for result in broken:
                 for problem in result.errors[:5]:
-                    where = _short(problem.path)
+                    where = plain(_short(problem.path))
                     parts.append(f"{where}:{problem.line}:{problem.column}: {problem.message}\n")
                 if len(result.errors) > 5:
-                    parts.append((f"  … and {len(result.errors) - 5} more (techquiz validate {result.path})\n", "dim"))
+                    more = f"  … and {len(result.errors) - 5} more (techquiz validate {plain(str(result.path))})\n"
+                    parts.append((more, "dim"))
             panel.update(Content.assemble(*parts))
 
     def _selected(self) -> list[str]:
@@ -134,6 +140,8 @@ class HomeScreen(Screen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key == "*all*" or key is None:
             return [d.id for d in self.app.library.decks]
+        if key.startswith("pending:"):  # not read yet: nothing to study
+            return []
         return [key]
 
     @property

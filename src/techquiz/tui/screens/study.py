@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shlex
 import shutil
-import subprocess
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -26,6 +23,7 @@ from techquiz.srs.questions import study_question
 from techquiz.store.db import StoreError
 from techquiz.store.progress import UndoError
 from techquiz.study import StudyCard, StudySession
+from techquiz.tui import editor
 from techquiz.tui.widgets.question import QuestionView
 from techquiz.tui.widgets.status import status_bar
 
@@ -36,6 +34,9 @@ GRADES = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"),
 
 
 class StudyScreen(Screen[None]):
+    # A phone in a browser (`techquiz serve`) or a split terminal gives about 50 columns: the screen
+    # gets the -narrow class there and techquiz.tcss stacks the grade buttons two by two.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
     BINDINGS = [
         Binding("space", "reveal", "Reveal", key_display="space"),
         Binding("enter", "reveal", "Reveal", show=False),
@@ -264,22 +265,18 @@ class StudyScreen(Screen[None]):
         """Open the card's deck file in $EDITOR at the card's line, then reload the deck."""
         if self.card is None:
             return
+        if self.app.is_web:  # `techquiz serve`: the editor would open on the serving computer, unseen
+            self.notify("Editing a deck needs techquiz in a terminal on the computer that keeps it.", markup=False)
+            return
         deck = self.card.deck
         position = self.card.card.position
         path = self._editable_path(deck.path)
         if path is None:
             return
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        command = [*shlex.split(editor), f"+{position.line}", str(path)]
         try:
-            try:
-                with self.app.suspend():
-                    subprocess.run(command, check=False)
-            except SuspendNotSupported:  # headless (tests) or a terminal that cannot hand over
-                subprocess.run(command, check=False, stdin=subprocess.DEVNULL, capture_output=True)
-        except OSError as exc:
-            self.notify(f"Could not run {editor}: {exc.strerror}", severity="error", markup=False)
-            return
+            editor.edit(self.app, path, position.line)
+        except editor.EditorError as exc:  # the app is back; the deck is reloaded all the same
+            self.notify(f"{exc}", severity="error", markup=False, timeout=10)
         self.tq.reload_library()
         result = self.tq.library.result_for(path)
         if result is None or result.deck is None:

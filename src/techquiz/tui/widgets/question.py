@@ -228,7 +228,7 @@ class QuestionView(VerticalScroll, can_focus=True):
         extra_parts: list[Content | str | tuple[str, str]] = []
         if q.explain:
             extra_parts += [("Why: ", "bold"), q.explain]
-        revealed = cloze.CLOZE.sub(lambda m: m[2], q.card.text) if isinstance(q.card, ClozeCard) else None
+        revealed = cloze.reveal_all(q.card.text) if isinstance(q.card, ClozeCard) else None
         if q.source and q.source.strip() != (revealed or "").strip():  # a cloze's own sentence is shown already
             extra_parts += [("\n" if extra_parts else "", ""), ("Source: ", "bold"), (q.source, "italic")]
         if extra_parts:
@@ -246,9 +246,9 @@ def _cloze_revealed(card: ClozeCard, sub: str) -> list[str | tuple[str, str]]:
     number = card.number(sub)
     parts: list[str | tuple[str, str]] = []
     last = 0
-    for match in cloze.CLOZE.finditer(card.text):
-        parts.append(cloze.CLOZE.sub(lambda m: m[2], card.text[last : match.start()]))
-        parts.append((match[2], "bold underline $success") if int(match[1]) == number else match[2])
-        last = match.end()
+    for deletion in cloze.deletions(card.text):
+        parts.append(card.text[last : deletion.start])
+        parts.append((deletion.answer, "bold underline $success") if deletion.number == number else deletion.answer)
+        last = deletion.end
     parts.append(card.text[last:])
     return parts
