@@ -140,8 +140,11 @@ def test_each_field_compiles_to_its_column() -> None:
     start = to_ms(day_start(TODAY))
     assert where("prop:due<=3") == ("(c.state > 0 AND c.due < ?)", (start + 4 * 86_400_000,))
     assert where("prop:due=-1") == ("(c.state > 0 AND (c.due >= ? AND c.due < ?))", (start - 86_400_000, start))
-    sql, params = where("prop:r<0.8")
-    assert "MAX(? - c.last_review, 0) > ? * c.stability" in sql and params[0] == to_ms(NOW)
+    assert where("prop:r<0.8") == (
+        "(c.state > 0 AND c.stability > 0 AND c.last_review IS NOT NULL AND "
+        "pow(1 + s.factor * MAX(? - c.last_review, 0) / 86400000.0 / c.stability, -s.decay) < ?)",
+        (to_ms(NOW), 0.8),
+    )
     start = to_ms(day_start(date(2026, 11, 29)))
     assert where("rated:3") == (
         "((c.last_review >= ? OR c.state = 0) AND EXISTS "
@@ -438,3 +441,29 @@ def test_rated_builds_its_card_set_from_the_day_index(search: CardSearch) -> Non
     found = plan(search, "rated:365:1")
     assert found.startswith("SCAN c") and "COVERING INDEX review_log_day (day>?)" in found
     assert "COVERING INDEX review_log_card (card=? AND reviewed_at>?)" in plan(search, "rated:365")
+
+
+def test_retrievability_follows_each_decks_fitted_parameters(search: CardSearch, tmp_path: Path) -> None:
+    from techquiz.model import CardState, State
+    from techquiz.srs.scheduler import DEFAULT_PARAMETERS
+    from techquiz.store import deck_fsrs
+    from techquiz.store.timeutil import from_ms
+
+    fitted = (*DEFAULT_PARAMETERS[:20], 0.5)  # a steeper forgetting curve than the default's
+    conn = db.connect(tmp_path / "data" / "progress.sqlite3")
+    deck_fsrs.save_fit(conn, "geo", fitted, NOW, 100, 0.3, 0.05)
+    state, stability, last = conn.execute(
+        "SELECT state, stability, last_review FROM cards WHERE card_id = 'nile' AND sub = 'c1'"
+    ).fetchone()
+    conn.close()
+    before = {row.label: row.retrievability for row in search.rows("type:cloze")}["nile#c1"]
+    refit = CardSearch(search.store_path, search._decks, None, lambda: NOW)
+    try:
+        after = {row.label: row.retrievability for row in refit.rows("type:cloze")}["nile#c1"]
+        card = CardState(State(state), stability=stability, last_review=from_ms(last), due=NOW)
+        assert after == pytest.approx(scheduler.retrievability(card, NOW, fitted), abs=1e-6)
+        assert after is not None and before is not None and after != pytest.approx(before, abs=1e-3)
+        assert {r.label for r in refit.rows(f"prop:r<{after + 0.0005:.4f} type:cloze")} == {"nile#c1"}
+        assert {r.label for r in refit.rows(f"prop:r>{after + 0.0005:.4f} type:cloze")} == set()
+    finally:
+        refit.close()

@@ -29,12 +29,14 @@ from techquiz.deck.model import Deck
 from techquiz.deck.searchtext import INDEX_COLUMNS, front, index_row
 from techquiz.model import State
 from techquiz.search import DAY_MS, Node, SearchContext, compile_where, parse
-from techquiz.srs.scheduler import RETRIEVABILITY_DECAY, RETRIEVABILITY_FACTOR
+from techquiz.srs.parameters import scheduling_for
+from techquiz.srs.scheduler import curve
 from techquiz.stats import ensure_math
 from techquiz.store.db import BUSY_TIMEOUT_MS
 from techquiz.store.timeutil import from_ms, to_ms
 
-_ELAPSED_OVER_S = "(MAX(? - c.last_review, 0) * 1.0 / c.stability)"  # ? is the time now
+# Each deck's own forgetting curve (its fitted or pinned FSRS parameters), from temp.search_decks.
+_R = f"pow(1 + s.factor * MAX(? - c.last_review, 0) / {DAY_MS}.0 / c.stability, -s.decay)"  # ? is the time now
 # Sort keys: a whitelist of SQL expressions (a column name from the user never reaches SQL).
 SORTS: dict[str, tuple[str, ...]] = {
     "deck": ("c.deck_id", "c.position"),
@@ -46,8 +48,7 @@ SORTS: dict[str, tuple[str, ...]] = {
     "reps": ("c.reps",),
     "stability": ("c.stability IS NULL", "c.stability"),
     "difficulty": ("c.difficulty IS NULL", "c.difficulty"),
-    # R falls as elapsed / S grows: the lowest R first is the highest ratio first.
-    "retrievability": ("c.stability IS NULL OR c.last_review IS NULL", f"-{_ELAPSED_OVER_S}"),
+    "retrievability": ("c.stability IS NULL OR c.last_review IS NULL", _R),
     "front": ("k.question COLLATE NOCASE",),
 }
 _ROW_COLUMNS = (
@@ -58,8 +59,6 @@ _TEXT_JOIN = "idx.card_text k ON k.generation = s.generation AND k.card_id = c.c
 _memory_names = itertools.count(1)
 # `techquiz cards --json`: each record built by SQLite's JSON functions, so 100,000 of them cost no
 # Python objects. The one definition of the record; CardRow holds the same values for screens.
-_ELAPSED_DAYS = f"MAX(? - c.last_review, 0) / {DAY_MS}.0"
-_R = f"pow(1 + {RETRIEVABILITY_FACTOR!r} * {_ELAPSED_DAYS} / c.stability, {-RETRIEVABILITY_DECAY!r})"
 _JSON_RECORD = f"""json_object(
     'id', c.card_id, 'sub', c.sub, 'deck', c.deck_id, 'type', c.card_type,
     'state', CASE c.state WHEN 0 THEN 'new' WHEN 1 THEN 'learning' WHEN 2 THEN 'review' ELSE 'relearning' END,
@@ -76,11 +75,15 @@ _JSON_RECORD = f"""json_object(
                   THEN techquiz_front(c.card_type, c.sub, k.question, k.answer) ELSE k.question END)"""
 
 
-def retrievability(stability: float | None, last_review_ms: int | None, now_ms: int) -> float | None:
+Curve = tuple[float, float]  # (DECAY, FACTOR): see srs.scheduler.curve
+
+
+def retrievability(stability: float | None, last_review_ms: int | None, now_ms: int, deck_curve: Curve) -> float | None:
     if not stability or last_review_ms is None:
         return None
+    decay, factor = deck_curve
     days = max(now_ms - last_review_ms, 0) / DAY_MS
-    return float((1 + RETRIEVABILITY_FACTOR * days / stability) ** -RETRIEVABILITY_DECAY)
+    return float((1 + factor * days / stability) ** -decay)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +146,7 @@ class CardSearch:
         self._idle: list[sqlite3.Connection] = []  # those not running a search now
         generations = {deck.id: cache.generation_of(deck) if cache is not None else None for deck in decks}
         self._decks = list(decks)
+        self.curves: dict[str, Curve] = self._deck_curves(decks)
         self._index_uri: str
         self._keeper: sqlite3.Connection | None = None  # keeps the in-memory index alive
         if cache is not None and all(g is not None for g in generations.values()) and cache.file.exists():
@@ -152,6 +156,18 @@ class CardSearch:
                 return
         self._build_memory_index()
 
+    def _deck_curves(self, decks: Sequence[Deck]) -> dict[str, Curve]:
+        """Each deck's forgetting curve, from the parameters it is scheduled with."""
+        conn = sqlite3.connect(
+            self.store_path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        try:
+            return {deck_id: curve(s.parameters) for deck_id, s in scheduling_for(conn, decks).items()}
+        except sqlite3.DatabaseError:  # a store too old to hold fitted parameters: the defaults
+            return {}
+        finally:
+            conn.close()
+
     # ---- connections ----------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
         uri = self.store_path.resolve().as_uri()
@@ -160,8 +176,14 @@ class CardSearch:
         conn.execute("ATTACH DATABASE ? AS idx", (self._index_uri,))
         conn.create_function("techquiz_front", 4, front, deterministic=True)
         ensure_math(conn)
-        conn.execute("CREATE TEMP TABLE search_decks (deck_id TEXT PRIMARY KEY, generation INTEGER NOT NULL)")
-        conn.executemany("INSERT INTO temp.search_decks VALUES (?, ?)", self._generations.items())
+        conn.execute(
+            "CREATE TEMP TABLE search_decks (deck_id TEXT PRIMARY KEY, generation INTEGER NOT NULL, "
+            "decay REAL NOT NULL, factor REAL NOT NULL)"
+        )
+        conn.executemany(
+            "INSERT INTO temp.search_decks VALUES (?, ?, ?, ?)",
+            ((d, g, *self.curves.get(d, curve())) for d, g in self._generations.items()),
+        )
         with self._lock:
             self._connections.append(conn)
         return conn
@@ -252,8 +274,9 @@ class CardSearch:
         joined = text or sort == "front"
         sql = (
             f"SELECT {columns} FROM main.cards c NOT INDEXED "
-            + (f"JOIN temp.search_decks s ON s.deck_id = c.deck_id JOIN {_TEXT_JOIN} " if joined else "")
-            + "WHERE c.in_deck = 1 AND c.deck_id IN (SELECT deck_id FROM temp.search_decks) "
+            + "JOIN temp.search_decks s ON s.deck_id = c.deck_id "
+            + (f"JOIN {_TEXT_JOIN} " if joined else "")
+            + "WHERE c.in_deck = 1 "
             + f"AND {where.sql} ORDER BY {order_sql}"
         )
         return sql, (*where.params, *[to_ms(context.now)] * sum(part.count("?") for part in order))
@@ -300,6 +323,7 @@ class CardSearch:
         context = self.context()
         now, today = to_ms(context.now), context.today.isoformat()
         states = tuple(State)
+        curves, default = self.curves, curve()
         out = []
         for (rowid, deck_id, card_id, sub, card_type, state, due, last, stability, difficulty, reps, lapses,
              suspended, buried_until, leech, question, answer, tags) in rows:  # fmt: skip
@@ -310,7 +334,7 @@ class CardSearch:
                     from_ms(due) if due is not None else None,
                     (due - last) / DAY_MS if reviewed else None,
                     stability, difficulty,
-                    retrievability(stability, last, now) if state else None,
+                    retrievability(stability, last, now, curves.get(deck_id, default)) if state else None,
                     reps, lapses, bool(suspended), buried_until is not None and buried_until > today, bool(leech),
                     tuple(tags.split()) if tags else (),
                     front(card_type, sub, question or "", answer or ""),
@@ -332,7 +356,7 @@ class CardSearch:
         ]
 
 
-def retrievability_curve(history: Sequence[Review], now: datetime, points: int = 40) -> list[float]:
+def retrievability_curve(history: Sequence[Review], now: datetime, deck_curve: Curve, points: int = 40) -> list[float]:
     """The card's retrievability at `points` evenly spaced moments from its first answer to now:
     after each answer it starts again from 1 and falls at the pace of the stability that answer set."""
     dated = [r for r in history if r.stability]
@@ -344,6 +368,6 @@ def retrievability_curve(history: Sequence[Review], now: datetime, points: int =
         moment = start + (end - start) * i // (points - 1)
         while latest + 1 < len(dated) and to_ms(dated[latest + 1].at) <= moment:
             latest += 1
-        value = retrievability(dated[latest].stability, to_ms(dated[latest].at), moment)
+        value = retrievability(dated[latest].stability, to_ms(dated[latest].at), moment, deck_curve)
         curve.append(value if value is not None else 0.0)
     return curve

@@ -74,6 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=commands.stats)
 
+    p = sub.add_parser(
+        "optimize", parents=[common], help="fit each deck's FSRS parameters to its reviews (adopted only if better)"
+    )
+    p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--dry-run", action="store_true", help="report the fit without saving it")
+    p.set_defaults(run=commands.optimize)
+
     p = sub.add_parser("decks", parents=[common], help="list the decks found, with card / new / due counts")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=commands.decks)

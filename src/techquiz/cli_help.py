@@ -27,11 +27,22 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "stats": (
         "Statistics of your reviews: today, streaks, retention, card states, forecast, hardest cards "
-        "and quizzes, as plain-text tables or as JSON (the fields are in docs/stats.md).",
+        "and quizzes, and how well FSRS predicts your memory, as plain-text tables or as JSON (the fields "
+        "are in docs/stats.md).",
         """\
   techquiz stats                      all decks, as tables
   techquiz stats my-deck              one deck
   techquiz stats --json | jq .retention""",
+    ),
+    "optimize": (
+        "Fit each deck's FSRS parameters to your own reviews (Anki's optimizer engine). The oldest 70% of "
+        "the reviews fit them, the newest 30% judge them: they are adopted only if they predict those "
+        "reviews better than the current ones on both log loss and RMSE; otherwise the current ones stay "
+        "and the reason is printed. Details in docs/scheduling.md.",
+        """\
+  techquiz optimize                   every deck
+  techquiz optimize my-deck --dry-run what a fit would do, saving nothing
+  techquiz optimize --json | jq '.decks[] | {deck, applied, reason}'""",
     ),
     "decks": (
         "List the decks found (bundled, your deck folder, --decks folders) with their card, new, "

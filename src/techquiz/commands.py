@@ -17,6 +17,7 @@ from techquiz.errors import UserError
 
 if TYPE_CHECKING:
     from techquiz.card_search import CardRow
+    from techquiz.memory_model import MemoryModel
     from techquiz.stats import Stats
 
 
@@ -251,7 +252,7 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     conn = db.connect(config.store_path, check=False)
     try:
         sync_decks(conn, chosen)
-        data = collect(conn, library, [d.id for d in chosen], config.now())
+        data = collect(conn, library, [d.id for d in chosen], config.now(), config.cache_dir)
     finally:
         conn.close()
     if as_json:
@@ -297,6 +298,7 @@ def _stats_report(data: Stats) -> str:
             "",
             f"QUIZZES  {len(data['quizzes'])} taken; last {last['date']}: {last['correct']}/{last['questions']}",
         ]
+    lines += _memory_report(data["fsrs"])
     width = max([len(d["id"]) for d in data["decks"]] + [4])
     lines += ["", f"{'DECK':<{width}}  {'CARDS':>5}  {'NEW':>5}  {'DUE':>5}"]
     lines += [f"{d['id']:<{width}}  {d['cards']:>5}  {d['new']:>5}  {d['due_today']:>5}" for d in data["decks"]]
@@ -383,3 +385,74 @@ def _cards_table(rows: list[CardRow], config: Config) -> str:
     out += [line(c, row.front) for c, row in zip(cells, rows, strict=True)]
     out.append(f"{len(rows)} card{'s' if len(rows) != 1 else ''}")
     return "\n".join(out)
+
+
+def _memory_report(fsrs: MemoryModel) -> list[str]:
+    """The memory model's figures: how well it predicts, its parameters, and the retention simulator."""
+    from techquiz.stats import pct
+
+    lines = ["", f"MEMORY MODEL  on the newest {fsrs['reviews']} reviews: log loss {fsrs['log_loss'] or '-'}, "
+             f"RMSE (bins) {fsrs['rmse_bins'] or '-'}"]  # fmt: skip
+    lines += [
+        f"  predicted {b['from']:.0%}-{b['to']:.0%}: recalled {pct(b['actual'])} of {b['reviews']}"
+        for b in fsrs["calibration"]
+        if b["reviews"]
+    ]
+    for d in fsrs["decks"]:
+        fitted = f", fitted {d['fitted_at'][:10]}" if d["fitted_at"] else ""
+        hint = (
+            f"; {d['new_reviews_since_optimize']} new reviews: try `techquiz optimize {d['id']}`"
+            if d["suggest_optimize"]
+            else ""
+        )
+        lines.append(
+            f"  {d['id']}: {d['parameters_source']} parameters{fitted}; desired retention "
+            f"{d['desired_retention']:.2f} ({d['retention_source']}){hint}"
+        )
+    simulation = fsrs["simulation"]
+    if simulation:
+        lines += ["", f"RETENTION SIMULATOR  {simulation['cards']} cards over {simulation['days']} days"]
+        lines.append(f"  {'RETENTION':>9}  {'REVIEWS/DAY':>11}  {'MIN/DAY':>7}  {'KNOWN':>6}  {'S/CARD KNOWN':>12}")
+        for r in simulation["rows"]:
+            mark = "  <- least work per card known" if r["best"] else ""
+            lines.append(
+                f"  {r['retention']:>9.2f}  {r['reviews_per_day']:>11}  {r['minutes_per_day']:>7}  "
+                f"{r['cards_known']:>6}  {r['seconds_per_card_known'] or '-':>12}{mark}"
+            )
+    return lines
+
+
+def optimize(args: argparse.Namespace, config: Config) -> int:
+    """Fit each chosen deck's FSRS parameters to its review log; adopt only fits that predict better."""
+    refs: list[str] = args.deck_refs
+    as_json: bool = args.json
+    dry_run: bool = args.dry_run
+    from techquiz.optimize import optimize_deck
+    from techquiz.store import db
+    from techquiz.store.progress import sync_decks
+
+    _, chosen = library_for(config, refs)
+    conn = db.connect(config.store_path, check=False)
+    try:
+        sync_decks(conn, chosen)
+        outcomes = []
+        for deck in chosen:
+            if sys.stderr.isatty():  # a deck with a million reviews takes a while: say what is happening
+                print(f"techquiz: fitting {deck.id}…", file=sys.stderr, flush=True)
+            outcomes.append(optimize_deck(conn, deck, config.now(), dry_run))
+    finally:
+        conn.close()
+    if as_json:
+        print(json.dumps({"dry_run": dry_run, "decks": [o.as_json() for o in outcomes]}, indent=2))
+        return 0
+    for o in outcomes:
+        print(
+            f"{o.deck}: {o.reviews} reviews of {o.cards} cards"
+            + (f"; judged on the newest {o.held_out}" if o.fitted else "")
+        )
+        for label, figures in (("current", o.current), ("fitted", o.fitted)):
+            if figures is not None:
+                print(f"  {label:<8} log loss {figures.log_loss:.4f}  RMSE (bins) {figures.rmse_bins:.4f}")
+        verdict = "adopted" if o.applied else "kept the current parameters"
+        print(f"  {verdict}{' (dry run: nothing saved)' if dry_run and o.applied else ''}: {o.reason}")
+    return 0

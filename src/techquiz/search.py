@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from techquiz.config import day_start
-from techquiz.srs.scheduler import RETRIEVABILITY_DECAY, RETRIEVABILITY_FACTOR
 from techquiz.store.timeutil import to_ms
 
 DAY_MS = 86_400_000
@@ -34,7 +33,6 @@ _IS = {
 _IS_DATED = ("due", "buried")
 _PROPS = ("ivl", "due", "lapses", "reps", "s", "d", "r")
 _OPS = ("<=", ">=", "!=", "=", "<", ">")
-_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
 _FIELDS = ("deck", "tag", "type", "is", "prop", "rated", "introduced")
 _FIELD = re.compile(r'"?([A-Za-z]+):')
 
@@ -251,8 +249,9 @@ class SearchContext:
 @dataclass(frozen=True)
 class Where:
     """A WHERE clause over the store's card table as `c`. Text terms read the deck text through
-    `idx.card_text` (the deck cache) and `temp.search_decks` (deck id -> cache entry), which the
-    caller provides (card_search.py)."""
+    `idx.card_text` (the deck cache) and `temp.search_decks` (deck id -> cache entry), and
+    `prop:r` each deck's forgetting curve from `s` (that table, joined on the card's deck): the
+    caller provides them (card_search.py)."""
 
     sql: str
     params: tuple[object, ...]
@@ -397,18 +396,11 @@ def _due(op: str, days: int, ctx: SearchContext) -> Compiled:
 
 
 def _retrievability(op: str, r: float, ctx: SearchContext) -> Compiled:
-    """R = (1 + FACTOR * t / S) ** -DECAY falls as t / S grows, so `R op r` is `t op' k * S` with
-    the comparison turned round and k = (r ** (-1 / DECAY) - 1) / FACTOR: plain arithmetic in SQL."""
-    studied = "(c.state > 0 AND c.stability > 0 AND c.last_review IS NOT NULL)"
-    if r <= 0 or r > 1:  # every studied card's R is in (0, 1]
-        below = r > 1  # R < r for every card when r > 1; R > r for every card when r <= 0
-        holds = op in ("<", "<=", "!=") if below else op in (">", ">=", "!=")
-        return (studied if holds else "0"), ()
-    k = (r ** (-1 / RETRIEVABILITY_DECAY) - 1) / RETRIEVABILITY_FACTOR
-    return (
-        f"({studied} AND MAX(? - c.last_review, 0) {_FLIPPED[op]} ? * c.stability)",
-        (to_ms(ctx.now), k * DAY_MS),
-    )
+    """FSRS's forgetting curve R = (1 + FACTOR * t / S) ** -DECAY with each deck's own DECAY and
+    FACTOR (its fitted or pinned parameters), which the caller provides as `s.decay`, `s.factor`."""
+    studied = "c.state > 0 AND c.stability > 0 AND c.last_review IS NOT NULL"
+    r_now = f"pow(1 + s.factor * MAX(? - c.last_review, 0) / {DAY_MS}.0 / c.stability, -s.decay)"
+    return f"({studied} AND {r_now} {op} ?)", (to_ms(ctx.now), r)
 
 
 def _rated(term: Term, ctx: SearchContext) -> Compiled:

@@ -13,13 +13,16 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Literal, TypedDict
 
+from techquiz import memory_model
 from techquiz.config import day_start, study_day
 from techquiz.deck.discovery import Library
 from techquiz.deck.model import CardKey
 from techquiz.model import MATURE_DAYS
-from techquiz.srs.scheduler import RETRIEVABILITY_DECAY, RETRIEVABILITY_FACTOR
+from techquiz.srs.parameters import scheduling_for
+from techquiz.srs.scheduler import curve
 from techquiz.store.overview import DeckCounts, deck_counts
 from techquiz.store.timeutil import to_ms
 
@@ -151,6 +154,7 @@ class Stats(TypedDict):
     hardest: list[HardCard]
     decks: list[DeckSummary]
     quizzes: list[QuizResult]
+    fsrs: memory_model.MemoryModel
 
 
 class _CardFigures(TypedDict):
@@ -305,7 +309,21 @@ def recent_days(history: Sequence[HistoryDay], today: date, days: int = RECENT_D
 KINDS = ("new", "learning", "review", "relearning", "suspended")  # by state; suspended first; review splits by age
 
 
-def _cards(conn: sqlite3.Connection, deck_ids: Sequence[str], now: datetime) -> _CardFigures:
+def _curve_sql(curves: dict[str, tuple[float, float]]) -> str:
+    """Each card's retrievability, with its deck's forgetting curve (one literal when decks share one)."""
+    t = f"MAX((:now - last_review) / {DAY_MS}, 0) / stability"
+    if len(set(curves.values())) <= 1:
+        decay, factor = next(iter(curves.values()), curve())
+        return f"pow(1 + {factor!r} * {t}, {-decay!r})"
+    branches = "".join(
+        f" WHEN :d{i} THEN pow(1 + {factor!r} * {t}, {-decay!r})" for i, (decay, factor) in enumerate(curves.values())
+    )
+    return f"CASE deck_id{branches} END"
+
+
+def _cards(
+    conn: sqlite3.Connection, deck_ids: Sequence[str], now: datetime, curves: dict[str, tuple[float, float]]
+) -> _CardFigures:
     """One scan of the card table. The inner query works out each card's kind, maturity, stability
     and difficulty buckets and retrievability once (LIMIT -1 keeps SQLite from inlining it, which
     would evaluate the forgetting curve twice); rows are grouped on one integer packing the parts,
@@ -313,10 +331,7 @@ def _cards(conn: sqlite3.Connection, deck_ids: Sequence[str], now: datetime) -> 
     ensure_math(conn)
     studied = "state > 0 AND stability > 0 AND last_review IS NOT NULL"
     marks = ",".join(f":d{i}" for i in range(len(deck_ids)))
-    r = (
-        f"pow(1 + {RETRIEVABILITY_FACTOR!r} * MAX((:now - last_review) / {DAY_MS}, 0) / stability, "
-        f"{-RETRIEVABILITY_DECAY!r})"
-    )
+    r = _curve_sql({deck_id: curves.get(deck_id, curve()) for deck_id in deck_ids})
     per_card = (
         "SELECT CASE WHEN suspended THEN 4 ELSE state END AS kind, "
         f"state = 2 AND due - last_review >= {MATURE_DAYS * DAY_MS} AS mature, "
@@ -442,17 +457,25 @@ def _deck_summary(row: DeckCounts) -> DeckSummary:
     return DeckSummary(id=row["id"], title=row["title"], cards=row["cards"], new=row["new"], due_today=row["due_today"])
 
 
-def collect(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str], now: datetime) -> Stats:
-    """Everything the stats screen shows, as plain JSON-ready data."""
+def collect(
+    conn: sqlite3.Connection,
+    library: Library,
+    deck_ids: Sequence[str],
+    now: datetime,
+    cache_dir: Path | None = None,
+) -> Stats:
+    """Everything the stats screen shows, as plain JSON-ready data (`cache_dir`: see memory_model)."""
     today = study_day(now)
     history = _history(conn, deck_ids)
     days = [h["date"] for h in history]
     today_row = history[-1] if history and history[-1]["date"] == today.isoformat() else None
     table = _retention_table(conn, deck_ids, today)
-    cards = _cards(conn, deck_ids, now)
+    chosen_decks = [d for d in library.decks if d.id in set(deck_ids)]
+    scheduling = scheduling_for(conn, chosen_decks)  # each deck's forgetting curve: its own parameters
+    cards = _cards(conn, deck_ids, now, {deck_id: curve(s.parameters) for deck_id, s in scheduling.items()})
     forecast = _forecast(conn, deck_ids, today)
     grid = heatmap(history, today)
-    chosen = Library(tuple(d for d in library.decks if d.id in set(deck_ids)), ())
+    chosen = Library(tuple(chosen_decks), ())
     return Stats(
         generated_at=now.isoformat(),
         today=today.isoformat(),
@@ -473,4 +496,5 @@ def collect(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str],
         hardest=_hardest(conn, library, deck_ids),
         decks=[_deck_summary(r) for r in deck_counts(conn, chosen, now)],
         quizzes=_quizzes(conn, deck_ids),
+        fsrs=memory_model.collect(conn, chosen_decks, cache_dir=cache_dir),
     )

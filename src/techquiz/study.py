@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from techquiz.config import day_start, study_day
 from techquiz.deck.model import Card, CardKey, Deck
 from techquiz.model import CardState, Rating, State, StoredCard
-from techquiz.srs import scheduler
+from techquiz.srs import parameters, scheduler
 from techquiz.srs.queue import StudyQueue
 from techquiz.store import progress
 from techquiz.store.backup import BackupPolicy
@@ -95,6 +95,7 @@ class StudySession:
         for deck in decks:
             self.warnings += progress.sync_deck(conn, deck)
         self.today = study_day(clock())
+        self.scheduling = parameters.scheduling_for(conn, decks)
         self.queue = self._build_queue()
         self._current: StudyCard | None = None
 
@@ -115,9 +116,8 @@ class StudySession:
             )
         return StudyQueue.build(queues)
 
-    def _retention(self, deck_id: str) -> float:
-        retention = self.decks[deck_id].settings.desired_retention
-        return scheduler.DEFAULT_RETENTION if retention is None else retention
+    def _scheduling(self, deck_id: str) -> parameters.Scheduling:
+        return self.scheduling.get(deck_id, parameters.Scheduling())
 
     def _roll_over(self) -> None:
         """A session left open past 04:00 starts the new day's queue."""
@@ -140,7 +140,8 @@ class StudySession:
         card = self.current()
         if card is None:
             return {}
-        return scheduler.preview(card.state, self.clock(), self._retention(card.key.deck))
+        chosen = self._scheduling(card.key.deck)
+        return scheduler.preview(card.state, self.clock(), chosen.retention, chosen.parameters)
 
     def answer(self, rating: Rating, duration_ms: int) -> None:
         """Grade the current card. Returns once the answer is committed to disk."""
@@ -148,7 +149,7 @@ class StudySession:
         if card is None:
             raise RuntimeError("no card to answer")
         now = self.clock()
-        retention = self._retention(card.key.deck)
+        chosen = self._scheduling(card.key.deck)
         done = progress.answer(
             self.conn,
             card.stored.rowid,
@@ -156,7 +157,7 @@ class StudySession:
             now,
             self.today,
             duration_ms,
-            lambda before: scheduler.review(before, rating, now, retention),
+            lambda before: scheduler.review(before, rating, now, chosen.retention, parameters=chosen.parameters),
         )
         self._current = None
         buried = {rowid for rowid, _ in done.buried}
@@ -219,10 +220,16 @@ class StudySession:
         deck = self.decks.get(key.deck)
         return deck.card_for(key) if deck is not None else None
 
+    def reload_scheduling(self) -> None:
+        """Take parameters or a desired retention changed since the session started (by the optimizer
+        or the stats screen's keys): the next answer and the grade buttons use them."""
+        self.scheduling = parameters.scheduling_for(self.conn, list(self.decks.values()))
+
     def reload_deck(self, deck: Deck) -> None:
         """Take an edited deck file: cards show their new text; removed cards leave the queue.
         The caller has synced the store with it (the app does, for every screen at once)."""
         self.decks[deck.id] = deck
+        self.scheduling.update(parameters.scheduling_for(self.conn, [deck]))  # its file may pin other settings now
         current = self._current
         if current is not None and current.key.deck == deck.id:
             card = deck.card_for(current.key)

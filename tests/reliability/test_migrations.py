@@ -45,14 +45,14 @@ def test_migration_from_each_older_schema_keeps_reviews_after_a_backup(tmp_path:
     assert conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == 2
     assert conn.execute("SELECT COUNT(*) FROM quiz_results").fetchone()[0] == 0
     # v3's per-day tally is built from the log: one new-card answer, one lapse of a mature card
-    # (a store already at v3 kept its tally up to date itself; _old_store writes the log after)
-    tally = conn.execute(
+    # (a v3 store's tally is its own: this fixture writes the log without one)
+    assert version >= 3 or conn.execute(
         "SELECT day, reviews, again, good, duration_ms, new_cards, young, mature, mature_passed FROM review_days "
         "ORDER BY day"
-    ).fetchall()
-    if version < 3:
-        assert tally == [("2026-11-29", 1, 0, 1, 4000, 1, 0, 0, 0), ("2026-12-29", 1, 1, 0, 6000, 0, 0, 1, 0)]
-    # v4's undo record of card actions starts empty
+    ).fetchall() == [("2026-11-29", 1, 0, 1, 4000, 1, 0, 0, 0), ("2026-12-29", 1, 1, 0, 6000, 0, 0, 1, 0)]
+    # v4: no deck has fitted FSRS parameters yet, so every deck keeps the defaults
+    assert conn.execute("SELECT COUNT(*) FROM deck_fsrs").fetchone()[0] == 0
+    # v5's undo record of card actions starts empty
     assert conn.execute("SELECT COUNT(*) FROM card_actions").fetchone()[0] == 0
     (saved,) = backup.list_backups(tmp_path / "data" / "backups")
     assert f"before-v{db.SCHEMA_VERSION}" in saved.name

@@ -27,6 +27,7 @@ from techquiz.deck.schema import (
     Field,
 )
 from techquiz.deck.text import shown, strip_controls
+from techquiz.deck.weights import weight_problems
 from techquiz.deck.yamltree import Mapping, Node, Scalar, Sequence
 
 _ID = re.compile(ID_PATTERN)
@@ -80,6 +81,8 @@ class _Checker:
                 self.error(node, f"{where} needs at least {field.min_items} item(s)")
                 return None
             return None if any(item is None for item in items) else tuple(items)
+        if kind == "numbers":
+            return self.numbers(field, node, where)
         if not isinstance(node, Scalar) or node.is_null:
             wanted = {"bool": "true or false", "int": "a whole number", "number": "a number"}.get(kind, kind)
             got = "empty" if isinstance(node, Scalar) else f"a {node.kind}"
@@ -113,6 +116,34 @@ class _Checker:
                 self.error(node, f"{where} must be between {field.minimum:g} and {field.maximum:g}, not {shown(raw)}")
             return None
         return number
+
+    def numbers(self, field: Field, node: Node, where: str) -> tuple[float, ...] | None:
+        """A list of finite numbers of the field's length; for FSRS weights, each within FSRS's bounds."""
+        if not isinstance(node, Sequence):
+            self.error(node, f"{where} must be a list of numbers, not {node.kind}")
+            return None
+        count = len(node.items)
+        if count < field.min_items or (field.max_items is not None and count > field.max_items):
+            self.error(node, f"{where} must list {field.min_items} numbers, not {count}")
+            return None
+        values: list[float] = []
+        for i, item in enumerate(node.items):
+            raw = item.value.strip() if isinstance(item, Scalar) and not item.is_null else None
+            try:
+                number = float(raw) if raw is not None else math.nan
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number):
+                shown = f"'{raw}'" if raw is not None else "empty" if isinstance(item, Scalar) else f"a {item.kind}"
+                self.error(item, f"{where} item {i + 1} must be a finite number, not {shown}")
+                return None
+            values.append(number)
+        if field.name == "fsrs_parameters":
+            found = weight_problems(values)
+            if found:
+                self.error(node, f"{where}: these weights cannot schedule: {'; '.join(found)}")
+                return None
+        return tuple(values)
 
     def fields(
         self, node: Mapping, spec: Iterable[Field], where: str, skip: frozenset[str] = frozenset()

@@ -10,8 +10,9 @@ FORMAT_VERSION = 1
 # The loader matches it with fullmatch: `$` alone accepts an id that ends in a newline.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$"
 MAX_CHOICES = 26  # chosen by the letters a-z
+FSRS_PARAMETER_COUNT = 21  # FSRS-6 (deck/weights.py checks each against FSRS's bounds)
 
-Kind = Literal["text", "bool", "int", "number", "texts", "mapping", "cards"]
+Kind = Literal["text", "bool", "int", "number", "numbers", "texts", "mapping", "cards"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     min_items: int = 0
+    max_items: int | None = None
     fields: tuple[Field, ...] = ()
 
 
@@ -46,6 +48,14 @@ SETTINGS_FIELDS = (
         "Share of reviews you want to recall (default 0.9).",
         minimum=0.7,
         maximum=0.99,
+    ),
+    Field(
+        "fsrs_parameters",
+        "numbers",
+        "The 21 FSRS-6 weights to schedule this deck with, instead of the defaults or the ones "
+        "`techquiz optimize` fits (each within FSRS's bounds).",
+        min_items=FSRS_PARAMETER_COUNT,
+        max_items=FSRS_PARAMETER_COUNT,
     ),
 )
 
@@ -112,6 +122,12 @@ def _field_schema(field: Field) -> dict[str, Any]:
             out["minimum"] = field.minimum
         if field.maximum is not None:
             out["maximum"] = field.maximum
+    elif field.kind == "numbers":
+        out["type"] = "array"
+        out["items"] = {"type": "number"}
+        out["minItems"] = field.min_items
+        if field.max_items is not None:
+            out["maxItems"] = field.max_items
     elif field.kind == "texts":
         out["type"] = "array"
         out["items"] = {"type": "string"}

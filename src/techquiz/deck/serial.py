@@ -61,12 +61,21 @@ def header_row(problems: tuple[Problem, ...], deck: Deck | None) -> str:
             "description": deck.description,
             "source": None if deck.source is None else vars(deck.source),
             "tags": deck.tags,
-            "settings": [deck.settings.new_per_day, deck.settings.reviews_per_day, deck.settings.desired_retention],
+            "settings": [
+                deck.settings.new_per_day,
+                deck.settings.reviews_per_day,
+                deck.settings.desired_retention,
+                deck.settings.fsrs_parameters,
+            ],
             "subcard_count": deck.subcard_count,
             "fingerprint": deck.fingerprint,
         }
     rows = [[p.line, p.column, p.message, p.severity] for p in problems]
     return json.dumps({"problems": rows, "deck": summary}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _settings(new: int | None, reviews: int | None, retention: float | None, weights: list[float] | None) -> Settings:
+    return Settings(new, reviews, retention, None if weights is None else tuple(float(w) for w in weights))
 
 
 def header_from_row(row: str | bytes, path: Path) -> tuple[tuple[Problem, ...], dict[str, Any] | None]:
@@ -88,7 +97,7 @@ def header_from_row(row: str | bytes, path: Path) -> tuple[tuple[Problem, ...], 
             "description": summary["description"],
             "source": None if source is None else DeckSource(**source),
             "tags": tuple(summary["tags"]),
-            "settings": Settings(*summary["settings"]),
+            "settings": _settings(*summary["settings"]),
             "subcard_count": int(summary["subcard_count"]),
             "fingerprint": str(summary["fingerprint"]),
         }

@@ -17,15 +17,21 @@ from techquiz.model import CardState, Rating, State
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
 DEFAULT_RETENTION = 0.9
-# FSRS's forgetting curve R(t, S) = (1 + FACTOR * t / S) ** -DECAY, with the default parameters the
-# scheduler uses; stats evaluate it in SQL over the whole card table.
-RETRIEVABILITY_DECAY = fsrs.scheduler.DEFAULT_PARAMETERS[20]
-RETRIEVABILITY_FACTOR = 0.9 ** (1 / -RETRIEVABILITY_DECAY) - 1
+# The 21 FSRS-6 weights; a deck uses its fitted or pinned ones instead (srs/parameters.py).
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
 
 
-@lru_cache(maxsize=32)
-def _scheduler(retention: float, fuzz: bool) -> fsrs.Scheduler:
+def curve(parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> tuple[float, float]:
+    """(DECAY, FACTOR) of FSRS's forgetting curve R(t, S) = (1 + FACTOR * t / S) ** -DECAY; the decay is
+    the parameters' last weight, and FACTOR makes R(S, S) = 0.9. Stats evaluate it in SQL."""
+    decay = parameters[20]
+    return decay, 0.9 ** (1 / -decay) - 1
+
+
+@lru_cache(maxsize=64)
+def _scheduler(retention: float, fuzz: bool, parameters: tuple[float, ...]) -> fsrs.Scheduler:
     return fsrs.Scheduler(
+        parameters=parameters,
         desired_retention=retention,
         learning_steps=LEARNING_STEPS,
         relearning_steps=RELEARNING_STEPS,
@@ -54,9 +60,10 @@ def review(
     now: datetime,
     retention: float = DEFAULT_RETENTION,
     fuzz: bool = True,
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
 ) -> CardState:
     """The card's state after answering `rating` at `now`."""
-    result, _ = _scheduler(retention, fuzz).review_card(_to_fsrs(card, now), fsrs.Rating(int(rating)), now)
+    result, _ = _scheduler(retention, fuzz, parameters).review_card(_to_fsrs(card, now), fsrs.Rating(int(rating)), now)
     lapsed = card.state == State.REVIEW and rating == Rating.Again
     return replace(
         card,
@@ -71,20 +78,25 @@ def review(
     )
 
 
-def preview(card: CardState, now: datetime, retention: float = DEFAULT_RETENTION) -> dict[Rating, timedelta]:
+def preview(
+    card: CardState,
+    now: datetime,
+    retention: float = DEFAULT_RETENTION,
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+) -> dict[Rating, timedelta]:
     """The interval each rating would give (without fuzz, as Anki shows them on its buttons)."""
     out = {}
     for rating in Rating:
-        after = review(card, rating, now, retention, fuzz=False)
+        after = review(card, rating, now, retention, fuzz=False, parameters=parameters)
         assert after.due is not None
         out[rating] = after.due - now
     return out
 
 
-def retrievability(card: CardState, now: datetime, retention: float = DEFAULT_RETENTION) -> float:
+def retrievability(card: CardState, now: datetime, parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> float:
     if card.state == State.NEW:
         return 0.0
-    return float(_scheduler(retention, False).get_card_retrievability(_to_fsrs(card, now), now))
+    return float(_scheduler(DEFAULT_RETENTION, False, parameters).get_card_retrievability(_to_fsrs(card, now), now))
 
 
 def format_interval(delta: timedelta) -> str:

@@ -34,7 +34,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 15_000
 
 _V1 = """
@@ -142,11 +142,28 @@ CREATE INDEX cards_queue ON cards (deck_id, state, due, in_deck, suspended, buri
 """
 )
 
-# v4: the undo record of actions on many cards at once (`techquiz cards --suspend`, the browse
+# v4: each deck's own FSRS parameters, fitted to its review log by `techquiz optimize`, with the
+# figures that justified them, the last time the optimizer looked (adopted or not), and the desired
+# retention chosen in the app.
+_V4 = """
+CREATE TABLE deck_fsrs (
+    deck_id TEXT PRIMARY KEY,
+    parameters TEXT,                          -- JSON list of the 21 FSRS-6 weights; NULL: the defaults
+    fitted_at INTEGER,                        -- UTC epoch ms of the adopted fit
+    fit_reviews INTEGER,                      -- reviews in the deck's log when it was fitted
+    log_loss REAL,                            -- held-out figures of the fit
+    rmse_bins REAL,
+    checked_at INTEGER,                       -- UTC epoch ms of the last optimize run, adopted or not
+    checked_reviews INTEGER,                  -- reviews in the deck's log at that run
+    desired_retention REAL                    -- chosen in the app; NULL: the deck file's or 0.9
+) WITHOUT ROWID;
+"""
+
+# v5: the undo record of actions on many cards at once (`techquiz cards --suspend`, the browse
 # screen): each card's scheduling columns before the action, and the newest review-log row it had
 # then (an undo leaves alone a card answered since). The log's day index grows to cover the card,
 # grade and state, so `rated:365` reads a year of the index and never the log rows themselves.
-_V4 = """
+_V5 = """
 CREATE TABLE card_actions (
     id INTEGER PRIMARY KEY,
     done_at INTEGER NOT NULL,                 -- UTC epoch ms
@@ -165,7 +182,7 @@ DROP INDEX review_log_day;
 CREATE INDEX review_log_day ON review_log (day, card, rating, state_before);
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
 
 
 class StoreError(TechquizError):

@@ -321,6 +321,49 @@ class TechquizApp(App[int]):
             selected = getattr(self.screen, "selected_deck", None)  # home: highlighted; study: current card's
             self.push_screen(StatsScreen(selected if isinstance(selected, Deck) else None))
 
+    # ---- the memory model ---------------------------------------------------------------------
+    def optimize(self, decks: list[Deck]) -> None:
+        """Fit these decks' FSRS parameters in a thread (a few hundred ms for a large log), then say
+        what was decided and refresh what shows the parameters."""
+        if not decks:
+            self.notify("No decks to optimize", severity="warning")
+            return
+        self.notify(f"Fitting FSRS to the reviews of {len(decks)} deck(s)…", timeout=2)
+        self._optimize(decks)
+
+    @work(thread=True, exclusive=True, group="optimize")
+    def _optimize(self, decks: list[Deck]) -> None:
+        from techquiz.optimize import optimize_deck
+
+        conn = db.connect(self.config.store_path, check=False)  # sqlite3 connections stay in their thread
+        try:
+            outcomes = [optimize_deck(conn, deck, self.config.now()) for deck in decks]
+        finally:
+            conn.close()
+        lines = [o.summary() for o in outcomes if o.reviews]
+        unreviewed = len(outcomes) - len(lines)
+        if unreviewed:
+            lines.append(f"{unreviewed} deck(s) without reviews keep FSRS's default parameters")
+        self.call_from_thread(self._optimized, lines)
+
+    def _optimized(self, lines: list[str]) -> None:
+        from techquiz.tui.screens.stats import StatsScreen
+
+        self.notify("\n".join(lines), title="Optimize", timeout=12, markup=False)
+        self.scheduling_changed()
+        for screen in self.screen_stack:
+            if isinstance(screen, StatsScreen):
+                screen.load()
+        self.store_changes += 1  # the home screen watches it: the optimize suggestion goes
+
+    def scheduling_changed(self) -> None:
+        """A study session open beneath takes new parameters or a new desired retention at once."""
+        from techquiz.tui.screens.study import StudyScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, StudyScreen):
+                screen.session.reload_scheduling()
+
     def action_help(self) -> None:
         from techquiz.tui.screens.help import HelpScreen
 
@@ -334,6 +377,11 @@ class TechquizApp(App[int]):
         yield SystemCommand("Browse cards", "Search, inspect and act on any card", lambda: self.action_browse(""))
         for title, help_text, query in CUSTOM_STUDY:
             yield SystemCommand(title, help_text, lambda q=query: self.start_search_study(q))
+        yield SystemCommand(
+            "Optimize FSRS parameters",
+            "Fit each deck's memory model to your reviews; adopted only where it predicts them better",
+            lambda: self.optimize(list(self.library.decks)),
+        )
 
     def unsuspend(self, deck_id: str) -> None:
         count = progress.unsuspend_deck(self.conn, deck_id)

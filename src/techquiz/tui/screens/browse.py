@@ -30,6 +30,7 @@ from techquiz.errors import TechquizError
 from techquiz.model import CardState, Rating
 from techquiz.search import SearchError
 from techquiz.srs import scheduler
+from techquiz.srs.scheduler import curve
 from techquiz.store import card_actions
 from techquiz.store.card_actions import DueDays
 from techquiz.tui import editor
@@ -231,7 +232,8 @@ class BrowseScreen(Screen[None]):
         deck = self.tq.library.find(row.deck_id)
         card = deck.card_for(CardKey(row.deck_id, row.card_id, row.sub)) if deck is not None else None
         history = self.search.history(rowid)
-        return CardDetails(row, card, deck, history, retrievability_curve(history, self.tq.config.now()))
+        deck_curve = self.search.curves.get(row.deck_id, curve())
+        return CardDetails(row, card, deck, history, retrievability_curve(history, self.tq.config.now(), deck_curve))
 
     def _show_info(self, rowid: int | None) -> None:
         self.query_one(CardInfo).show(self._details(rowid), self.tq.config.now())

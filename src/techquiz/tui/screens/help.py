@@ -38,7 +38,12 @@ KEYS = [
         ("o / r", "sort by the next column / reverse (or click a heading)"),
         ("S / R", "study this search (preview / reschedule)"),
     ]),
-    ("Stats", [("d", "all decks / the highlighted deck"), ("escape", "back")]),
+    ("Stats", [
+        ("d", "all decks / the highlighted deck"),
+        ("o", "fit FSRS to these decks' reviews (kept if better)"),
+        ("+ / -", "desired retention of these decks, by 0.01"),
+        ("escape", "back"),
+    ]),
     ("Everywhere", [
         ("s", "statistics"), ("?", "this help"), ("ctrl+p", "commands: study or quiz a deck, theme"),
         ("ctrl+q", "quit"),

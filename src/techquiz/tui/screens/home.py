@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -15,9 +17,20 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import ColumnKey
 
 from techquiz.deck.model import Deck
+from techquiz.store.deck_fsrs import due_for_optimizing
 from techquiz.store.overview import deck_counts
 from techquiz.tui.app import TechquizApp
 from techquiz.tui.literal import cell, plain
+
+
+def optimize_suggestion(conn: sqlite3.Connection, decks: Sequence[Deck]) -> str | None:
+    """A line for decks with many reviews since FSRS was last fitted to them (as Anki suggests monthly)."""
+    due = due_for_optimizing(conn, decks)
+    if not due:
+        return None
+    deck, count = max(due, key=lambda pair: pair[1])
+    others = f" and {len(due) - 1} more deck(s)" if len(due) > 1 else ""
+    return f"{deck.title}{others}: {count} new reviews since FSRS was last fitted; optimize in stats (s, o)."
 
 
 def _short(path: Path) -> str:
@@ -116,6 +129,9 @@ class HomeScreen(Screen[None]):
             if due
             else "Nothing due right now: come back later, or take a quiz (t)."
         )
+        due_fit = optimize_suggestion(self.app.conn, self.app.library.decks)
+        if due_fit and rows:
+            greeting += "\n" + due_fit
         self.query_one("#greeting", Static).update(Content(greeting if rows else "No decks found."))
         broken = self.app.library.broken
         panel = self.query_one("#broken", Static)

@@ -1,5 +1,7 @@
 """`s`: today, streaks, a review heatmap, forecast, reviews by rating, retention, card states,
-memory distributions, the hardest cards and quiz history; for all decks or one (`d`).
+memory distributions, the hardest cards and quiz history; for all decks or one (`d`). Then the memory
+model: how well FSRS predicts these reviews (calibration), the parameters in use, the retention
+simulator; `o` fits the parameters to the reviews, `+`/`-` change the desired retention.
 
 The numbers come from `techquiz.stats.collect`, the same as `techquiz stats --json`. They are read
 in a thread worker with its own connection, so a big collection never freezes the screen; the
@@ -22,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
 from techquiz.deck.model import Deck
+from techquiz.memory_model import MemoryModel
 from techquiz.stats import RATINGS, Bucket, Heatmap, RatingName, Stats, collect, pct, retention_cells
 from techquiz.store import db
 from techquiz.tui.app import TechquizApp
@@ -30,6 +33,8 @@ from techquiz.tui.widgets.heatmap import HeatmapView
 
 RATING_COLOURS: dict[RatingName, str] = {"again": "error", "hard": "warning", "good": "success", "easy": "primary"}
 PERIOD_LABELS = {"today": "Today", "last_7_days": "7 days", "last_30_days": "30 days"}
+MODEL_DECKS = 3  # decks whose parameters the memory panel lists (all are in `stats --json`)
+MIN_RETENTION, MAX_RETENTION = 0.70, 0.99  # the deck format's bounds for desired_retention
 
 
 def _panel(title: str, *children: Widget, classes: str = "panel") -> Vertical:
@@ -54,6 +59,9 @@ class StatsScreen(Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("d", "scope(True)", "This deck"),
         Binding("d", "scope(False)", "All decks"),
+        Binding("o", "optimize", "Optimize"),
+        Binding("plus", "retention(1)", "Retention", key_display="+/-"),
+        Binding("minus", "retention(-1)", "Retention", show=False),
         Binding("q", "back", "Back", show=False),
         Binding("s", "back", "Back", show=False),
     ]
@@ -97,12 +105,42 @@ class StatsScreen(Screen[None]):
             return [self.selected.id]
         return [d.id for d in self.app.library.decks]
 
+    def _scoped_decks(self) -> list[Deck]:
+        wanted = set(self.deck_ids)
+        return [d for d in self.app.library.decks if d.id in wanted]
+
+    def action_optimize(self) -> None:
+        self.app.optimize(self._scoped_decks())
+
+    def action_retention(self, step: int) -> None:
+        """Nudge the desired retention of the decks shown by 0.01 (decks whose file pins it keep it)."""
+        from techquiz.srs.parameters import scheduling_for
+        from techquiz.store.deck_fsrs import set_desired_retention
+
+        decks = self._scoped_decks()
+        current = scheduling_for(self.app.conn, decks)
+        free = [d for d in decks if current[d.id].retention_source != "deck file"]
+        if not free:
+            self.notify("The deck file sets desired_retention: change it there", severity="warning", markup=False)
+            return
+        changed = []
+        for deck in free:
+            value = round(min(max(current[deck.id].retention + step / 100, MIN_RETENTION), MAX_RETENTION), 2)
+            set_desired_retention(self.app.conn, deck.id, value)
+            changed.append(value)
+        pinned = len(decks) - len(free)
+        note = f" ({pinned} deck(s) set it in their file)" if pinned else ""
+        values = ", ".join(f"{v:.2f}" for v in sorted(set(changed)))
+        self.notify(f"Desired retention {values}{note}", timeout=3, markup=False)
+        self.app.scheduling_changed()
+        self.load()
+
     @work(thread=True, exclusive=True)
     def load(self) -> None:
         # sqlite3 connections stay in their thread: the worker opens its own (cheap, no check).
         conn = db.connect(self.app.config.store_path, check=False)
         try:
-            data = collect(conn, self.app.library, self.deck_ids, self.app.config.now())
+            data = collect(conn, self.app.library, self.deck_ids, self.app.config.now(), self.app.config.cache_dir)
         finally:
             conn.close()
         self.app.call_from_thread(self._set_data, data)
@@ -145,6 +183,19 @@ class StatsScreen(Screen[None]):
                 _panel("Quiz scores", self._quiz_widget(data)),
             ),
             _panel("Hardest cards (most lapses)", self._hardest(data), classes="panel table"),
+            _pair(
+                _panel("Memory model", Static(self._model(data["fsrs"]), id="memory-model"), classes="panel text"),
+                _panel(
+                    "Predicted recall vs recalled (calibration)",
+                    Static(self._calibration(data["fsrs"]), id="calibration"),
+                    classes="panel text",
+                ),
+            ),
+            _panel(
+                "Retention simulator: a year at each desired retention",
+                Static(self._simulator(data["fsrs"]), id="simulator"),
+                classes="panel text",
+            ),
         ]
 
     def _summary(self, data: Stats, scope: str) -> Content:
@@ -226,6 +277,85 @@ class StatsScreen(Screen[None]):
             parts += ["\n", f"{card['lapses']:>6}  ", (f"{card['deck']:<{width}}", "dim"), "  ", mark]
             parts.append(Content(card["text"] or card["card"]))
         return Static(Content.assemble(*parts), id="hardest")
+
+    @staticmethod
+    def _model(fsrs: MemoryModel) -> Content:
+        parts: list[Content | str | tuple[str, str]] = []
+        if fsrs["log_loss"] is None:
+            parts.append(("No reviews a day or more apart yet: nothing to judge the predictions by.\n", "dim"))
+        else:
+            parts += [
+                f"On the newest {fsrs['reviews']} reviews: log loss ",
+                (f"{fsrs['log_loss']:.4f}", "bold"),
+                ", RMSE (bins) ",
+                (f"{fsrs['rmse_bins']:.4f}", "bold"),
+                ("\nlower is better; RMSE is the typical gap between predicted and actual recall\n", "dim"),
+            ]
+        ranked = sorted(fsrs["decks"], key=lambda d: -d["reviews"])  # the decks with most reviews first
+        for deck in ranked[:MODEL_DECKS]:
+            fitted = f" {deck['fitted_at'][:10]}" if deck["fitted_at"] else ""
+            # Deck ids are checked at load (letters, digits, - _ . :), yet stay plain text here.
+            parts += [
+                "\n",
+                Content(deck["id"]),
+                (f"  {deck['parameters_source']} parameters{fitted}", "bold $accent"),
+                f" · retention {deck['desired_retention']:.2f} ({deck['retention_source']}) · "
+                f"{deck['reviews']} reviews\n",
+            ]
+            if deck["parameters_source"] != "default":  # the defaults are FSRS's, listed in the docs
+                parts.append((" ".join(f"{w:g}" for w in deck["parameters"]) + "\n", "dim"))
+            if deck["suggest_optimize"]:
+                parts.append(
+                    (f"{deck['new_reviews_since_optimize']} new reviews since the last fit: press o\n", "$warning")
+                )
+        if len(ranked) > MODEL_DECKS:
+            parts.append((f"… and {len(ranked) - MODEL_DECKS} more decks (techquiz stats --json)\n", "dim"))
+        parts.append(("o fits the parameters to your reviews · +/- desired retention", "dim"))
+        return Content.assemble(*parts)
+
+    @staticmethod
+    def _calibration(fsrs: MemoryModel) -> Content:
+        bins = [b for b in fsrs["calibration"] if b["reviews"]]
+        if not bins:
+            return Content("Calibration shows once reviews come a day or more after the previous one.")
+        parts: list[Content | str | tuple[str, str]] = [
+            (f"{'predicted':<9} {'recalled':<19} {'mean pred.':>10} {'reviews':>8}", "bold")
+        ]
+        for b in bins:
+            width = round(12 * (b["actual"] or 0.0))  # a bin with reviews always has a share
+            parts += [
+                f"\n{int(b['from'] * 100):>3}-{int(b['to'] * 100):<3}%   ",
+                ("█" * width, "$success"),
+                " " * (12 - width),
+                f" {pct(b['actual']):>6} {pct(b['predicted']):>10} {b['reviews']:>8}",
+            ]
+        parts.append(("\nwell calibrated: each bin recalls about its mean prediction", "dim"))
+        return Content.assemble(*parts)
+
+    @staticmethod
+    def _simulator(fsrs: MemoryModel) -> Content:
+        simulation = fsrs["simulation"]
+        if simulation is None:
+            return Content("No decks.")
+        parts: list[Content | str | tuple[str, str]] = [
+            (f"{'retention':>9} {'reviews/day':>12} {'min/day':>8} {'known':>7} {'s/card known':>13}", "bold")
+        ]
+        # the simulated deck's own desired retention, to compare with the one of least work
+        yours = next((d["desired_retention"] for d in fsrs["decks"] if d["id"] == simulation["deck"]), None)
+        nearest = min(simulation["rows"], key=lambda r: abs(r["retention"] - yours)) if yours is not None else None
+        for row in simulation["rows"]:
+            text = (
+                f"\n{row['retention']:>9.2f} {row['reviews_per_day']:>12} {row['minutes_per_day']:>8} "
+                f"{row['cards_known']:>7} {row['seconds_per_card_known'] or '-':>13}"
+            )
+            parts.append((text, "bold $success") if row["best"] else text)
+            if row["best"]:
+                parts.append((" ◀ least work", "bold $success"))
+            if row is nearest:
+                parts.append((f" ◀ yours ({yours:.2f})", "bold $accent"))
+        parts.append((f"\n{simulation['cards']} cards, {simulation['days']} days, with the parameters of ", "dim"))
+        parts += [Content(simulation["deck"]), (" (FSRS's simulator, as Anki's)", "dim")]
+        return Content.assemble(*parts)
 
     def action_back(self) -> None:
         self.dismiss()
