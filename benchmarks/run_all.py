@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["validate_big_deck.py", "answer_path.py", "startup.py", "stats.py", "memory.py", "slow_decks.py", "search.py"]
+SCRIPTS = [
+    "validate_big_deck.py", "answer_path.py", "startup.py", "stats.py", "memory.py", "slow_decks.py", "import_anki.py",
+    "search.py",
+]
 
 
 def main() -> int:

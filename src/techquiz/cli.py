@@ -122,6 +122,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=commands.cards)
 
     p = sub.add_parser(
+        "import", parents=[common], help="import an Anki .apkg/.colpkg (with history) or a Quizlet/CSV/TSV file"
+    )
+    p.add_argument("file", metavar="FILE", help="the package or text file")
+    p.add_argument("--into", metavar="DIR", help="where to write the decks (default: your deck folder)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(run=commands.import_file)
+
+    p = sub.add_parser("export", parents=[common], help="export decks (and their history) to Anki or CSV")
+    p.add_argument("deck_refs", nargs="+", metavar="DECK", help="deck id or deck file")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("--anki", metavar="OUT.apkg", help="write an Anki package")
+    out.add_argument("--csv", metavar="OUT.csv", help="write front,back,tags rows")
+    p.add_argument("--no-history", action="store_true", help="Anki: notes only, without scheduling and review log")
+    p.set_defaults(run=commands.export)
+
+    p = sub.add_parser(
         "restore", parents=[common], help="restore the progress store from a backup (shows both, asks first)"
     )
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file (default: the newest)")

@@ -80,6 +80,25 @@ HELP: dict[str, tuple[str, str]] = {
   techquiz draft article.txt                 writes article.yaml beside it
   techquiz draft article.txt -o decks/news.yaml""",
     ),
+    "import": (
+        "Import an Anki package (.apkg or .colpkg, with its review history and schedules) or a "
+        "Quizlet / CSV / TSV file (term, definition, tags) as YAML decks in your deck folder. Nothing "
+        "is written when the file is damaged; importing again updates the decks without duplicates. "
+        "What maps to what: docs/import-export.md.",
+        """\
+  techquiz import ~/Downloads/French.apkg    needs pip install 'techquiz[anki]' for Anki 2.1.50+
+  techquiz import vocab.txt                  a Quizlet export, or CSV/TSV
+  techquiz import deck.apkg --into ~/decks --json""",
+    ),
+    "export": (
+        "Export decks to an Anki package, with their schedules and full review log (or without, "
+        "--no-history), or to CSV rows of front, back and tags. Choice, typed, true/false and order "
+        "cards become Basic notes with the answer on the back.",
+        """\
+  techquiz export lang::french --anki french.apkg
+  techquiz export my-deck other-deck --anki both.apkg --no-history
+  techquiz export my-deck --csv my-deck.csv""",
+    ),
     "restore": (
         "Put a backup of your progress back in place. It first shows the backup and the store it "
         "would replace (date and reviews of each) and asks; --yes skips the question, for scripts. "

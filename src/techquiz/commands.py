@@ -456,3 +456,19 @@ def optimize(args: argparse.Namespace, config: Config) -> int:
         verdict = "adopted" if o.applied else "kept the current parameters"
         print(f"  {verdict}{' (dry run: nothing saved)' if dry_run and o.applied else ''}: {o.reason}")
     return 0
+
+
+def import_file(args: argparse.Namespace, config: Config) -> int:
+    from techquiz.interop import importer
+
+    return importer.run(config, Path(args.file), Path(args.into) if args.into else None, args.json)
+
+
+def export(args: argparse.Namespace, config: Config) -> int:
+    from techquiz.interop import exporter
+
+    if args.no_history and not args.anki:
+        raise UserError("--no-history goes with --anki (a CSV file has no history)")
+    _, chosen = library_for(config, args.deck_refs)
+    fmt = "anki" if args.anki else "csv"
+    return exporter.run(config, chosen, Path(args.anki or args.csv), fmt, not args.no_history)
