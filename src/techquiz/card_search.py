@@ -26,7 +26,7 @@ from typing import Any
 from techquiz.config import study_day
 from techquiz.deck.cache import DeckCache, gc_paused
 from techquiz.deck.model import Deck
-from techquiz.deck.searchtext import INDEX_COLUMNS, front, index_row
+from techquiz.deck.searchtext import INDEX_COLUMNS, index_row
 from techquiz.model import State
 from techquiz.search import DAY_MS, Node, SearchContext, compile_where, parse
 from techquiz.srs.parameters import scheduling_for
@@ -53,7 +53,8 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 _ROW_COLUMNS = (
     "c.id, c.deck_id, c.card_id, c.sub, c.card_type, c.state, c.due, c.last_review, c.stability, c.difficulty, "
-    "c.reps, c.lapses, c.suspended, c.buried_until, c.leech, k.question, k.answer, k.tags"
+    "c.reps, c.lapses, c.suspended, c.buried_until, c.leech, k.tags, "
+    "CASE WHEN c.sub = '' THEN k.question ELSE json_extract(k.fronts, '$.' || c.sub) END"
 )
 _TEXT_JOIN = "idx.card_text k ON k.generation = s.generation AND k.card_id = c.card_id"
 _memory_names = itertools.count(1)
@@ -71,8 +72,7 @@ _JSON_RECORD = f"""json_object(
     'buried', json(CASE WHEN c.buried_until > ? THEN 'true' ELSE 'false' END),
     'leech', json(CASE WHEN c.leech THEN 'true' ELSE 'false' END),
     'tags', json(k.tag_list),
-    'front', CASE WHEN c.card_type = 'cloze' OR c.sub = 'reverse'
-                  THEN techquiz_front(c.card_type, c.sub, k.question, k.answer) ELSE k.question END)"""
+    'front', CASE WHEN c.sub = '' THEN k.question ELSE json_extract(k.fronts, '$.' || c.sub) END)"""
 
 
 Curve = tuple[float, float]  # (DECAY, FACTOR): see srs.scheduler.curve
@@ -174,7 +174,6 @@ class CardSearch:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                check_same_thread=False)  # fmt: skip
         conn.execute("ATTACH DATABASE ? AS idx", (self._index_uri,))
-        conn.create_function("techquiz_front", 4, front, deterministic=True)
         ensure_math(conn)
         conn.execute(
             "CREATE TEMP TABLE search_decks (deck_id TEXT PRIMARY KEY, generation INTEGER NOT NULL, "
@@ -222,7 +221,7 @@ class CardSearch:
         keeper = sqlite3.connect(self._index_uri, uri=True, isolation_level=None, check_same_thread=False)
         keeper.execute(
             "CREATE TABLE card_text (generation INTEGER NOT NULL, card_id TEXT NOT NULL, question TEXT NOT NULL, "
-            "answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, tag_list TEXT NOT NULL, "
+            "fronts TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, tag_list TEXT NOT NULL, "
             "PRIMARY KEY (generation, card_id)) "
             "WITHOUT ROWID"
         )
@@ -326,7 +325,7 @@ class CardSearch:
         curves, default = self.curves, curve()
         out = []
         for (rowid, deck_id, card_id, sub, card_type, state, due, last, stability, difficulty, reps, lapses,
-             suspended, buried_until, leech, question, answer, tags) in rows:  # fmt: skip
+             suspended, buried_until, leech, tags, front) in rows:  # fmt: skip
             reviewed = state in (2, 3) and due is not None and last is not None
             out.append(
                 CardRow(
@@ -337,7 +336,7 @@ class CardSearch:
                     retrievability(stability, last, now, curves.get(deck_id, default)) if state else None,
                     reps, lapses, bool(suspended), buried_until is not None and buried_until > today, bool(leech),
                     tuple(tags.split()) if tags else (),
-                    front(card_type, sub, question or "", answer or ""),
+                    front or "",
                 )
             )  # fmt: skip
         return out

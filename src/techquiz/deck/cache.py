@@ -49,7 +49,7 @@ CREATE INDEX IF NOT EXISTS cards_by_id ON cards (generation, card_id);
 -- What search reads (deck/searchtext.py), apart from the cards so that a scan of it is small.
 CREATE TABLE IF NOT EXISTS card_text (
     generation INTEGER NOT NULL, card_id TEXT NOT NULL,
-    question TEXT NOT NULL, answer TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, tag_list TEXT NOT NULL,
+    question TEXT NOT NULL, fronts TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, tag_list TEXT NOT NULL,
     PRIMARY KEY (generation, card_id)
 ) WITHOUT ROWID;
 """

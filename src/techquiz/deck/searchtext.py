@@ -1,7 +1,7 @@
 """What a card offers to search and to the browse table, as plain columns beside its pickled form.
 
 Free-text search runs in SQL over these columns, so it never unpickles a card; the browse table
-and `techquiz cards` read the first lines of the question and the answer from them too.
+and `techquiz cards` read the first line each sub-card asks from them too.
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 
-from techquiz.deck import cloze
 from techquiz.deck.model import Card, ClozeCard, Deck
 
-INDEX_COLUMNS = "card_id, question, answer, text, tags, tag_list"
+INDEX_COLUMNS = "card_id, question, fronts, text, tags, tag_list"
 FIELD_SEPARATOR = "\x1f"  # between fields in `text`: a search never matches across two fields
 _NOT_TEXT = {"id", "position", "id_generated", "tags"}
 
@@ -42,17 +41,18 @@ def tag_text(deck: Deck, card: Card) -> str:
 
 
 def index_row(deck: Deck, card: Card) -> tuple[str, str, str, str, str, str]:
-    """The values of INDEX_COLUMNS for one card (the tags twice: for LIKE, and as a JSON array).
-    The question of a cloze card is its raw text: each sub-card blanks its own deletion when
-    shown (see `front`)."""
+    """The values of INDEX_COLUMNS for one card: the tags twice (for LIKE, and as a JSON array), and
+    the first line each sub-card asks (`fronts`, by sub-card name; the unnamed one is `question`), so
+    neither a screen nor `cards --json` renders a cloze deletion per row. A cloze card's `question`
+    is its raw text: what sorting by the front uses."""
     question = card.text if isinstance(card, ClozeCard) else card.prompt("")
-    answer = "" if isinstance(card, ClozeCard) else first_line(card.answer_text(""))
+    fronts = {sub: first_line(card.prompt(sub)) for sub in card.subs() if sub}
     tags = tag_text(deck, card)
-    return card.id, first_line(question), answer, card_text(card), tags, json.dumps(tags.split(), ensure_ascii=False)
-
-
-def front(card_type: str, sub: str, question: str, answer: str) -> str:
-    """The first line of what a sub-card asks, from the indexed columns."""
-    if card_type == "cloze" and sub.startswith("c") and sub[1:].isdigit():
-        return cloze.render(question, int(sub[1:]), revealed=False)
-    return answer if sub == "reverse" else question
+    return (
+        card.id,
+        first_line(question),
+        json.dumps(fronts, ensure_ascii=False),
+        card_text(card),
+        tags,
+        json.dumps(tags.split(), ensure_ascii=False),
+    )
