@@ -63,7 +63,7 @@ def test_due_and_new_cards_are_scheduled_and_later_ones_previewed(setup: tuple[s
     session = SearchSession(conn, [deck], lambda: NOW, ids)
     assert answer_all(session) == ["due", "later", "new"]  # the suspended card is left out
     assert state(conn, "later") == later
-    assert session.previewed == 1 and session.summary().studied == 3
+    assert session.previewed == 1 and session.summary().answers == 3
     logged = {r[0] for r in conn.execute("SELECT c.card_id FROM review_log r JOIN cards c ON c.id = r.card")}
     assert logged == {"due", "new"}
 

@@ -31,9 +31,7 @@ from techquiz.deck.result import LoadResult, read_deck_text
 from techquiz.deck.searchtext import INDEX_COLUMNS, index_row
 from techquiz.deck.serial import card_from_row, card_row, header_from_row, header_row
 
-FORMAT = (
-    5  # bump when the layout changes (4: settings.fsrs_parameters; 5: search columns); so does a new techquiz version
-)
+FORMAT = 6  # bump on a layout change (4: fsrs_parameters, 5: leech_lapses, 6: search); so does a new version
 _DECK_FIELDS = tuple(f.name for f in fields(Deck) if f.name != "cards")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (

@@ -1,7 +1,7 @@
 """Actions on many cards at once (suspend, unsuspend, bury, forget, set due date), and their undo.
 
 Each action is one transaction that also writes its undo record (each card's scheduling columns
-before it, schema v5), so an action taken with `techquiz cards` can be undone later from the app.
+before it, schema v6), so an action taken with `techquiz cards` can be undone later from the app.
 Undo restores every card that has not been answered since; a card answered in between keeps its
 new state (its answer is real work, and undoing would lose it).
 """

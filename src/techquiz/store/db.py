@@ -34,7 +34,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 15_000
 
 _V1 = """
@@ -159,11 +159,17 @@ CREATE TABLE deck_fsrs (
 ) WITHOUT ROWID;
 """
 
-# v5: the undo record of actions on many cards at once (`techquiz cards --suspend`, the browse
+# v5: a quiz ended early keeps how many questions it was to have, so that 1 right of 1 answered out
+# of 10 is never shown as a finished quiz at 100%. NULL: a quiz answered to the end.
+_V5 = """
+ALTER TABLE quiz_results ADD COLUMN planned INTEGER;
+"""
+
+# v6: the undo record of actions on many cards at once (`techquiz cards --suspend`, the browse
 # screen): each card's scheduling columns before the action, and the newest review-log row it had
 # then (an undo leaves alone a card answered since). The log's day index grows to cover the card,
 # grade and state, so `rated:365` reads a year of the index and never the log rows themselves.
-_V5 = """
+_V6 = """
 CREATE TABLE card_actions (
     id INTEGER PRIMARY KEY,
     done_at INTEGER NOT NULL,                 -- UTC epoch ms
@@ -182,7 +188,7 @@ DROP INDEX review_log_day;
 CREATE INDEX review_log_day ON review_log (day, card, rating, state_before);
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6}
 
 
 class StoreError(TechquizError):
