@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -174,7 +175,12 @@ def test_in_a_real_terminal_the_palette_shows_a_hostile_title_and_runs_nothing(t
         assert _wait_for(session, "Search for commands"), _screen(session)
         subprocess.run(["tmux", "send-keys", "-t", session, "-l", "Study [@click"], check=True)
         assert _wait_for(session, "Study the deck evil"), _screen(session)
-        assert f"Study {title}"[:60] in _screen(session)  # shown as written, brackets and all
+        # Shown as written, brackets and all. Waited for (the hit list is redrawn as the search
+        # applies), and read with line breaks as spaces: a narrow window wraps the long title.
+        deadline = time.monotonic() + 20
+        while f"Study {title}"[:60] not in " ".join(_screen(session).split()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert f"Study {title}"[:60] in " ".join(_screen(session).split()), _screen(session)
         subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
         assert _wait_for(session, "Reveal"), _screen(session)  # the study screen: the hit ran its command
         assert not list(tmp_path.glob("victim*"))
