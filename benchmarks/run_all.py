@@ -13,6 +13,7 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     "validate_big_deck.py", "answer_path.py", "startup.py", "stats.py", "memory.py", "slow_decks.py", "import_anki.py",
     "quiz_start.py", "cold_parse.py", "answer_keypress.py",
+    "search.py",
 ]
 
 
