@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("study", parents=[common], help="study these decks (default: all) with spaced repetition")
     p.add_argument("deck_refs", nargs="*", metavar="DECK", help="deck id or deck file")
+    p.add_argument("--search", metavar="QUERY", help="study the cards this search finds (custom study; docs/search.md)")
+    p.add_argument(
+        "--reschedule",
+        action="store_true",
+        help="with --search: answers of cards not yet due change their schedule (default: a preview)",
+    )
     p.set_defaults(run=launch.study)
 
     p = sub.add_parser("quiz", parents=[common], help="a scored quiz that leaves the schedule untouched")
@@ -100,6 +106,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("article", metavar="ARTICLE.txt", help="the article, as plain text")
     p.add_argument("-o", "--output", metavar="OUT", help="the deck file to write (default: ARTICLE.yaml beside it)")
     p.set_defaults(run=commands.draft)
+
+    p = sub.add_parser("cards", parents=[common], help="find cards with Anki's search syntax, and act on them")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="an Anki-style search (see docs/search.md); none: all")
+    p.add_argument("--json", action="store_true", help="print JSON records")
+    actions = p.add_mutually_exclusive_group()
+    for name, what in (
+        ("suspend", "suspend every match"),
+        ("unsuspend", "unsuspend every match"),
+        ("bury", "bury every match until tomorrow"),
+        ("forget", "reset every match to new (its history is kept)"),
+    ):
+        actions.add_argument(f"--{name}", dest="action", action="store_const", const=name, help=what)
+    actions.add_argument("--due", metavar="DAYS", help="set the due date: 0 today, 3, or 3-7 (random in range)")
+    p.set_defaults(run=commands.cards)
 
     p = sub.add_parser(
         "import", parents=[common], help="import an Anki .apkg/.colpkg (with history) or a Quizlet/CSV/TSV file"
@@ -158,6 +178,23 @@ def _at_least_one(text: str) -> int:
     return value
 
 
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse argv; a search term like `-is:new` is part of the `cards` query, not an unknown option."""
+    args, extra = parser.parse_known_args(argv)
+    if not extra:
+        return args
+    if args.command != "cards" or any(e.startswith("--") or not e.startswith("-") for e in extra):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    wanted = [*args.query, *extra]
+    query = []
+    for word in argv[argv.index("cards") + 1 :]:  # in the order typed: `a or -b` is not `-b a or`
+        if word in wanted:
+            wanted.remove(word)
+            query.append(word)
+    args.query = query
+    return args
+
+
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -186,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, list(sys.argv[1:] if argv is None else argv))
     try:
         config = Config.from_env(data_dir=getattr(args, "data_dir", None), deck_dirs=getattr(args, "decks", []))
         for folder in getattr(args, "decks", []):

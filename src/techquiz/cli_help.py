@@ -14,7 +14,9 @@ HELP: dict[str, tuple[str, str]] = {
         """\
   techquiz study                      every deck
   techquiz study tech-opening-up      one deck, by id
-  techquiz study ~/decks/french.yaml  a deck file, even outside your deck folders""",
+  techquiz study ~/decks/french.yaml  a deck file, even outside your deck folders
+  techquiz study --search 'prop:due<=7'   custom study of a search: review ahead (a preview)
+  techquiz study --search 'rated:1:1'     the cards you forgot today, once more""",
     ),
     "quiz": (
         "A scored quiz of N questions picked at random from the decks. Your study schedule is not "
@@ -116,5 +118,16 @@ HELP: dict[str, tuple[str, str]] = {
   techquiz serve                      http://127.0.0.1:8000/<token>/, this computer only
   techquiz serve --port 0             any free port (printed)
   techquiz serve --host 0.0.0.0       your home network too, e.g. a phone on the same Wi-Fi""",
+    ),
+    "cards": (
+        "Find cards with Anki's search syntax (docs/search.md) and list them, as a table or as JSON, "
+        "or act on every match in one transaction: suspend, unsuspend, bury, forget, set the due "
+        "date. An action can be undone with u on the browse screen.",
+        """  techquiz cards is:due                         what is due today
+  techquiz cards 'deck:tech-* prop:r<0.7'       studied cards you have likely forgotten
+  techquiz cards '"highly cited"' --json        a phrase, as JSON records
+  techquiz cards 'tag:policy' --suspend         suspend every match
+  techquiz cards 'prop:lapses>4' --due 3-7      due again on a random day 3 to 7 days away
+  techquiz cards -- -tag:none                   a query that starts with a minus""",
     ),
 }

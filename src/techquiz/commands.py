@@ -16,6 +16,7 @@ from techquiz.deck.model import Deck
 from techquiz.errors import UserError
 
 if TYPE_CHECKING:
+    from techquiz.card_search import CardRow
     from techquiz.memory_model import MemoryModel
     from techquiz.stats import Stats
 
@@ -304,6 +305,88 @@ def _stats_report(data: Stats) -> str:
     lines += ["", f"{'DECK':<{width}}  {'CARDS':>5}  {'NEW':>5}  {'DUE':>5}"]
     lines += [f"{d['id']:<{width}}  {d['cards']:>5}  {d['new']:>5}  {d['due_today']:>5}" for d in data["decks"]]
     return "\n".join(lines)
+
+
+def cards(args: argparse.Namespace, config: Config) -> int:
+    """`techquiz cards`: the cards a search finds, as a table or JSON, or one action on all of them."""
+    query: str = " ".join(args.query)
+    as_json: bool = args.json
+    due_days: str | None = args.due
+    action: str | None = "due" if due_days is not None else args.action
+    from techquiz.card_search import CardSearch
+    from techquiz.config import study_day
+    from techquiz.model import CardState, Rating
+    from techquiz.search import SearchError
+    from techquiz.srs import scheduler
+    from techquiz.store import card_actions, db
+    from techquiz.store.progress import sync_decks
+
+    due = None
+    if due_days is not None:
+        try:
+            due = card_actions.DueDays.parse(due_days)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    cache = DeckCache(config.cache_dir / "decks", _say_first_parse)
+    library = load_library(config.deck_dirs, cache=cache)
+    conn = db.connect(config.store_path, check=False)
+    search = CardSearch(config.store_path, library.decks, cache, config.now)
+    try:
+        sync_decks(conn, library.decks)
+        try:
+            if action is not None:
+                now = config.now()
+                ids = search.ids(query)
+                first = scheduler.review(CardState(), Rating.Good, now, fuzz=False)
+                print(card_actions.apply(conn, ids, action, now, study_day(now), due, first))
+                return 0
+            if as_json:  # records built by SQLite: 100,000 cost no Python objects (card_search.py)
+                print("[" + ",\n".join(search.json_records(query)) + "]")
+                return 0
+            rows = search.rows(query)
+        except SearchError as exc:
+            raise UserError(f"search {query!r}: {exc}") from None
+    finally:
+        search.close()
+        conn.close()
+    print(_cards_table(rows, config))
+    return 0
+
+
+def _cards_table(rows: list[CardRow], config: Config) -> str:
+    import shutil
+    from datetime import timedelta
+
+    from techquiz.srs.scheduler import format_interval
+
+    if not rows:
+        return "No cards match."
+    today = config.now().astimezone().date()
+
+    def due(row: CardRow) -> str:
+        if row.due is None:
+            return "-"
+        day = row.due.astimezone().date()
+        return "today" if day <= today else day.isoformat()
+
+    cells = [
+        (row.label, row.deck_id, row.card_type, row.state_name, due(row),
+         format_interval(timedelta(days=row.interval)) if row.interval is not None else "-", str(row.lapses))
+        for row in rows
+    ]  # fmt: skip
+    heads = ("ID", "DECK", "TYPE", "STATE", "DUE", "IVL", "LAPSES")
+    widths = [min(max(len(h), *(len(c[i]) for c in cells)), 28) for i, h in enumerate(heads)]
+    room = max(shutil.get_terminal_size((120, 24)).columns - sum(widths) - 2 * len(widths), 20)
+
+    def line(values: tuple[str, ...], text: str) -> str:
+        fitted = [v if len(v) <= w else v[: w - 1] + "…" for v, w in zip(values, widths, strict=True)]
+        first = text.split("\n", 1)[0]
+        return "  ".join(f"{v:<{w}}" for v, w in zip(fitted, widths, strict=True)) + "  " + first[:room]
+
+    out = [line(heads, "FRONT")]
+    out += [line(c, row.front) for c, row in zip(cells, rows, strict=True)]
+    out.append(f"{len(rows)} card{'s' if len(rows) != 1 else ''}")
+    return "\n".join(out)
 
 
 def _memory_report(fsrs: MemoryModel) -> list[str]:

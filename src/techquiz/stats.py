@@ -183,7 +183,7 @@ def retention_cells(row: RetentionRow) -> tuple[str, str, str]:
     )
 
 
-def _ensure_math(conn: sqlite3.Connection) -> None:
+def ensure_math(conn: sqlite3.Connection) -> None:
     """SQLite's math functions are a compile-time option; supply the ones we use where a build lacks them."""
     try:
         conn.execute("SELECT pow(2, 2), log2(2), floor(1.5)")
@@ -331,7 +331,7 @@ def _cards(
     and difficulty buckets and retrievability once (LIMIT -1 keeps SQLite from inlining it, which
     would evaluate the forgetting curve twice); rows are grouped on one integer packing the parts,
     each +1 so 0 means none: much cheaper than grouping on five columns."""
-    _ensure_math(conn)
+    ensure_math(conn)
     studied = "state > 0 AND stability > 0 AND last_review IS NOT NULL"
     marks = ",".join(f":d{i}" for i in range(len(deck_ids)))
     r = _curve_sql({deck_id: curves.get(deck_id, curve()) for deck_id in deck_ids})

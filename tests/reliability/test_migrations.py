@@ -54,6 +54,8 @@ def test_migration_from_each_older_schema_keeps_reviews_after_a_backup(tmp_path:
     assert conn.execute("SELECT COUNT(*) FROM deck_fsrs").fetchone()[0] == 0
     columns = [row[1] for row in conn.execute("PRAGMA table_info(quiz_results)")]
     assert "planned" in columns  # v5: an unfinished quiz says so
+    # v6's undo record of card actions starts empty
+    assert conn.execute("SELECT COUNT(*) FROM card_actions").fetchone()[0] == 0
     (saved,) = backup.list_backups(tmp_path / "data" / "backups")
     assert f"before-v{db.SCHEMA_VERSION}" in saved.name
     old = sqlite3.connect(saved)

@@ -4,10 +4,12 @@ One SQLite file in the user cache folder holds, for each deck file, an entry key
 path, size, mtime and a hash of its content: the size and mtime decide at the cost of one stat;
 when they differ (a `touch`, a checkout) the content hash decides whether the file really changed.
 An entry holds the file's problems and the deck's summary (fields, sub-card count, store
-fingerprint) — all the home screen and the store sync need — and each card as its own JSON row
-(deck/serial.py: data, never a pickle, so a tampered cache file cannot run code).
+fingerprint) — all the home screen and the store sync need —, each card as its own JSON row
+(deck/serial.py: data, never a pickle, so a tampered cache file cannot run code), and the deck's
+quiz pool: the sub-cards a quiz may ask and the answers it draws distractors from.
 So a `CachedDeck` builds no card objects until asked, and then only the ones asked for: a study
-session on a 100,000-card deck holds the few dozen cards it shows, not the deck.
+session on a 100,000-card deck holds the few dozen cards it shows, not the deck, and a quiz the
+cards it asks.
 
 Entries are replaced in one transaction, so a crash or a second techquiz never leaves half an
 entry; a damaged or outdated cache, or a damaged entry, is a miss (and is rebuilt), never an error.
@@ -26,26 +28,38 @@ from pathlib import Path
 from typing import Any
 
 from techquiz import __version__
-from techquiz.deck.model import Card, Deck
+from techquiz.deck.model import Card, Deck, answer_pool
 from techquiz.deck.result import LoadResult, read_deck_text
-from techquiz.deck.serial import card_from_row, card_row, header_from_row, header_row
+from techquiz.deck.searchtext import INDEX_COLUMNS, index_row
+from techquiz.deck.serial import card_from_row, card_row, header_from_row, header_row, pool_from_rows, pool_rows
 
-FORMAT = 5  # bump when the layout changes (4: fsrs_parameters, 5: leech_lapses); so does a new techquiz version
+# Bump when the layout changes (4: fsrs_parameters, 5: leech_lapses, 6: the quiz pool, 7: search's text table);
+# so does a new version.
+FORMAT = 7
 _DECK_FIELDS = tuple(f.name for f in fields(Deck) if f.name != "cards")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
     path TEXT PRIMARY KEY, generation INTEGER NOT NULL, version TEXT NOT NULL,
-    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL, header TEXT NOT NULL
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL, header TEXT NOT NULL,
+    deck_id TEXT
 );
 CREATE TABLE IF NOT EXISTS cards (
     generation INTEGER NOT NULL, position INTEGER NOT NULL, card_id TEXT NOT NULL, card TEXT NOT NULL,
     PRIMARY KEY (generation, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS cards_by_id ON cards (generation, card_id);
+-- What search reads (deck/searchtext.py), apart from the cards so that a scan of it is small.
+CREATE TABLE IF NOT EXISTS card_text (
+    generation INTEGER NOT NULL, card_id TEXT NOT NULL,
+    question TEXT NOT NULL, fronts TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, tag_list TEXT NOT NULL,
+    PRIMARY KEY (generation, card_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quiz_pools (generation INTEGER PRIMARY KEY, keys TEXT NOT NULL, answers TEXT NOT NULL);
 """
 # Named index: without statistics SQLite plans this as a scan of the deck's primary-key range,
 # linear in the deck's size (15 ms per answer at 100,000 cards) instead of one index probe.
 ONE_CARD_SQL = "SELECT card FROM cards INDEXED BY cards_by_id WHERE generation = ? AND card_id = ?"
+QUIZ_POOL_SQL = "SELECT keys, answers FROM quiz_pools WHERE generation = ?"
 
 
 def _parse(path: Path, text: str | None = None) -> LoadResult:
@@ -56,7 +70,7 @@ def _parse(path: Path, text: str | None = None) -> LoadResult:
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     # Decoding builds many small objects; the cyclic GC would scan them again and again while
     # they are made (measured with pickled rows on 20,000 cards: 0.53 s -> 0.13 s).
     enabled = gc.isenabled()
@@ -104,6 +118,14 @@ class CachedDeck(Deck):
                 return super().card(card_id)  # loads every card (from the file if need be)
         return fetched[card_id]
 
+    def quiz_subcards(self) -> tuple[tuple[str, str], ...]:
+        pool = None if "cards" in self.__dict__ else self._cache.quiz_pool(self._generation)
+        return super().quiz_subcards() if pool is None else pool[0]
+
+    def answer_pool(self) -> tuple[tuple[str, str], ...]:
+        pool = None if "cards" in self.__dict__ else self._cache.quiz_pool(self._generation)
+        return super().answer_pool() if pool is None else pool[1]
+
     def __eq__(self, other: object) -> bool:
         return self is other
 
@@ -130,7 +152,15 @@ class DeckCache:
                 conn = sqlite3.connect(self.file, timeout=10, isolation_level=None)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")  # a cache: losing the last entry only costs a parse
-                conn.executescript(_SCHEMA)
+                if conn.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                    # Another layout (another techquiz): its entries are of no use, start afresh.
+                    dropped = "".join(
+                        f"DROP TABLE IF EXISTS {t};" for t in ("cards", "card_text", "quiz_pools", "entries")
+                    )
+                    conn.executescript(dropped + _SCHEMA)
+                    conn.execute(f"PRAGMA user_version = {FORMAT}")
+                else:
+                    conn.executescript(_SCHEMA)
                 self._local.conn = conn
                 return conn
             except sqlite3.DatabaseError:
@@ -196,6 +226,8 @@ class DeckCache:
         with contextlib.suppress(sqlite3.DatabaseError):
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("DELETE FROM cards WHERE generation = ?", (generation,))
+            conn.execute("DELETE FROM card_text WHERE generation = ?", (generation,))
+            conn.execute("DELETE FROM quiz_pools WHERE generation = ?", (generation,))
             conn.execute("DELETE FROM entries WHERE generation = ?", (generation,))
             conn.execute("COMMIT")
         if conn.in_transaction:
@@ -213,20 +245,47 @@ class DeckCache:
             old = conn.execute("SELECT generation FROM entries WHERE path = ?", (key,)).fetchone()
             if old is not None:
                 conn.execute("DELETE FROM cards WHERE generation = ?", old)
+                conn.execute("DELETE FROM card_text WHERE generation = ?", old)
+                conn.execute("DELETE FROM quiz_pools WHERE generation = ?", old)
             conn.execute(
-                "INSERT OR REPLACE INTO entries (path, generation, version, size, mtime_ns, digest, header) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (key, generation, f"{__version__}/{FORMAT}", size, mtime_ns, digest, header),
+                "INSERT OR REPLACE INTO entries (path, generation, version, size, mtime_ns, digest, header, deck_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, generation, f"{__version__}/{FORMAT}", size, mtime_ns, digest, header, deck and deck.id),
             )
             if deck is not None:
                 conn.executemany(
                     "INSERT INTO cards (generation, position, card_id, card) VALUES (?, ?, ?, ?)",
                     ((generation, i, card.id, card_row(card)) for i, card in enumerate(deck.cards)),
                 )
+                conn.executemany(
+                    f"INSERT OR IGNORE INTO card_text (generation, {INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    ((generation, *index_row(deck, card)) for card in deck.cards),
+                )
+                conn.execute(
+                    "INSERT OR REPLACE INTO quiz_pools (generation, keys, answers) VALUES (?, ?, ?)",
+                    (generation, *pool_rows(deck.quiz_subcards(), answer_pool(deck.cards))),
+                )
             conn.execute("COMMIT")
         except sqlite3.DatabaseError:
             with contextlib.suppress(sqlite3.DatabaseError):
                 conn.execute("ROLLBACK")  # a cache that cannot be written only costs speed
+
+    def generation_of(self, deck: Deck) -> int | None:
+        """The entry holding this deck's cards (and their search columns), or None when the cache
+        has none for it (unavailable, or the deck was loaded without the cache)."""
+        if isinstance(deck, CachedDeck):
+            return int(deck._generation)
+        conn = self._db()
+        if conn is None:
+            return None
+        try:
+            row = conn.execute(
+                "SELECT generation FROM entries WHERE path = ? AND deck_id = ? AND version = ?",
+                (str(deck.path.resolve()), deck.id, f"{__version__}/{FORMAT}"),
+            ).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return None if row is None else int(row[0])
 
     def one_card(self, generation: int, card_id: str, path: Path) -> Card | None:
         """The card, or None when the deck has no such card. LookupError when the cache cannot say
@@ -259,13 +318,31 @@ class DeckCache:
         try:
             if conn.execute("SELECT 1 FROM entries WHERE generation = ?", (generation,)).fetchone() is None:
                 return None
-            with _gc_paused():
+            with gc_paused():
                 rows = conn.execute(
                     "SELECT position, card FROM cards WHERE generation = ? ORDER BY position", (generation,)
                 ).fetchall()
                 if not rows or rows[-1][0] != len(rows) - 1:  # rows missing (a deck has at least one card)
                     raise ValueError("card rows missing")
                 return tuple(card_from_row(row, path) for _, row in rows)
+        except sqlite3.DatabaseError:
+            return None
+        except ValueError:
+            self._forget(conn, generation)
+            return None
+
+    def quiz_pool(self, generation: int) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None:
+        """The entry's quiz keys as (card id, sub) and its answer pool (see `Deck.answer_pool`),
+        read without building a card; None when the cache cannot give them (the caller then uses the cards)."""
+        conn = self._db()
+        if conn is None:
+            return None
+        try:
+            row = conn.execute(QUIZ_POOL_SQL, (generation,)).fetchone()
+            if row is None:
+                return None
+            with gc_paused():
+                return pool_from_rows(*row)
         except sqlite3.DatabaseError:
             return None
         except ValueError:

@@ -34,7 +34,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 15_000
 
 _V1 = """
@@ -165,7 +165,30 @@ _V5 = """
 ALTER TABLE quiz_results ADD COLUMN planned INTEGER;
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
+# v6: the undo record of actions on many cards at once (`techquiz cards --suspend`, the browse
+# screen): each card's scheduling columns before the action, and the newest review-log row it had
+# then (an undo leaves alone a card answered since). The log's day index grows to cover the card,
+# grade and state, so `rated:365` reads a year of the index and never the log rows themselves.
+_V6 = """
+CREATE TABLE card_actions (
+    id INTEGER PRIMARY KEY,
+    done_at INTEGER NOT NULL,                 -- UTC epoch ms
+    description TEXT NOT NULL                 -- "4 cards suspended"
+);
+CREATE TABLE card_action_cards (
+    action INTEGER NOT NULL REFERENCES card_actions (id) ON DELETE CASCADE,
+    card INTEGER NOT NULL REFERENCES cards (id),
+    last_log INTEGER,
+    state INTEGER NOT NULL, step INTEGER, stability REAL, difficulty REAL, due INTEGER, last_review INTEGER,
+    reps INTEGER NOT NULL, lapses INTEGER NOT NULL, leech INTEGER NOT NULL, suspended INTEGER NOT NULL,
+    buried_until TEXT,
+    PRIMARY KEY (action, card)
+) WITHOUT ROWID;
+DROP INDEX review_log_day;
+CREATE INDEX review_log_day ON review_log (day, card, rating, state_before);
+"""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6}
 
 
 class StoreError(TechquizError):
@@ -429,7 +452,10 @@ def in_use(path: Path) -> bool:
 def integrity_problem(conn: sqlite3.Connection) -> str | None:
     """SQLite's quick_check: None when the store is sound. It reads every page, so it takes time in
     proportion to the store (about 0.6 s for 130 MB here): the app runs it in the background."""
-    result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except UnicodeDecodeError:  # SQLite's error quotes bytes of a damaged page, which Python cannot decode
+        return "integrity check: the file is damaged beyond a readable report"
     return None if result == "ok" else "integrity check: " + " ".join(str(result).replace("***", "").split())
 
 

@@ -7,7 +7,7 @@ transaction, so two techquiz processes answering on one store never lose each ot
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -154,7 +154,7 @@ def deck_queue(
     day, end = today.isoformat(), to_ms(end_of_day)
     unburied = "(buried_until IS NULL OR buried_until <= ?)"
     return DeckQueue(
-        learning=_select(conn, deck_id, f"state IN {IN_STEPS} AND due < ? ORDER BY due", (end,)),
+        learning=_select(conn, deck_id, f"state IN {IN_STEPS} AND due < ? AND {unburied} ORDER BY due", (end, day)),
         reviews=_select(
             conn,
             deck_id,
@@ -400,3 +400,18 @@ def unsuspend_deck(conn: sqlite3.Connection, deck_id: str) -> int:
         return conn.execute("UPDATE cards SET suspended = 0 WHERE deck_id = ? AND suspended = 1", (deck_id,)).rowcount
 
     return transaction(conn, work)
+
+
+def stored_cards(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[StoredCard]:
+    """These sub-cards, in the order given, leaving out suspended ones and ones gone from their deck."""
+    found: dict[int, StoredCard] = {}
+    for start in range(0, len(rowids), 500):
+        chunk = rowids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT id, deck_id, card_id, sub, {_STATE_COLUMNS} FROM cards "
+            f"WHERE id IN ({marks}) AND in_deck = 1 AND suspended = 0",
+            chunk,
+        )
+        found.update((r[0], StoredCard(r[0], CardKey(r[1], r[2], r[3]), _state(*r[4:]))) for r in rows)
+    return [found[rowid] for rowid in rowids if rowid in found]

@@ -31,6 +31,12 @@ if TYPE_CHECKING:  # the session (and the scheduler) load when study starts, not
     from techquiz.study import StudySession
 
 StartMode = Literal["home", "study", "quiz"]
+# Custom study offered by the palette (and the end screen when nothing is due): Anki's choices.
+CUSTOM_STUDY = (
+    ("Study ahead", "Review the cards due in the next 7 days (a preview: schedules stay)", "prop:due>=1 prop:due<=7"),
+    ("Study the cards forgotten today", "The cards you answered Again today", "rated:1:1"),
+    ("Study the hardest cards", "Cards with difficulty above 8", "prop:d>8"),
+)
 WATCH_SECONDS = 1.0  # how often deck files are checked for saves (a stat per file)
 HOME_BUDGET_SECONDS = 1.0  # decks not read by then show as "still loading" while the others work
 
@@ -70,8 +76,12 @@ class TechquizApp(App[int]):
         quiz_size: int = 10,
         library: Library | None = None,
         rng: random.Random | None = None,
+        search: str | None = None,
+        reschedule: bool = False,
     ) -> None:
         super().__init__()
+        self.study_search = search  # `techquiz study --search QUERY [--reschedule]`
+        self.reschedule = reschedule
         self.rng = rng or random.Random()  # tests pass a seeded one: order shuffles and quiz picks
         self.config = config
         self.start_mode = mode
@@ -131,7 +141,9 @@ class TechquizApp(App[int]):
         self.call_after_refresh(self._check_store)  # after the first paint, in its own thread
         for warning in self.sync_warnings:
             self.notify(plain(warning), severity="warning", markup=False, timeout=8)
-        if self.start_mode == "study":
+        if self.start_mode == "study" and self.study_search is not None:
+            self.start_search_study(self.study_search, self.reschedule)
+        elif self.start_mode == "study":
             self.start_study(self.chosen_decks())
         elif self.start_mode == "quiz":
             self.start_quiz(self.chosen_decks())
@@ -254,6 +266,44 @@ class TechquizApp(App[int]):
             return
         self.push_screen(StudyScreen(session))
 
+    def start_search_study(self, query: str, reschedule: bool = False) -> None:
+        """Custom study of what a search finds: due cards scheduled as usual, the others previewed."""
+        from techquiz.custom_study import SearchSession
+        from techquiz.search import SearchError
+        from techquiz.tui.screens.study import StudyScreen
+
+        try:
+            found = self.find_cards(query)
+        except SearchError as exc:
+            self.notify(f"search {query!r}: {exc}", severity="error", markup=False)
+            return
+        session = SearchSession(self.conn, list(self.library.decks), self.config.now, found, reschedule, self.backups)
+        if session.current() is None:
+            self.notify(f"No cards to study: nothing unsuspended matches {query!r}", severity="warning", markup=False)
+            return
+        self.push_screen(StudyScreen(session))
+
+    def find_cards(self, query: str) -> list[int]:
+        """The sub-cards a search finds, most overdue first. Raises SearchError."""
+        from techquiz.card_search import CardSearch
+
+        search = CardSearch(self.config.store_path, self.library.decks, self.deck_cache, self.config.now)
+        try:
+            return search.ids(query, "due")
+        finally:
+            search.close()
+
+    def action_browse(self, query: str | None = None) -> None:
+        from techquiz.search import deck_term
+        from techquiz.tui.screens.browse import BrowseScreen
+
+        if isinstance(self.screen, BrowseScreen):
+            return
+        if query is None:  # home: the highlighted deck; study: the deck of the card on screen
+            deck = getattr(self.screen, "selected_deck", None)
+            query = deck_term(deck.id) if isinstance(deck, Deck) else ""
+        self.push_screen(BrowseScreen(query))
+
     def start_quiz(self, decks: list[Deck]) -> None:
         from techquiz.srs.questions import build_quiz
         from techquiz.tui.screens.quiz import QuizScreen
@@ -269,7 +319,8 @@ class TechquizApp(App[int]):
         from techquiz.tui.screens.summary import SummaryScreen
 
         self.back_home()
-        self.push_screen(SummaryScreen(session.summary(), session.next_due(), session.counts().total))
+        left = session.counts().total
+        self.push_screen(SummaryScreen(session.summary(), session.next_due(), left, tuple(session.decks)))
 
     def back_home(self) -> None:
         from techquiz.tui.screens.home import HomeScreen
@@ -337,6 +388,9 @@ class TechquizApp(App[int]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Study all decks", "Study every deck", lambda: self.start_study(list(self.library.decks)))
         yield SystemCommand("Stats", "Statistics of your reviews", self.action_stats)
+        yield SystemCommand("Browse cards", "Search, inspect and act on any card", lambda: self.action_browse(""))
+        for title, help_text, query in CUSTOM_STUDY:
+            yield SystemCommand(title, help_text, lambda q=query: self.start_search_study(q))
         yield SystemCommand(
             "Optimize FSRS parameters",
             "Fit each deck's memory model to your reviews; adopted only where it predicts them better",

@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SuspendNotSupported
 
+from techquiz.deck.discovery import is_bundled
 from techquiz.deck.text import shown
+
+if TYPE_CHECKING:
+    from techquiz.tui.app import TechquizApp
 
 
 class EditorError(Exception):
@@ -62,3 +67,21 @@ def _run(command: list[str], *, interactive: bool) -> int | str:
         return f"could not start the editor '{shown(command[0], 200)}': {exc.strerror or exc}"
     except KeyboardInterrupt:
         return "the editor was interrupted"
+
+
+def editable_path(app: TechquizApp, path: Path) -> Path | None:
+    """The file to edit: a bundled deck is copied to the user deck folder first, since a reinstall
+    would overwrite the installed file. The copy keeps the deck id, so progress carries on.
+    (The browse screen's; the study screen has the same steps as a method.)"""
+    if not is_bundled(path):
+        return path
+    copy = app.config.user_decks_dir / path.name
+    try:
+        if not copy.exists():
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
+    except OSError as exc:
+        app.notify(f"Could not copy the deck to {copy}: {exc.strerror}", severity="error", markup=False)
+        return None
+    app.notify(f"Editing your own copy of this bundled deck: {copy}", markup=False, timeout=6)
+    return copy

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from techquiz.commands import library_for
 from techquiz.config import Config
+from techquiz.errors import UserError
 
 if TYPE_CHECKING:
     from techquiz.tui.app import StartMode
@@ -22,14 +23,31 @@ def home(args: argparse.Namespace, config: Config) -> int:
 
 
 def study(args: argparse.Namespace, config: Config) -> int:
-    return _run(config, "study", args.deck_refs, 10)
+    search: str | None = args.search
+    if args.reschedule and search is None:
+        raise UserError("--reschedule goes with --search (a search's cards not yet due are otherwise a preview)")
+    if search is not None:
+        from techquiz.search import SearchError, parse
+
+        try:
+            parse(search)  # a mistake is one line here, before the screen is taken
+        except SearchError as exc:
+            raise UserError(f"search {search!r}: {exc}") from None
+    return _run(config, "study", args.deck_refs, 10, search, args.reschedule)
 
 
 def quiz(args: argparse.Namespace, config: Config) -> int:
     return _run(config, "quiz", args.deck_refs, args.n)
 
 
-def _run(config: Config, mode: StartMode, refs: list[str], quiz_size: int) -> int:
+def _run(
+    config: Config,
+    mode: StartMode,
+    refs: list[str],
+    quiz_size: int,
+    search: str | None = None,
+    reschedule: bool = False,
+) -> int:
     from techquiz.tui.app import HOME_BUDGET_SECONDS
 
     # The home screen shows what is read within its budget; decks named on the command line are waited for.
@@ -37,7 +55,12 @@ def _run(config: Config, mode: StartMode, refs: list[str], quiz_size: int) -> in
     from techquiz.store.db import StoreError
     from techquiz.tui.app import TechquizApp
 
-    app = TechquizApp(config, mode, tuple(d.id for d in chosen) if refs else (), quiz_size, library)
+    if search is not None and refs:  # the search, within the decks named
+        from techquiz.search import deck_term
+
+        search = f"({search}) ({' or '.join(deck_term(d.id) for d in chosen)})"
+    refs_chosen = tuple(d.id for d in chosen) if refs else ()
+    app = TechquizApp(config, mode, refs_chosen, quiz_size, library, search=search, reschedule=reschedule)
     app.run()
     if app.crash is not None:
         error, log = app.crash

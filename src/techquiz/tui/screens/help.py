@@ -12,7 +12,8 @@ from textual.widgets import Footer, Static
 KEYS = [
     ("Home", [
         ("enter", "study the highlighted deck"), ("a", "study all decks"), ("t", "quiz on the highlighted deck"),
-        ("r", "reload the deck files"), ("s", "statistics"), ("q", "quit"),
+        ("b", "browse the highlighted deck's cards"), ("r", "reload the deck files"), ("s", "statistics"),
+        ("q", "quit"),
     ]),
     ("Studying", [
         ("space / enter", "check what is given, or reveal; then accept the grade"),
@@ -26,7 +27,17 @@ KEYS = [
         ("u", "undo the last answer or suspend (^z when typing)"),
         ("@", "suspend the card (ctrl+p: Unsuspend <deck>)"),
         ("e", "edit the card in $EDITOR at its line, reload"),
+        ("b", "browse the cards of this deck"),
         ("q / escape", "end the session (summary, then back)"),
+    ]),
+    ("Browse (b)", [
+        ("/", "edit the search; enter or esc: back to the table"),
+        ("space", "mark the card; actions then apply to the marked ones"),
+        ("enter", "preview the card (space shows the answer)"),
+        ("@  -  f  d", "suspend/unsuspend, bury, forget, set the due date"),
+        ("u", "undo the latest card action"), ("e", "edit the card in $EDITOR"),
+        ("o / r", "sort by the next column / reverse (or click a heading)"),
+        ("S / R", "study this search (preview / reschedule)"),
     ]),
     ("Quiz", [("q / escape", "end early: asks first, saved as unfinished")]),
     ("Stats", [

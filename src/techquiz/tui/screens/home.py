@@ -54,6 +54,7 @@ class HomeScreen(Screen[None]):
         Binding("a", "study_all", "Study all"),
         Binding("t", "quiz", "Quiz"),
         Binding("s", "app.stats", "Stats"),
+        Binding("b", "app.browse", "Browse"),
         Binding("r", "reload", "Reload", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),

@@ -211,7 +211,8 @@ class StatsScreen(Screen[None]):
             (f"  {data['today']}\n", "dim"),
             # One label per line, in a column: nothing runs together when a line wraps at 60 columns.
             ("Today      ", "bold $accent"),
-            f"{data['reviews_today']} reviews · {minutes} min · right {pct(retention['today'])}\n",
+            f"{data['reviews_today']} review{'s' if data['reviews_today'] != 1 else ''} · {minutes} min · "
+            f"right {pct(retention['today'])}\n",
             ("Due        ", "bold $accent"),
             f"{data['due_today']} today · {data['learning_today']} in learning\n",
             ("Streak     ", "bold $accent"),

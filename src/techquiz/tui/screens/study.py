@@ -49,6 +49,7 @@ class StudyScreen(Screen[None]):
         Binding("at", "suspend", "Suspend", key_display="@"),
         Binding("h", "hint(False)", "Hint"),
         Binding("s", "app.stats", "Stats"),
+        Binding("b", "app.browse", "Browse", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "end", "End"),
         # While an answer is typed, letters go into it (as in Anki): these keys still work, and the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from textual import getters
@@ -36,15 +37,20 @@ class SummaryScreen(Screen[None]):
         Binding("escape", "back", "Back", show=False),
         Binding("q", "back", "Back", show=False),
         Binding("s", "app.stats", "Stats"),
+        Binding("a", "study('ahead')", "Study ahead"),
+        Binding("f", "study('forgotten')", "Forgotten"),
+        Binding("t", "quiz", "Quiz"),
     ]
 
     app = getters.app(TechquizApp)
 
-    def __init__(self, summary: Summary, next_due: datetime | None, left: int) -> None:
+    def __init__(self, summary: Summary, next_due: datetime | None, left: int, decks: Sequence[str] = ()) -> None:
         super().__init__()
         self.summary = summary
         self.next_due = next_due
         self.left = left
+        self.decks = tuple(decks)  # the session's decks: what the offers below search
+        self.offers: dict[str, tuple[str, int]] = {}  # "ahead" / "forgotten" -> (query, cards)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,7 +83,45 @@ class SummaryScreen(Screen[None]):
                 parts.append(("Still to study ", "dim"))
                 parts.append((f"{self.left}\n", "bold"))
         parts.append("\n" + describe_due(self.next_due, self.app.config.now()))
+        if self.left == 0:
+            parts += self._offer_more(self.app)
         self.query_one("#summary-text", Static).update(Content.assemble(*parts))
+        self.refresh_bindings()
+
+    def _offer_more(self, app: TechquizApp) -> list[Content | str | tuple[str, str]]:
+        """Nothing left today: what else there is (Anki's custom study), with how many cards."""
+        from techquiz.search import deck_term
+
+        scope = " or ".join(deck_term(d) for d in self.decks)
+        scope = f" ({scope})" if scope else ""
+        wanted = {"ahead": f"prop:due>=1 prop:due<=7 -is:suspended{scope}", "forgotten": f"rated:1:1{scope}"}
+        for name, query in wanted.items():
+            found = len(app.find_cards(query))
+            if found:
+                self.offers[name] = (query, found)
+        parts: list[Content | str | tuple[str, str]] = ["\n\nMore to do:\n"]
+        if "ahead" in self.offers:
+            count = self.offers["ahead"][1]
+            parts += [("  a ", "bold"), f"study ahead: {count} card(s) due in the next 7 days (a preview)\n"]
+        if "forgotten" in self.offers:
+            count = self.offers["forgotten"][1]
+            parts += [("  f ", "bold"), f"the {count} card(s) you forgot today, once more\n"]
+        parts += [("  t ", "bold"), "a quiz (your schedule stays as it is)\n"]
+        return parts
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "study":
+            return parameters[0] in self.offers
+        if action == "quiz":
+            return self.left == 0
+        return True
+
+    def action_study(self, name: str) -> None:
+        self.app.start_search_study(self.offers[name][0])
+
+    def action_quiz(self) -> None:
+        decks = [d for d in self.app.library.decks if not self.decks or d.id in self.decks]
+        self.app.start_quiz(decks)
 
     def action_back(self) -> None:
         self.app.pop_screen()
