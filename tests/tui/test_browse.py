@@ -34,11 +34,31 @@ async def settle(pilot: Pilot[int], app: TechquizApp) -> None:
 
 
 async def open_browse(pilot: Pilot[int], app: TechquizApp) -> BrowseScreen:
+    """Open browse and go from the search box (where it opens) to the table, as enter does."""
     await pilot.press("b")
     await settle(pilot, app)
     screen = app.screen
     assert isinstance(screen, BrowseScreen)
+    assert isinstance(screen.focused, Input)
+    await pilot.press("enter")
+    assert isinstance(screen.focused, CardTable)
     return screen
+
+
+async def test_browse_opens_in_the_search_box_so_letters_search_and_never_act(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        before = column(app, "due")
+        await pilot.press("space", *"def", "@")  # d (due), e (edit), f (forget), @ (suspend) as text
+        await pilot.pause(0.2)
+        await settle(pilot, app)
+        assert screen.query_one("#browse-query", Input).value == 'deck:"all-types" def@'
+        assert column(app, "due") == before and column(app, "suspended") == [0] * len(before)
+        assert isinstance(app.screen, BrowseScreen)
 
 
 async def search(pilot: Pilot[int], app: TechquizApp, query: str) -> None:

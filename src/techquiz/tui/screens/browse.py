@@ -133,7 +133,8 @@ class BrowseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="browse"):
-            yield Input(self.initial_query, placeholder="search: deck:ID tag:T is:due prop:ivl>=10 …  (/ to edit)",
+            yield Input(self.initial_query,
+                        placeholder="search: deck:ID tag:T is:due prop:ivl>=10 …  (enter: to the table)",
                         id="browse-query", compact=True, select_on_focus=False)  # fmt: skip
             yield Static(id="browse-status")
             with Horizontal(id="browse-body"):
@@ -143,7 +144,11 @@ class BrowseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Browse"
-        self.query_one(CardTable).focus()
+        # As in Anki's browser, the search box has the keys first: letters typed on opening are a
+        # search, never an action (d, e, f, @); enter or escape moves to the table.
+        box = self.query_one("#browse-query", Input)
+        box.focus()
+        box.cursor_position = len(box.value)
         self._status(Content.styled("Searching…", "dim"))
         self.run_search(keep=None)
         self.watch(self.app, "library", self.decks_changed, init=False)
