@@ -153,8 +153,12 @@ def test_fitted_parameters_round_trip_through_the_store_into_the_schedule(tmp_pa
     card = session.current()
     assert card is not None
     now = session.clock()
-    assert session.intervals() == scheduler.preview(card.state, now, 0.9, fitted)
-    assert session.intervals()[Rating.Easy] > scheduler.preview(card.state, now, 0.9, DEFAULT_PARAMETERS)[Rating.Easy]
+    seed = card.stored.rowid  # the card's fuzz, the same on its buttons and in its answer
+    assert session.intervals() == scheduler.preview(card.state, now, 0.9, fitted, seed=seed)
+    assert (
+        session.intervals()[Rating.Easy]
+        > scheduler.preview(card.state, now, 0.9, DEFAULT_PARAMETERS, seed=seed)[Rating.Easy]
+    )
     session.answer(Rating.Easy, 1000)
     (stability,) = conn.execute("SELECT stability FROM cards WHERE card_id = 'c0'").fetchone()
     assert stability == pytest.approx(20.0)  # the answer itself was scheduled with the fit

@@ -161,7 +161,7 @@ class StudySession:
         if card is None:
             return {}
         chosen = self._scheduling(card.key.deck)
-        return scheduler.preview(card.state, self.clock(), chosen.retention, chosen.parameters)
+        return scheduler.preview(card.state, self.clock(), chosen.retention, chosen.parameters, seed=card.stored.rowid)
 
     def answer(self, rating: Rating, duration_ms: int) -> Answered:
         """Grade the current card. Returns once the answer is committed to disk; a card this answer
@@ -179,7 +179,9 @@ class StudySession:
             now,
             self.today,
             duration_ms,
-            lambda before: scheduler.review(before, rating, now, chosen.retention, parameters=chosen.parameters),
+            lambda before: scheduler.review(
+                before, rating, now, chosen.retention, parameters=chosen.parameters, seed=card.stored.rowid
+            ),
             threshold,
         )
         self._current = None

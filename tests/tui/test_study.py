@@ -75,10 +75,12 @@ async def test_grade_buttons_show_intervals_and_click(make_app: MakeApp) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("space")
         labels = [str(b.label) for b in app.screen.query(".grade")]
-        assert labels == ["1 Again 1m", "2 Hard 6m", "3 Good 10m", "4 Easy 8d"]
+        assert labels[:3] == ["1 Again 1m", "2 Hard 6m", "3 Good 10m"]
         await pilot.click("#grade-4")
         await pilot.pause()
-        assert app.conn.execute("SELECT rating FROM review_log").fetchone() == (4,)
+        rating, due, at = app.conn.execute("SELECT rating, due_after, reviewed_at FROM review_log").fetchone()
+        assert rating == 4
+        assert labels[3] == f"4 Easy {round((due - at) / 86_400_000)}d"  # the button showed what Easy gave
 
 
 async def test_cloze_shows_the_blank_then_the_sentence(make_app: MakeApp) -> None:

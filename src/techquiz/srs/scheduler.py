@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import math
+import random
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -14,6 +16,8 @@ from functools import lru_cache
 import fsrs
 
 from techquiz.model import CardState, Rating, State
+
+MAXIMUM_INTERVAL_DAYS = 36500  # FSRS's default cap, 100 years
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
@@ -30,13 +34,14 @@ def curve(parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> tuple[float, fl
 
 
 @lru_cache(maxsize=64)
-def _scheduler(retention: float, fuzz: bool, parameters: tuple[float, ...]) -> fsrs.Scheduler:
+def _scheduler(retention: float, parameters: tuple[float, ...]) -> fsrs.Scheduler:
+    # FSRS's own fuzz is off: it draws from the clock's random state, so a button could not show it.
     return fsrs.Scheduler(
         parameters=parameters,
         desired_retention=retention,
         learning_steps=LEARNING_STEPS,
         relearning_steps=RELEARNING_STEPS,
-        enable_fuzzing=fuzz,
+        enable_fuzzing=False,
     )
 
 
@@ -56,9 +61,9 @@ def _to_fsrs(card: CardState, now: datetime) -> fsrs.Card:
 
 
 def _fsrs_review(
-    card: CardState, rating: Rating, now: datetime, retention: float, fuzz: bool, parameters: tuple[float, ...]
+    card: CardState, rating: Rating, now: datetime, retention: float, parameters: tuple[float, ...]
 ) -> CardState:
-    result, _ = _scheduler(retention, fuzz, parameters).review_card(_to_fsrs(card, now), fsrs.Rating(int(rating)), now)
+    result, _ = _scheduler(retention, parameters).review_card(_to_fsrs(card, now), fsrs.Rating(int(rating)), now)
     lapsed = card.state == State.REVIEW and rating == Rating.Again
     return replace(
         card,
@@ -74,25 +79,56 @@ def _fsrs_review(
 
 
 def _ladder(
-    card: CardState, upto: Rating, now: datetime, retention: float, fuzz: bool, parameters: tuple[float, ...]
+    card: CardState,
+    upto: Rating,
+    now: datetime,
+    retention: float,
+    fuzz: bool,
+    parameters: tuple[float, ...],
+    seed: int,
 ) -> list[CardState]:
     """The states after Again .. `upto`, each review interval at least a day longer than the one below
     it, as Anki enforces on top of FSRS: otherwise a young card offers Hard, Good and Easy all at 1d,
-    and a button that shows the same interval as its neighbour means nothing. Only `upto` is fuzzed;
-    the floors come from the unfuzzed intervals the buttons show."""
+    and a button that shows the same interval as its neighbour means nothing.
+
+    Fuzz (Anki's ranges) is drawn from `seed`, the card's state and the rating, never from the clock:
+    the interval a button shows is the interval that answer gets, fuzz included."""
     out: list[CardState] = []
     floor = timedelta(0)
     for rating in Rating:
         if rating > upto:
             break
-        after = _fsrs_review(card, rating, now, retention, fuzz and rating == upto, parameters)
+        after = _fsrs_review(card, rating, now, retention, parameters)
         if after.state == State.REVIEW:
             assert after.due is not None
-            due = max(after.due, now + floor)
+            days = max(round((after.due - now) / timedelta(days=1)), 1)
+            if fuzz:
+                days = _fuzzed_days(days, _fuzz_seed(card, rating, seed))
+            due = max(now + timedelta(days=days), now + floor)
             after = replace(after, due=due)
             floor = timedelta(days=round((due - now) / timedelta(days=1)) + 1)
         out.append(after)
     return out
+
+
+# Anki's (and FSRS's) fuzz: +-15% of the part of an interval between 2.5 and 7 days, 10% of 7-20,
+# 5% beyond, so cards learnt together do not fall due together forever.
+_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
+
+
+def _fuzzed_days(days: int, seed: int) -> int:
+    if days < 2.5:
+        return days
+    delta = 1.0 + sum(factor * max(min(days, end) - start, 0.0) for start, end, factor in _FUZZ_RANGES)
+    low = max(2, round(days - delta))
+    high = min(round(days + delta), MAXIMUM_INTERVAL_DAYS)
+    return random.Random(seed).randint(low, high)
+
+
+def _fuzz_seed(card: CardState, rating: Rating, seed: int) -> int:
+    # Stable while the card is on screen (the buttons are drawn before the answer), different per card.
+    last = card.last_review.timestamp() if card.last_review else 0.0
+    return hash((seed, int(rating), card.reps, card.lapses, last, card.stability))
 
 
 def review(
@@ -102,9 +138,11 @@ def review(
     retention: float = DEFAULT_RETENTION,
     fuzz: bool = True,
     parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+    seed: int = 0,
 ) -> CardState:
-    """The card's state after answering `rating` at `now`: without fuzz, exactly what `preview` shows."""
-    return _ladder(card, rating, now, retention, fuzz, parameters)[-1]
+    """The card's state after answering `rating` at `now`: exactly what `preview` shows for the same
+    `seed` (the card's identity; fuzz is drawn from it and the card's state)."""
+    return _ladder(card, rating, now, retention, fuzz, parameters, seed)[-1]
 
 
 def replay(
@@ -115,7 +153,7 @@ def replay(
     """A new card's state after each answer in turn, without fuzz (an imported history gives the same
     states every time): FSRS's own states answer by answer (without the floor `review` puts under
     each button's interval), one FSRS card carried through, so a long log costs FSRS's work only."""
-    scheduler = _scheduler(retention, False, parameters)
+    scheduler = _scheduler(retention, parameters)
     card: fsrs.Card | None = None
     state, lapses = State.NEW, 0
     for reps, (rating, now) in enumerate(answers, 1):
@@ -136,10 +174,12 @@ def preview(
     now: datetime,
     retention: float = DEFAULT_RETENTION,
     parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+    seed: int = 0,
+    fuzz: bool = True,
 ) -> dict[Rating, timedelta]:
-    """The interval each rating would give (without fuzz, as Anki shows them on its buttons)."""
+    """The interval each rating gives, fuzz included: unlike Anki's buttons, what `review` will set."""
     out = {}
-    ladder = _ladder(card, Rating.Easy, now, retention, False, parameters)
+    ladder = _ladder(card, Rating.Easy, now, retention, fuzz, parameters, seed)
     for rating, after in zip(Rating, ladder, strict=True):
         assert after.due is not None
         out[rating] = after.due - now
@@ -149,7 +189,7 @@ def preview(
 def retrievability(card: CardState, now: datetime, parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> float:
     if card.state == State.NEW:
         return 0.0
-    return float(_scheduler(DEFAULT_RETENTION, False, parameters).get_card_retrievability(_to_fsrs(card, now), now))
+    return float(_scheduler(DEFAULT_RETENTION, parameters).get_card_retrievability(_to_fsrs(card, now), now))
 
 
 def format_interval(delta: timedelta) -> str:
