@@ -239,3 +239,20 @@ def test_damaged_store_stops_the_import_before_any_deck_is_written(
     code, _, err = run(capsys, "import", str(source))
     assert code == 1 and "damaged" in err and err.count("\n") == 1
     assert not (isolated_env / "decks").exists()
+
+
+def test_a_folder_is_not_called_missing(tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "import", str(tmp_path))
+    assert code == 1 and err == f"techquiz: {tmp_path} is a folder; import one file (.apkg, .colpkg, .csv, .tsv or .txt)\n"
+
+
+def test_a_card_list_too_big_for_a_deck_is_not_told_to_use_anki(
+    tmp_path: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("techquiz.interop.importer.MAX_FILE_BYTES", 2_000)  # a 100k-row CSV, in small
+    source = tmp_path / "vocab.csv"
+    source.write_text("".join(f"word {i},meaning {i}\n" for i in range(200)), encoding="utf-8")
+    code, _, err = run(capsys, "import", str(source))
+    assert code == 1 and err.count("\n") == 1
+    assert "split the file into several" in err and "Anki" not in err
+    assert not (isolated_env / "decks").exists()

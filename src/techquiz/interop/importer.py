@@ -109,11 +109,12 @@ def _check_target(path: Path, deck_id: str, others: dict[str, Path]) -> None:
         )
 
 
-def _prepare(path: Path, text: str, title: str) -> Deck:
+def _prepare(path: Path, text: str, title: str, split: str) -> Deck:
+    """`split` says how to make the source smaller: subdecks in Anki, or several files for a card list."""
     if len(text.encode()) > MAX_FILE_BYTES:
         raise UserError(
             f"the deck '{title}' would be {len(text.encode()) / 1e6:.1f} MB; decks are limited to 10 MB "
-            "(split it in Anki into subdecks and import again)"
+            f"({split} and import again)"
         )
     result = load_deck(path, text)
     if result.deck is None or result.errors:  # a bug in the converter, never the user's file
@@ -156,6 +157,8 @@ def import_file(
     from techquiz.store.progress import sync_deck
     from techquiz.store.transfer import import_progress
 
+    if source.is_dir():
+        raise UserError(f"{source} is a folder; import one file (.apkg, .colpkg, .csv, .tsv or .txt)")
     if not source.is_file():
         raise UserError(f"{source}: no such file")
     folder = into or config.user_decks_dir
@@ -180,7 +183,7 @@ def import_file(
                 path = _file_for(folder, plan.id)
                 _check_target(path, plan.id, others)
                 text = deck_yaml(header, plan.id, plan.title, plan.cards, plan.description, plan.settings)
-                deck = _prepare(path, text, plan.title)
+                deck = _prepare(path, text, plan.title, "split it in Anki into subdecks")
                 prepared.append(_Prepared(path, text, deck, plan))
         else:
             text_deck = read_text_deck(source)
@@ -189,7 +192,7 @@ def import_file(
             path = _file_for(folder, text_deck.id)
             _check_target(path, text_deck.id, others)
             text = deck_yaml(_header(config, source), text_deck.id, text_deck.title, text_deck.cards)
-            deck = _prepare(path, text, text_deck.title)
+            deck = _prepare(path, text, text_deck.title, "split the file into several")
             prepared.append(_Prepared(path, text, deck, None))
         now = config.now()
         conn = db.connect(config.store_path)  # before any file is written: a damaged store stops here too
