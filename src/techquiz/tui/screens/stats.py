@@ -300,7 +300,7 @@ class StatsScreen(Screen[None]):
                 Content(deck["id"]),
                 (f"  {deck['parameters_source']} parameters{fitted}", "bold $accent"),
                 f" · retention {deck['desired_retention']:.2f} ({deck['retention_source']}) · "
-                f"{deck['reviews']} reviews\n",
+                f"{deck['reviews']} review{'' if deck['reviews'] == 1 else 's'}\n",
             ]
             if deck["parameters_source"] != "default":  # the defaults are FSRS's, listed in the docs
                 parts.append((" ".join(f"{w:g}" for w in deck["parameters"]) + "\n", "dim"))
@@ -309,7 +309,8 @@ class StatsScreen(Screen[None]):
                     (f"{deck['new_reviews_since_optimize']} new reviews since the last fit: press o\n", "$warning")
                 )
         if len(ranked) > MODEL_DECKS:
-            parts.append((f"… and {len(ranked) - MODEL_DECKS} more decks (techquiz stats --json)\n", "dim"))
+            more = len(ranked) - MODEL_DECKS
+            parts.append((f"… and {more} more deck{'' if more == 1 else 's'} (techquiz stats --json)\n", "dim"))
         parts.append(("o fits the parameters to your reviews · +/- desired retention", "dim"))
         return Content.assemble(*parts)
 
