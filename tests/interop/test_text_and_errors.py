@@ -243,7 +243,9 @@ def test_damaged_store_stops_the_import_before_any_deck_is_written(
 
 def test_a_folder_is_not_called_missing(tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "import", str(tmp_path))
-    assert code == 1 and err == f"techquiz: {tmp_path} is a folder; import one file (.apkg, .colpkg, .csv, .tsv or .txt)\n"
+    assert (
+        code == 1 and err == f"techquiz: {tmp_path} is a folder; import one file (.apkg, .colpkg, .csv, .tsv or .txt)\n"
+    )
 
 
 def test_a_card_list_too_big_for_a_deck_is_not_told_to_use_anki(
@@ -256,3 +258,34 @@ def test_a_card_list_too_big_for_a_deck_is_not_told_to_use_anki(
     assert code == 1 and err.count("\n") == 1
     assert "split the file into several" in err and "Anki" not in err
     assert not (isolated_env / "decks").exists()
+
+
+def test_terms_without_latin_letters_keep_their_progress_when_rows_move(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Their ids were card-1, card-2...: a row added on top handed 犬's progress to 鳥.
+    source = tmp_path / "日本語.csv"
+    source.write_text("犬,dog\n猫,cat\n", encoding="utf-8")
+    assert run(capsys, "import", str(source))[0] == 0
+    (path,) = (isolated_env / "decks").iterdir()
+    before = {c.front: c.id for c in load_deck(path).deck.cards}  # type: ignore[union-attr]
+    source.write_text("鳥,bird\n犬,dog\n猫,cat\n", encoding="utf-8")
+    assert run(capsys, "import", str(source))[0] == 0
+    after = {c.front: c.id for c in load_deck(path).deck.cards}  # type: ignore[union-attr]
+    assert after["犬"] == before["犬"] and after["猫"] == before["猫"] and len(set(after.values())) == 3
+    assert path.name != "deck.yaml"  # the file name gave no letters either: its id is not a generic "deck"
+
+
+def test_a_card_list_never_replaces_an_imported_anki_deck(
+    packages: dict[str, Path], tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "languages::french.csv" maps to the Anki deck's id: it replaced the deck's cards, their progress orphaned.
+    assert run(capsys, "import", str(packages["current.apkg"]))[0] == 0
+    anki_deck = (isolated_env / "decks" / "languages__french.yaml").read_text(encoding="utf-8")
+    source = tmp_path / "languages::french.csv"
+    source.write_text("chat,cat\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", str(source))
+    assert code == 1 and err.count("\n") == 1
+    assert "was imported from current.apkg, not languages::french.csv; it is left alone" in err
+    assert (isolated_env / "decks" / "languages__french.yaml").read_text(encoding="utf-8") == anki_deck
+    assert run(capsys, "import", str(packages["legacy.apkg"]))[0] == 0  # another package of the deck updates it

@@ -10,6 +10,7 @@ deck columns they announce are left out).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections import Counter
@@ -122,9 +123,16 @@ def read_text_deck(path: Path) -> TextDeck:
             skipped["rows with an empty term or definition"] += 1
             continue
         tags = tuple(row[tags_column].split()) if tags_column is not None and tags_column < len(row) else ()
-        card_id = unique(slug(front), taken, f"card-{len(cards) + 1}")
+        # A term with no Latin letters or digits (犬, кошка) slugs to nothing: its id comes from its text,
+        # not its row, so a row added above it on a later import does not take over its progress.
+        card_id = unique(slug(front), taken, f"card-{_digest(front)}")
         cards.append(CardOut(card_id, "basic", (("front", front), ("back", back)), tags))
     if not cards:
         raise UserError(f"{path}: no cards found (each line needs a term and a definition)")
     title = path.stem.replace("_", " ").replace("-", " ").strip() or "Imported cards"
-    return TextDeck(deck_id_for(path.stem, 0), title[:1].upper() + title[1:], cards, skipped, media)
+    deck_id = deck_id_for(path.stem, 0) if slug(path.stem) else f"deck-{_digest(path.stem)}"  # 日本語.csv, !!!.csv
+    return TextDeck(deck_id, title[:1].upper() + title[1:], cards, skipped, media)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.casefold().encode()).hexdigest()[:8]
