@@ -330,7 +330,8 @@ class StatsScreen(Screen[None]):
                 " " * (12 - width),
                 f" {pct(b['actual']):>6} {pct(b['predicted']):>10} {b['reviews']:>8}",
             ]
-        parts.append(("\nwell calibrated: each bin recalls about its mean prediction", "dim"))
+        # a legend, not a verdict: "well calibrated:" above a badly calibrated table read as one
+        parts.append(("\nwhere FSRS knows you well, each bin recalls about its mean prediction", "dim"))
         return Content.assemble(*parts)
 
     @staticmethod
