@@ -12,7 +12,7 @@ from techquiz.config import study_day
 from techquiz.deck.discovery import load_library
 from techquiz.model import CardState, Rating, State
 from techquiz.srs import scheduler
-from techquiz.stats import collect, heatmap
+from techquiz.stats import HEATMAP_WEEKS, collect, heatmap
 from techquiz.store import db, progress
 from techquiz.store.timeutil import to_ms
 from techquiz.study import StudySession
@@ -160,7 +160,9 @@ def test_synthetic_collection_counts_cards_and_forecast(synthetic: tuple[Any, An
     data = collect(conn, library, ["d"], NOW)
     assert data["cards"] == {"total": 7, "new": 1, "learning": 1, "review": 3, "young": 1, "mature": 2,
                              "relearning": 1, "suspended": 1, "leeches": 1}  # fmt: skip
-    assert data["due_today"] == 3  # c1, c4 and the overdue c6; not the suspended c5
+    # c1, c4 and the overdue c6; not the suspended c5; reviews and learning apart, as on the home screen
+    assert (data["due_today"], data["learning_today"]) == (1, 2)
+    assert data["due_today"] == sum(d["due_today"] for d in data["decks"])
     due = {f["date"]: f["due"] for f in data["forecast"] if f["due"]}
     assert due == {"2026-12-01": 3, "2026-12-04": 1, "2026-12-21": 1}
 
@@ -222,8 +224,10 @@ def test_synthetic_hardest_cards_heatmap_and_quizzes(synthetic: tuple[Any, Any])
         ("c3", 9, True, "q3"), ("c2", 2, False, "q2"), ("c4", 1, False, "q4"),
     ]  # fmt: skip
     grid = heatmap(data["history"], NOW.date())
-    assert grid.start == date(2026, 6, 8)  # the Monday 25 weeks before this Monday, Nov 30
-    assert len(grid.weeks) == 26 and grid.weeks[-1][1] == 3 and grid.weeks[-1][2] is None  # Tue today, Wed future
+    assert grid.start == date(2025, 12, 1)  # the Monday 52 weeks before this Monday, Nov 30
+    assert (
+        len(grid.weeks) == HEATMAP_WEEKS and grid.weeks[-1][1] == 3 and grid.weeks[-1][2] is None
+    )  # Tue today, Wed future
     assert grid.weeks[-1][0] == 1 and grid.weeks[-2][6] == 2  # Mon Nov 30; Sun Nov 29
     assert (grid.levels[-1][1], grid.levels[-2][6], grid.levels[-1][0], grid.levels[-2][5]) == (4, 3, 2, 0)
     assert [(q["date"], q["score"]) for q in data["quizzes"]] == [("2026-11-30", 0.7)]

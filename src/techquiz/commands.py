@@ -275,7 +275,8 @@ def _stats_report(data: Stats) -> str:
     c, k = data["cards"], data["knowledge"]
     lines = [
         f"Today ({data['today']}): {data['reviews_today']} reviews, {data['time_today_seconds'] // 60} min, "
-        f"{data['due_today']} due. Streak {data['streak_days']} day(s), longest {data['longest_streak_days']}.",
+        f"{data['due_today']} due, {data['learning_today']} learning. "
+        f"Streak {data['streak_days']} day(s), longest {data['longest_streak_days']}.",
         f"Knowledge: about {k['estimated_recalled_now']:g} of {k['cards_studied']} studied cards recallable now "
         f"(average retrievability {pct(k['average_retrievability'])}).",
         "",
@@ -302,7 +303,8 @@ def _stats_report(data: Stats) -> str:
         last = data["quizzes"][-1]
         lines += [
             "",
-            f"QUIZZES  {len(data['quizzes'])} taken; last {last['date']}: {last['correct']}/{last['questions']}",
+            f"QUIZZES  {len(data['quizzes'])} taken; last {last['date']}: {last['correct']}/{last['questions']}"
+            + ("" if last["finished"] else f" answered (ended early, of {last['planned']})"),
         ]
     lines += _memory_report(data["fsrs"])
     width = max([len(d["id"]) for d in data["decks"]] + [4])

@@ -28,7 +28,7 @@ from techquiz.store.timeutil import to_ms
 
 FORECAST_DAYS = 30
 RECENT_DAYS = 30  # reviews per day split by rating
-HEATMAP_WEEKS = 26
+HEATMAP_WEEKS = 53  # a year; the screen shows the newest weeks that fit its width
 HARDEST = 10
 DAY_MS = 86_400_000
 
@@ -121,7 +121,9 @@ class QuizResult(TypedDict):
     decks: list[str]
     questions: int
     correct: int
-    score: float | None
+    score: float | None  # of the questions answered
+    finished: bool  # False: ended early
+    planned: int  # the quiz's size (more than `questions` when ended early)
 
 
 class DeckSummary(TypedDict):
@@ -138,7 +140,8 @@ class Stats(TypedDict):
     generated_at: str
     today: str
     cards: CardCounts
-    due_today: int
+    due_today: int  # reviews, as home and `decks` count them (buried siblings out, within the limit)
+    learning_today: int
     reviews_today: int
     time_today_seconds: int
     streak_days: int
@@ -436,8 +439,8 @@ def _hardest(conn: sqlite3.Connection, library: Library, deck_ids: Sequence[str]
 def _quizzes(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> list[QuizResult]:
     wanted = set(deck_ids)
     out: list[QuizResult] = []
-    for taken_at, day, decks, questions, correct in conn.execute(
-        "SELECT taken_at, day, decks, questions, correct FROM quiz_results ORDER BY taken_at"
+    for taken_at, day, decks, questions, correct, planned in conn.execute(
+        "SELECT taken_at, day, decks, questions, correct, planned FROM quiz_results ORDER BY taken_at"
     ):
         if set(decks.split(",")) & wanted:
             out.append(
@@ -448,6 +451,8 @@ def _quizzes(conn: sqlite3.Connection, deck_ids: Sequence[str]) -> list[QuizResu
                     questions=questions,
                     correct=correct,
                     score=round(correct / questions, 4) if questions else None,
+                    finished=planned is None,
+                    planned=planned or questions,
                 )
             )
     return out
@@ -468,7 +473,8 @@ def collect(
     today = study_day(now)
     history = _history(conn, deck_ids)
     days = [h["date"] for h in history]
-    today_row = history[-1] if history and history[-1]["date"] == today.isoformat() else None
+    # Looked up, not taken from the end: a clock set back (or TECHQUIZ_NOW) leaves later days in the log.
+    today_row = next((h for h in reversed(history) if h["date"] == today.isoformat()), None)
     table = _retention_table(conn, deck_ids, today)
     chosen_decks = [d for d in library.decks if d.id in set(deck_ids)]
     scheduling = scheduling_for(conn, chosen_decks)  # each deck's forgetting curve: its own parameters
@@ -476,11 +482,15 @@ def collect(
     forecast = _forecast(conn, deck_ids, today)
     grid = heatmap(history, today)
     chosen = Library(tuple(chosen_decks), ())
+    # What is due today is what home, `decks` and a study session offer: the same per-deck counts
+    # (buried siblings out until their day, within each deck's daily review limit).
+    per_deck = deck_counts(conn, chosen, now)
     return Stats(
         generated_at=now.isoformat(),
         today=today.isoformat(),
         cards=cards["cards"],
-        due_today=forecast[0]["due"],  # overdue cards count on day one
+        due_today=sum(r["due_today"] for r in per_deck),
+        learning_today=sum(r["learning"] for r in per_deck),
         reviews_today=today_row["reviews"] if today_row else 0,
         time_today_seconds=today_row["seconds"] if today_row else 0,
         streak_days=streak(days, today),
@@ -494,7 +504,7 @@ def collect(
         distributions=cards["distributions"],
         knowledge=cards["knowledge"],
         hardest=_hardest(conn, library, deck_ids),
-        decks=[_deck_summary(r) for r in deck_counts(conn, chosen, now)],
+        decks=[_deck_summary(r) for r in per_deck],
         quizzes=_quizzes(conn, deck_ids),
         fsrs=memory_model.collect(conn, chosen_decks, cache_dir=cache_dir),
     )

@@ -6,6 +6,7 @@ No UI here: the Textual study screen and the tests drive the same object.
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -14,8 +15,9 @@ from datetime import datetime, timedelta
 
 from techquiz.config import day_start, study_day
 from techquiz.deck.model import Card, CardKey, Deck
-from techquiz.model import CardState, Rating, State, StoredCard
+from techquiz.model import LEECH_LAPSES, CardState, Rating, State, StoredCard
 from techquiz.srs import parameters, scheduler
+from techquiz.srs.questions import Question, shuffle_rng, study_question
 from techquiz.srs.queue import StudyQueue
 from techquiz.store import progress
 from techquiz.store.backup import BackupPolicy
@@ -67,13 +69,18 @@ class Counts:
 
 @dataclass(frozen=True)
 class Summary:
-    studied: int
-    again: int
+    """What a session did: `answers` given to `cards` different cards (a card failed comes back in
+    its learning steps, so there are more answers than cards), and how many of those cards were
+    right the first time they came up."""
+
+    answers: int
+    cards: int
+    right_first: int
     seconds: float
 
     @property
-    def accuracy(self) -> float | None:
-        return None if self.studied == 0 else (self.studied - self.again) / self.studied
+    def first_try_rate(self) -> float | None:
+        return None if self.cards == 0 else self.right_first / self.cards
 
 
 class StudySession:
@@ -83,6 +90,7 @@ class StudySession:
         decks: Sequence[Deck],
         clock: Callable[[], datetime],
         backups: BackupPolicy | None = None,
+        salt: int | None = None,
     ) -> None:
         self.conn = conn
         self.decks = {d.id: d for d in decks}
@@ -90,30 +98,25 @@ class StudySession:
         self.backups = backups
         self.warnings: list[str] = []
         self._undo: list[_Undoable] = []
-        self._answers: list[Rating] = []
+        self._answers: list[tuple[int, Rating]] = []  # (card row, rating), in order: the summary's truth
+        # Mixes choices, anew each session (the app passes one from its own generator, seeded in tests).
+        self._salt = random.getrandbits(32) if salt is None else salt
         self._started = time.monotonic()
         for deck in decks:
             self.warnings += progress.sync_deck(conn, deck)
         self.today = study_day(clock())
         self.scheduling = parameters.scheduling_for(conn, decks)
         self.queue = self._build_queue()
+        self._built_at = 0  # answers given when the queue was last read from the store
         self._current: StudyCard | None = None
 
     def _build_queue(self) -> StudyQueue:
         end = day_start(self.today + timedelta(days=1))
-        done = progress.done_today(self.conn, self.today)
-        queues = {}
-        for deck in self.decks.values():
-            new_done, reviews_done = done.get(deck.id, (0, 0))
-            new_limit, review_limit = deck.settings.daily_limits()
-            queues[deck.id] = progress.deck_queue(
-                self.conn,
-                deck.id,
-                self.today,
-                end,
-                max(new_limit - new_done, 0),
-                max(review_limit - reviews_done, 0),
-            )
+        left = progress.daily_left(self.conn, self.decks.values(), self.today)
+        queues = {
+            deck_id: progress.deck_queue(self.conn, deck_id, self.today, end, new_left, reviews_left)
+            for deck_id, (new_left, reviews_left) in left.items()
+        }
         return StudyQueue.build(queues)
 
     def _scheduling(self, deck_id: str) -> parameters.Scheduling:
@@ -130,11 +133,28 @@ class StudySession:
     def current(self) -> StudyCard | None:
         """The card to show now (the same one until it is answered), or None when nothing is left."""
         self._roll_over()
+        self._take()
+        if self._current is None and self._built_at != len(self._answers):
+            # Siblings buried during the session took places under the new-card limit: read the
+            # queue again, so "Session complete" never leaves cards that are due now behind.
+            self._built_at = len(self._answers)
+            self.queue = self._build_queue()
+            self._take()
+        return self._current
+
+    def _take(self) -> None:
         while self._current is None and (stored := self.queue.pop(self.clock())) is not None:
             card = self._card(stored.key)
             if card is not None:  # else its deck was reloaded without it: skip it
                 self._current = StudyCard(stored, card, self.decks[stored.key.deck])
-        return self._current
+
+    def question(self) -> Question | None:
+        """What the card on screen asks, its choices mixed: the same while it is shown and when an
+        undo brings it back, mixed anew each time it comes up again."""
+        card = self.current()
+        if card is None:
+            return None
+        return study_question(card.card, card.sub, shuffle_rng(self._salt, card.key, card.state.reps))
 
     def intervals(self) -> dict[Rating, timedelta]:
         card = self.current()
@@ -143,13 +163,15 @@ class StudySession:
         chosen = self._scheduling(card.key.deck)
         return scheduler.preview(card.state, self.clock(), chosen.retention, chosen.parameters)
 
-    def answer(self, rating: Rating, duration_ms: int) -> None:
-        """Grade the current card. Returns once the answer is committed to disk."""
+    def answer(self, rating: Rating, duration_ms: int) -> Answered:
+        """Grade the current card. Returns once the answer is committed to disk; a card this answer
+        made a leech is suspended (`Answered.leeched`), and undo brings it back."""
         card = self.current()
         if card is None:
             raise RuntimeError("no card to answer")
         now = self.clock()
         chosen = self._scheduling(card.key.deck)
+        threshold = self.decks[card.key.deck].settings.leech_lapses or LEECH_LAPSES
         done = progress.answer(
             self.conn,
             card.stored.rowid,
@@ -158,19 +180,22 @@ class StudySession:
             self.today,
             duration_ms,
             lambda before: scheduler.review(before, rating, now, chosen.retention, parameters=chosen.parameters),
+            threshold,
         )
         self._current = None
         buried = {rowid for rowid, _ in done.buried}
         dropped = self.queue.remove(buried) if buried else []
         after = replace(card.stored, state=done.after)
         end = day_start(self.today + timedelta(days=1))
-        if done.after.state in (State.LEARNING, State.RELEARNING) and done.after.due and (done.after.due < end):
+        learning = done.after.state in (State.LEARNING, State.RELEARNING)
+        if learning and not done.leeched and done.after.due and done.after.due < end:
             self.queue.add_learning(after)
         self._push_undo(_Undoable(card.stored, done, dropped))
-        self._answers.append(rating)
+        self._answers.append((card.stored.rowid, rating))
         if self.backups is not None:
             self.backups.changed()
             self.backups.maybe_backup(self.conn)
+        return done
 
     def _push_undo(self, step: _Undoable) -> None:
         self._undo.append(step)
@@ -248,12 +273,15 @@ class StudySession:
         return Counts(new, learning, review)
 
     def next_due(self) -> datetime | None:
-        """When something will be due again (for the nothing-due screen)."""
-        learning = self.queue.next_learning_due()
-        stored = progress.next_due(self.conn, list(self.decks))
-        candidates = [t for t in (learning, stored) if t is not None and t > self.clock()]
-        return min(candidates) if candidates else None
+        """When the next card can be studied, as a new session would offer it (None: nothing is
+        scheduled, e.g. every card suspended)."""
+        today = study_day(self.clock())
+        left = progress.daily_left(self.conn, self.decks.values(), today)
+        return progress.next_available(self.conn, left, self.clock(), today)
 
     def summary(self) -> Summary:
-        again = sum(1 for r in self._answers if r == Rating.Again)
-        return Summary(len(self._answers), again, time.monotonic() - self._started)
+        first: dict[int, Rating] = {}
+        for rowid, rating in self._answers:
+            first.setdefault(rowid, rating)
+        right = sum(1 for rating in first.values() if rating != Rating.Again)
+        return Summary(len(self._answers), len(first), right, time.monotonic() - self._started)

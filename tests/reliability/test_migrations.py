@@ -52,6 +52,8 @@ def test_migration_from_each_older_schema_keeps_reviews_after_a_backup(tmp_path:
     ).fetchall() == [("2026-11-29", 1, 0, 1, 4000, 1, 0, 0, 0), ("2026-12-29", 1, 1, 0, 6000, 0, 0, 1, 0)]
     # v4: no deck has fitted FSRS parameters yet, so every deck keeps the defaults
     assert conn.execute("SELECT COUNT(*) FROM deck_fsrs").fetchone()[0] == 0
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(quiz_results)")]
+    assert "planned" in columns  # v5: an unfinished quiz says so
     (saved,) = backup.list_backups(tmp_path / "data" / "backups")
     assert f"before-v{db.SCHEMA_VERSION}" in saved.name
     old = sqlite3.connect(saved)

@@ -169,7 +169,7 @@ def test_in_a_real_terminal_the_palette_shows_a_hostile_title_and_runs_nothing(t
     command = f"cd {tmp_path} && env {env} {sys.executable} -m techquiz --decks decks; sleep 30"
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", command], check=True)
     try:
-        assert _wait_for(session, "Pwn"), _screen(session)
+        assert _wait_for(session, "[@click=app.screenshot("), _screen(session)  # literal, brackets and all
         subprocess.run(["tmux", "send-keys", "-t", session, "C-p"], check=True)
         assert _wait_for(session, "Search for commands"), _screen(session)
         subprocess.run(["tmux", "send-keys", "-t", session, "-l", "Study [@click"], check=True)

@@ -11,7 +11,7 @@ from techquiz.tui.app import TechquizApp
 from techquiz.tui.screens.study import StudyScreen
 
 
-@pytest.mark.parametrize("width", [44, 53, 71])
+@pytest.mark.parametrize("width", [44, 53, 59])
 async def test_every_grade_button_fits_and_takes_a_click(make_app: Callable[..., TechquizApp], width: int) -> None:
     app = make_app(mode="study")
     async with app.run_test(size=(width, 40)) as pilot:

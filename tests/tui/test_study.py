@@ -12,11 +12,18 @@ from techquiz.tui.screens.quiz import QuizScreen
 from techquiz.tui.screens.stats import StatsScreen
 from techquiz.tui.screens.study import StudyScreen
 from techquiz.tui.screens.summary import SummaryScreen
+from techquiz.tui.widgets.answers import LETTERS, OrderList
 from techquiz.tui.widgets.question import QuestionView
 
 from .conftest import ALL_TYPES, HOSTILE, study_days
 
 MakeApp = Callable[..., TechquizApp]
+
+
+def letter(screen: StudyScreen, choice: str) -> str:
+    """The letter of a choice as shown (choices are mixed)."""
+    assert screen.view.question is not None
+    return LETTERS[screen.view.question.choices.index(choice)]
 
 
 def reviews(app: TechquizApp) -> int:
@@ -85,7 +92,7 @@ async def test_choice_by_letter_suggests_good_when_right(make_app: MakeApp) -> N
     app = make_app(mode="study")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await goto_card(pilot, app, "choice")
-        await pilot.press("b")
+        await pilot.press(letter(screen, "2019"))
         assert screen.view is not None and screen.view.outcome is not None and screen.view.outcome.correct
         assert "suggested" in screen.query_one("#grade-3").classes
         await pilot.press("enter")  # accepts the suggestion
@@ -97,7 +104,9 @@ async def test_choice_with_arrows_and_a_wrong_answer(make_app: MakeApp) -> None:
     app = make_app(mode="study")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await goto_card(pilot, app, "choice")
-        await pilot.press("down", "down", "enter")  # 2022
+        assert screen.view.question is not None
+        place = screen.view.question.choices.index("2022")  # choices are mixed: find it
+        await pilot.press(*["down"] * (place + 1), "enter")  # the first down highlights the first choice
         assert screen.view is not None and screen.view.outcome is not None
         assert screen.view.outcome.correct is False and screen.view.outcome.given == "2022"
         assert "suggested" in screen.query_one("#grade-1").classes
@@ -107,7 +116,7 @@ async def test_multiple_answers_need_every_right_choice(make_app: MakeApp) -> No
     app = make_app(mode="study")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await goto_card(pilot, app, "multi")
-        await pilot.press("a", "c", "space")
+        await pilot.press(letter(screen, "red"), letter(screen, "blue"), "space")
         assert screen.view is not None and screen.view.outcome is not None and screen.view.outcome.correct
 
 
@@ -122,14 +131,24 @@ async def test_typed_answer_is_checked_loosely_and_diffed(make_app: MakeApp) -> 
         assert app.conn.execute("SELECT rating FROM review_log ORDER BY id DESC").fetchone() == (3,)
 
 
-async def test_revealing_without_answering_counts_as_not_knowing(make_app: MakeApp) -> None:
+@pytest.mark.parametrize(
+    ("card", "key"), [("tf", "space"), ("tf", "enter"), ("choice", "enter"), ("choice", "space"), ("multi", "enter")]
+)
+async def test_no_verdict_without_an_answer(make_app: MakeApp, card: str, key: str) -> None:
+    """Point 2: nothing highlighted before a pick; space / enter reveal with no verdict and no suggestion."""
     app = make_app(mode="study")
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await goto_card(pilot, app, "tf")
-        await pilot.press("space")
-        assert screen.view is not None and screen.view.outcome is not None
-        assert screen.view.outcome.correct is False
-        assert "suggested" in screen.query_one("#grade-1").classes
+        screen = await goto_card(pilot, app, card)
+        lists = [w for w in screen.view.query(".answer") if w.display]
+        assert len(lists) == 1 and getattr(lists[0], "highlighted", None) is None
+        await pilot.press(key)
+        assert screen.view.outcome is not None and screen.view.outcome.correct is None
+        result = str(screen.view.query_one("#result").render())
+        assert "Not right" not in result and "Right" not in result and "Answer:" in result
+        assert not screen.query(".suggested")
+        await pilot.press("2")  # the learner grades
+        await pilot.pause()
+        assert app.conn.execute("SELECT rating FROM review_log ORDER BY id DESC").fetchone() == (2,)
 
 
 async def test_truefalse_keys(make_app: MakeApp) -> None:
@@ -145,11 +164,12 @@ async def test_order_items_move_and_check(make_app: MakeApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await goto_card(pilot, app, "order")
         view = screen.view
-        assert view is not None and view.order != ["first", "second", "third"]
+        order = view.query_one(OrderList)
+        assert order.items != ["first", "second", "third"]
         # Put them right with the keys: bubble each item into place.
         for target, item in enumerate(["first", "second", "third"]):
-            while view.order.index(item) != target:
-                view.cursor = view.order.index(item)
+            while order.items.index(item) != target:
+                order.highlighted = order.items.index(item)
                 await pilot.press("K")
         await pilot.press("enter")
         assert view.outcome is not None and view.outcome.correct
@@ -228,12 +248,10 @@ async def test_order_answer_marks_each_place(make_app: MakeApp) -> None:
     app = make_app(mode="study")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await goto_card(pilot, app, "order")
-        view = screen.view
-        assert view is not None
+        order = screen.view.query_one(OrderList)
         await pilot.press("enter")  # the shuffled order, checked as it is
-        options = str(view.query_one("#options").render())
-        marks = [line[0] for line in options.splitlines() if line[:1] in "✓✗"]
-        expected = ["✓" if a == b else "✗" for a, b in zip(view.order, ["first", "second", "third"], strict=True)]
+        marks = [str(option.prompt)[0] for option in order.options]
+        expected = ["✓" if a == b else "✗" for a, b in zip(order.items, ["first", "second", "third"], strict=True)]
         assert marks == expected and "✗" in marks
 
 
@@ -244,7 +262,7 @@ async def test_end_shows_summary_then_home(make_app: MakeApp) -> None:
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         text = str(app.screen.query_one("#summary-text").render())
-        assert "Cards studied  1" in text
+        assert "1 answer to 1 card" in text
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -291,7 +309,8 @@ async def test_nothing_due_says_when(make_app: MakeApp) -> None:
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         text = str(again.screen.query_one("#summary-text").render())
-        assert "All caught up" in text and "The next card is due" in text and "Dec at 09:00" in text
+        # an Easy new card's review is due from 04:00 of its day (the day start), not at its hour
+        assert "All caught up" in text and "The next card is due" in text and "Dec at 04:00" in text
 
 
 async def test_home_lists_counts_and_broken_decks(make_app: MakeApp) -> None:
@@ -400,7 +419,7 @@ async def test_stats_screen_shows_the_numbers_and_switches_to_one_deck(make_app:
         def footer_keys() -> set[str]:
             return {b.binding.description for b in app.active_bindings.values() if b.enabled and b.binding.show}
 
-        assert shown("#stats-summary").startswith("All decks") and "Streak  5 days" in shown("#stats-summary")
+        assert shown("#stats-summary").startswith("All decks") and "Streak     5 days" in shown("#stats-summary")
         assert shown("#card-counts").endswith("Total            9")  # 8 sub-cards of all-types + 1 of other
         assert "30 days" in shown("#retention") and "This deck" in footer_keys()
         await pilot.press("d")

@@ -30,7 +30,7 @@ from techquiz.deck.model import Card, Deck
 from techquiz.deck.result import LoadResult, read_deck_text
 from techquiz.deck.serial import card_from_row, card_row, header_from_row, header_row
 
-FORMAT = 4  # bump when the layout changes (4: settings.fsrs_parameters); so does a new techquiz version
+FORMAT = 5  # bump when the layout changes (4: fsrs_parameters, 5: leech_lapses); so does a new techquiz version
 _DECK_FIELDS = tuple(f.name for f in fields(Deck) if f.name != "cards")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (

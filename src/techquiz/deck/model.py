@@ -170,6 +170,7 @@ class Settings:
     reviews_per_day: int | None = None
     desired_retention: float | None = None
     fsrs_parameters: tuple[float, ...] | None = None  # pinned FSRS weights: they win over a fitted set
+    leech_lapses: int | None = None
 
     def daily_limits(self) -> tuple[int, int]:
         """(new cards, reviews) per day: the deck's own, or the defaults."""

@@ -57,6 +57,13 @@ SETTINGS_FIELDS = (
         min_items=FSRS_PARAMETER_COUNT,
         max_items=FSRS_PARAMETER_COUNT,
     ),
+    Field(
+        "leech_lapses",
+        "int",
+        "Lapses that make a card a leech: it is tagged and suspended, as in Anki (default 8).",
+        minimum=1,
+        maximum=999,
+    ),
 )
 
 DECK_FIELDS = (

@@ -1,17 +1,31 @@
 """What the learner is asked, independent of the screen: one `Question` per sub-card, for study or quiz.
 
-Study asks each card as written. A quiz turns basic and cloze cards into multiple choice, with
-distractors drawn from the answers of other cards of the same deck.
+Study asks each card as written, its choices mixed each time it is shown. A quiz turns basic and
+cloze cards into multiple choice, with distractors drawn from the answers of other cards of the same
+deck that do not give the answer away.
 """
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence, Set
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from techquiz.deck.model import BasicCard, Card, ChoiceCard, ClozeCard, Deck, OrderCard, TrueFalseCard, TypedCard
+from techquiz.deck.model import (
+    BasicCard,
+    Card,
+    CardKey,
+    ChoiceCard,
+    ClozeCard,
+    Deck,
+    OrderCard,
+    TrueFalseCard,
+    TypedCard,
+)
+from techquiz.srs import grading
 
 Kind = Literal["reveal", "choice", "typed", "truefalse", "order"]
 QUIZ_CHOICES = 4
@@ -44,6 +58,7 @@ class Question:
 
 
 def _shuffled(items: Sequence[str], rng: random.Random) -> tuple[str, ...]:
+    """Another order than the file's (an order card shown in its right order asks nothing)."""
     if len(set(items)) < 2:
         return tuple(items)
     out = list(items)
@@ -52,11 +67,26 @@ def _shuffled(items: Sequence[str], rng: random.Random) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _mixed(items: Sequence[str], rng: random.Random) -> tuple[str, ...]:
+    """Choices in a random order: in file order a learner learns positions ("pick all" cards list
+    their right answers first)."""
+    out = list(items)
+    rng.shuffle(out)
+    return tuple(out)
+
+
+def shuffle_rng(salt: int, key: CardKey, reps: int) -> random.Random:
+    """The generator for one showing of a card: the same while it is on screen and when an undo
+    brings it back (same reps), another one each time it comes up again."""
+    return random.Random(f"{salt}|{key}|{reps}")
+
+
 def study_question(card: Card, sub: str, rng: random.Random | None = None) -> Question:
     rng = rng or random.Random()
     prompt, answer = card.prompt(sub), card.answer_text(sub)
     if isinstance(card, ChoiceCard):
-        return Question("choice", prompt, answer, card, sub, card.choices, card.answers, multiple=card.multiple)
+        choices = _mixed(card.choices, rng)
+        return Question("choice", prompt, answer, card, sub, choices, card.answers, multiple=card.multiple)
     if isinstance(card, TypedCard):
         return Question("typed", prompt, answer, card, sub, correct=(card.answer, *card.accept))
     if isinstance(card, TrueFalseCard):
@@ -66,25 +96,62 @@ def study_question(card: Card, sub: str, rng: random.Random | None = None) -> Qu
     return Question("reveal", prompt, answer, card, sub)
 
 
-def _distractors(card: Card, right: str, deck: Deck, rng: random.Random) -> list[str] | None:
-    """Wrong answers from the deck's other basic and cloze cards, the same type as `card` first
-    (a cloze's answers look like other clozes'). None when the deck has too few."""
-    same: dict[str, None] = {}
-    other: dict[str, None] = {}
+def reshuffled(question: Question, rng: random.Random) -> Question:
+    """The same question with its choices (or order items) mixed again, for a retry."""
+    if question.kind == "choice":
+        return replace(question, choices=_mixed(question.choices, rng))
+    if question.kind == "order":
+        return replace(question, shuffled=_shuffled(question.items, rng))
+    return question
+
+
+_NUMBER = re.compile(r"^[\d\s.,:%/+-]+$")
+
+
+def _shape(text: str) -> tuple[bool, bool, int]:
+    """What makes an answer look like the others: a number or words, a capital, how many words."""
+    return bool(_NUMBER.match(text)), text[:1].isupper(), min(len(text.split()), 4)
+
+
+def _unlike(candidate: str, right: str) -> tuple[int, int]:
+    """How far a distractor looks from the right answer (smaller is closer): a distractor of another
+    shape or length leaves the right answer the odd one out."""
+    a, b = _shape(candidate), _shape(right)
+    mismatch = 3 * (a[0] != b[0]) + (a[1] != b[1]) + abs(a[2] - b[2])
+    return mismatch, round(2 * abs(math.log((len(candidate) + 1) / (len(right) + 1))))  # 0 within ~30%
+
+
+def _in_prompt(candidate: str, prompt: str) -> bool:
+    """Whether the question shows this text (a word of it, or a cloze sibling's answer left visible)."""
+    return re.search(rf"(?<!\w){re.escape(candidate.casefold())}(?!\w)", prompt.casefold()) is not None
+
+
+def _distractors(card: Card, sub: str, right: str, deck: Deck, rng: random.Random) -> list[str] | None:
+    """Wrong answers from the deck's other basic and cloze answers, none of which gives the answer
+    away: never one the question shows, never the same answer written differently, and the closest
+    in type (a cloze's answers look like other clozes'), shape and length first. None when the deck
+    has too few."""
+    prompt = card.prompt(sub)
+    taken = {grading.normalize(right)}
+    ranked: list[tuple[tuple[int, int, int], str]] = []
     for candidate in deck.cards:
         if not isinstance(candidate, BasicCard | ClozeCard):
             continue
-        bucket = same if type(candidate) is type(card) else other
-        for sub in candidate.subs():
-            answer = candidate.answer_text(sub)
-            if sub != "reverse" and answer != right:
-                bucket[answer] = None
+        other_type = int(type(candidate) is not type(card))
+        for candidate_sub in candidate.subs():
+            answer = candidate.answer_text(candidate_sub)
+            norm = grading.normalize(answer)
+            if candidate_sub == "reverse" or not norm or norm in taken or _in_prompt(answer, prompt):
+                continue
+            taken.add(norm)
+            ranked.append(((other_type, *_unlike(answer, right)), answer))
     wanted = QUIZ_CHOICES - 1
-    picks = rng.sample(list(same), min(wanted, len(same)))
-    rest = [a for a in other if a not in picks]
-    if len(picks) + len(rest) < wanted:
+    if len(ranked) < wanted:
         return None
-    return picks + rng.sample(rest, wanted - len(picks))
+    ranked.sort(key=lambda pair: pair[0])
+    # Every candidate as close as the closest `wanted`, so that each quiz draws other distractors.
+    cut = ranked[wanted - 1][0]
+    return rng.sample([answer for rank, answer in ranked if rank <= cut], wanted)
 
 
 def quiz_question(card: Card, sub: str, deck: Deck, rng: random.Random) -> Question:
@@ -93,17 +160,23 @@ def quiz_question(card: Card, sub: str, deck: Deck, rng: random.Random) -> Quest
     if base.kind != "reveal":
         return base
     right = base.answer
-    wrong = _distractors(card, right, deck, rng)
+    wrong = _distractors(card, sub, right, deck, rng)
     if wrong is None:
         return Question("typed", base.prompt, right, card, sub, correct=(right,))
-    choices = [right, *wrong]
-    rng.shuffle(choices)
-    return Question("choice", base.prompt, right, card, sub, tuple(choices), (right,))
+    return Question("choice", base.prompt, right, card, sub, _mixed([right, *wrong], rng), (right,))
 
 
-def build_quiz(decks: Sequence[Deck], size: int, rng: random.Random | None = None) -> list[Question]:
-    """`size` questions drawn from these decks (reverse cards left out: they ask a basic card again)."""
+def build_quiz(
+    decks: Sequence[Deck], size: int, rng: random.Random | None = None, leave_out: Set[CardKey] = frozenset()
+) -> list[Question]:
+    """`size` questions drawn from these decks (reverse cards left out: they ask a basic card again;
+    `leave_out` holds the suspended cards, which stay out of a quiz as they do of study)."""
     rng = rng or random.Random()
-    pool = [(deck, card, key) for deck in decks for key, card in deck.subcards() if key.sub != "reverse"]
+    pool = [
+        (deck, card, key)
+        for deck in decks
+        for key, card in deck.subcards()
+        if key.sub != "reverse" and key not in leave_out
+    ]
     chosen = rng.sample(pool, min(size, len(pool)))
     return [quiz_question(card, key.sub, deck, rng) for deck, card, key in chosen]

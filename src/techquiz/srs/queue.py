@@ -139,7 +139,3 @@ class StudyQueue:
             self._sizes["learning"] + front[State.LEARNING] + front[State.RELEARNING],
             self._sizes["reviews"] + front[State.REVIEW],
         )
-
-    def next_learning_due(self) -> datetime | None:
-        head = self._learning_head()
-        return head[0] if head is not None else None

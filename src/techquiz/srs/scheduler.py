@@ -55,15 +55,9 @@ def _to_fsrs(card: CardState, now: datetime) -> fsrs.Card:
     )
 
 
-def review(
-    card: CardState,
-    rating: Rating,
-    now: datetime,
-    retention: float = DEFAULT_RETENTION,
-    fuzz: bool = True,
-    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+def _fsrs_review(
+    card: CardState, rating: Rating, now: datetime, retention: float, fuzz: bool, parameters: tuple[float, ...]
 ) -> CardState:
-    """The card's state after answering `rating` at `now`."""
     result, _ = _scheduler(retention, fuzz, parameters).review_card(_to_fsrs(card, now), fsrs.Rating(int(rating)), now)
     lapsed = card.state == State.REVIEW and rating == Rating.Again
     return replace(
@@ -79,14 +73,48 @@ def review(
     )
 
 
+def _ladder(
+    card: CardState, upto: Rating, now: datetime, retention: float, fuzz: bool, parameters: tuple[float, ...]
+) -> list[CardState]:
+    """The states after Again .. `upto`, each review interval at least a day longer than the one below
+    it, as Anki enforces on top of FSRS: otherwise a young card offers Hard, Good and Easy all at 1d,
+    and a button that shows the same interval as its neighbour means nothing. Only `upto` is fuzzed;
+    the floors come from the unfuzzed intervals the buttons show."""
+    out: list[CardState] = []
+    floor = timedelta(0)
+    for rating in Rating:
+        if rating > upto:
+            break
+        after = _fsrs_review(card, rating, now, retention, fuzz and rating == upto, parameters)
+        if after.state == State.REVIEW:
+            assert after.due is not None
+            due = max(after.due, now + floor)
+            after = replace(after, due=due)
+            floor = timedelta(days=round((due - now) / timedelta(days=1)) + 1)
+        out.append(after)
+    return out
+
+
+def review(
+    card: CardState,
+    rating: Rating,
+    now: datetime,
+    retention: float = DEFAULT_RETENTION,
+    fuzz: bool = True,
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+) -> CardState:
+    """The card's state after answering `rating` at `now`: without fuzz, exactly what `preview` shows."""
+    return _ladder(card, rating, now, retention, fuzz, parameters)[-1]
+
+
 def replay(
     answers: Iterable[tuple[Rating, datetime]],
     retention: float = DEFAULT_RETENTION,
     parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
 ) -> Iterator[CardState]:
     """A new card's state after each answer in turn, without fuzz (an imported history gives the same
-    states every time): what `review` gives answer by answer, but one FSRS card is carried through,
-    so a long log costs FSRS's own work and little more."""
+    states every time): FSRS's own states answer by answer (without the floor `review` puts under
+    each button's interval), one FSRS card carried through, so a long log costs FSRS's work only."""
     scheduler = _scheduler(retention, False, parameters)
     card: fsrs.Card | None = None
     state, lapses = State.NEW, 0
@@ -111,8 +139,8 @@ def preview(
 ) -> dict[Rating, timedelta]:
     """The interval each rating would give (without fuzz, as Anki shows them on its buttons)."""
     out = {}
-    for rating in Rating:
-        after = review(card, rating, now, retention, fuzz=False, parameters=parameters)
+    ladder = _ladder(card, Rating.Easy, now, retention, False, parameters)
+    for rating, after in zip(Rating, ladder, strict=True):
         assert after.due is not None
         out[rating] = after.due - now
     return out

@@ -34,7 +34,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 15_000
 
 _V1 = """
@@ -159,7 +159,13 @@ CREATE TABLE deck_fsrs (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+# v5: a quiz ended early keeps how many questions it was to have, so that 1 right of 1 answered out
+# of 10 is never shown as a finished quiz at 100%. NULL: a quiz answered to the end.
+_V5 = """
+ALTER TABLE quiz_results ADD COLUMN planned INTEGER;
+"""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
 
 
 class StoreError(TechquizError):

@@ -65,6 +65,14 @@ def _count(conn: sqlite3.Connection, sql: str, params: tuple[object, ...], limit
     return int(conn.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT ?)", (*params, limit)).fetchone()[0])
 
 
+def deck_progress(conn: sqlite3.Connection, deck_id: str) -> tuple[int, int, int]:
+    """One deck's (studied, suspended, leech) sub-card counts, for the home screen's deck details."""
+    row = conn.execute(
+        "SELECT SUM(state > 0), SUM(suspended), SUM(leech) FROM cards WHERE deck_id = ? AND in_deck = 1", (deck_id,)
+    ).fetchone()
+    return (row[0] or 0, row[1] or 0, row[2] or 0)
+
+
 def deck_overview(config: Config, library: Library) -> list[DeckCounts]:
     conn = db.connect(config.store_path, check=False)
     try:

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from techquiz.config import day_start
+from techquiz.config import study_day as study_day_of
 from techquiz.deck.model import CardKey, Deck
 from techquiz.errors import TechquizError
 from techquiz.model import LEECH_LAPSES, MATURE_DAYS, CardState, DeckQueue, Rating, State, StoredCard
@@ -163,14 +165,47 @@ def deck_queue(
     )
 
 
-def next_due(conn: sqlite3.Connection, deck_ids: list[str]) -> datetime | None:
-    """When the earliest studied card of these decks comes due."""
-    marks = ",".join("?" * len(deck_ids))
-    row = conn.execute(
-        f"SELECT MIN(due) FROM cards WHERE deck_id IN ({marks}) AND state > {NEW} AND in_deck = 1 AND suspended = 0",
-        deck_ids,
-    ).fetchone()
-    return from_ms(row[0]) if row and row[0] is not None else None
+def daily_left(conn: sqlite3.Connection, decks: Iterable[Deck], today: date) -> dict[str, tuple[int, int]]:
+    """Per deck: (new cards, reviews) its daily limits still allow on the study day `today`."""
+    done = done_today(conn, today)
+    out = {}
+    for deck in decks:
+        new_done, reviews_done = done.get(deck.id, (0, 0))
+        new_limit, review_limit = deck.settings.daily_limits()
+        out[deck.id] = (max(new_limit - new_done, 0), max(review_limit - reviews_done, 0))
+    return out
+
+
+def next_available(
+    conn: sqlite3.Connection, left: dict[str, tuple[int, int]], now: datetime, today: date
+) -> datetime | None:
+    """When the next card of these decks (`left`: their daily allowances) can be studied, as the
+    queue will offer it: a learning card at its due time; a review from 04:00 of the day it is due;
+    a new card now while the day's allowance lasts; a buried sibling not before the day it is buried
+    until; a card past today's limit not before tomorrow. None when nothing is scheduled at all."""
+    if not left:
+        return None
+    tomorrow = day_start(today + timedelta(days=1))
+    marks = ",".join("?" * len(left))
+    best: datetime | None = None
+    for deck_id, state, buried_until, first_due in conn.execute(
+        f"SELECT deck_id, state, buried_until, MIN(due) FROM cards WHERE deck_id IN ({marks}) AND in_deck = 1 "
+        "AND suspended = 0 GROUP BY deck_id, state, buried_until",
+        list(left),
+    ):
+        new_left, reviews_left = left[deck_id]
+        if state == State.NEW:
+            moment = now if new_left else tomorrow
+        elif state == State.REVIEW:
+            moment = max(now, day_start(study_day_of(from_ms(first_due))))
+            if not reviews_left:
+                moment = max(moment, tomorrow)
+        else:
+            moment = from_ms(first_due)
+        if buried_until is not None and buried_until > today.isoformat() and state in (State.NEW, State.REVIEW):
+            moment = max(moment, day_start(date.fromisoformat(buried_until)))
+        best = moment if best is None else min(best, moment)
+    return best
 
 
 _RATING_COLUMNS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
@@ -229,6 +264,16 @@ class Answered:
     before: CardState
     after: CardState
     buried: tuple[tuple[int, str | None], ...]  # siblings buried by this answer, with their previous value
+    flags_before: tuple[bool, bool]  # (leech, suspended) as they were: undo puts back exactly these
+    leeched: bool = False  # this answer made the card a leech: tagged and suspended
+
+
+def is_leech_lapse(before: CardState, after: CardState, threshold: int) -> bool:
+    """Whether this answer makes the card a leech, as in Anki: the lapse that reaches the threshold,
+    then every half threshold more (a card unsuspended and forgotten again is caught again)."""
+    if after.lapses <= before.lapses or after.lapses < threshold:
+        return False
+    return (after.lapses - threshold) % max(threshold // 2, 1) == 0
 
 
 def answer(
@@ -244,24 +289,27 @@ def answer(
     """Grade one sub-card: new state + review-log row + sibling burying, in one committed transaction.
 
     `schedule` turns the card's state, read inside the transaction, into its state after `rating`
-    (the scheduler's verdict), so two processes answering one card never lose each other's work."""
+    (the scheduler's verdict), so two processes answering one card never lose each other's work.
+    The lapse that makes the card a leech (`is_leech_lapse`) tags and suspends it."""
     tomorrow = (today + timedelta(days=1)).isoformat()
 
     def work(conn: sqlite3.Connection) -> Answered:
         row = conn.execute(
-            f"SELECT {_STATE_COLUMNS}, deck_id, card_id, sub FROM cards WHERE id = ?", (rowid,)
+            f"SELECT {_STATE_COLUMNS}, deck_id, card_id, sub, leech, suspended FROM cards WHERE id = ?", (rowid,)
         ).fetchone()
         before = _state(*row[:8])
-        deck_id, card_id, sub = row[8:]
+        deck_id, card_id, sub = row[8:11]
+        flags = (bool(row[11]), bool(row[12]))
         after = schedule(before)
         assert after.due is not None
         interval = (after.due - now).total_seconds() / 86400
+        leeched = is_leech_lapse(before, after, leech_lapses)
         conn.execute(
             "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
-            "reps = ?, lapses = ?, leech = leech OR ? WHERE id = ?",
+            "reps = ?, lapses = ?, leech = leech OR ?, suspended = suspended OR ? WHERE id = ?",
             (
                 int(after.state), after.step, after.stability, after.difficulty, to_ms(after.due),
-                to_ms(now), after.reps, after.lapses, after.lapses >= leech_lapses, rowid,
+                to_ms(now), after.reps, after.lapses, leeched, leeched, rowid,
             ),
         )  # fmt: skip
         duration = min(max(duration_ms, 0), MAX_ANSWER_MS)
@@ -287,7 +335,8 @@ def answer(
         ).fetchall()
         conn.executemany("UPDATE cards SET buried_until = ? WHERE id = ?", [(tomorrow, s[0]) for s in siblings])
         assert cursor.lastrowid is not None
-        return Answered(cursor.lastrowid, rowid, before, after, tuple((s[0], s[1]) for s in siblings))
+        buried = tuple((s[0], s[1]) for s in siblings)
+        return Answered(cursor.lastrowid, rowid, before, after, buried, flags, leeched)
 
     return transaction(conn, work)
 
@@ -306,11 +355,11 @@ def undo(conn: sqlite3.Connection, answered: Answered) -> None:
         b = answered.before
         conn.execute(
             "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
-            "reps = ?, lapses = ?, leech = ? WHERE id = ?",
+            "reps = ?, lapses = ?, leech = ?, suspended = ? WHERE id = ?",
             (
                 int(b.state), b.step, b.stability, b.difficulty, to_ms(b.due) if b.due else None,
                 to_ms(b.last_review) if b.last_review else None, b.reps, b.lapses,
-                b.lapses >= LEECH_LAPSES, answered.rowid,
+                *answered.flags_before, answered.rowid,
             ),
         )  # fmt: skip
         deck_id, day, rating, duration, state_before, due_before, last_before = conn.execute(
@@ -328,6 +377,14 @@ def undo(conn: sqlite3.Connection, answered: Answered) -> None:
 
 def set_suspended(conn: sqlite3.Connection, rowid: int, suspended: bool) -> None:
     transaction(conn, lambda c: c.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), rowid)))
+
+
+def suspended_keys(conn: sqlite3.Connection, deck_ids: Iterable[str]) -> set[CardKey]:
+    """The suspended sub-cards of these decks (a quiz leaves them out, as study does)."""
+    wanted = list(deck_ids)
+    marks = ",".join("?" * len(wanted))
+    rows = conn.execute(f"SELECT deck_id, card_id, sub FROM cards WHERE suspended = 1 AND deck_id IN ({marks})", wanted)
+    return {CardKey(deck_id, card_id, sub) for deck_id, card_id, sub in rows}
 
 
 def suspended_counts(conn: sqlite3.Connection) -> dict[str, int]:

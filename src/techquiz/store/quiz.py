@@ -11,13 +11,21 @@ from techquiz.store.timeutil import to_ms
 
 
 def record_quiz(
-    conn: sqlite3.Connection, taken_at: datetime, day: date, deck_ids: Sequence[str], questions: int, correct: int
+    conn: sqlite3.Connection,
+    taken_at: datetime,
+    day: date,
+    deck_ids: Sequence[str],
+    questions: int,
+    correct: int,
+    planned: int | None = None,
 ) -> None:
-    """Keep one quiz's score, in one committed transaction."""
+    """Keep one quiz's score, in one committed transaction: `correct` of `questions` answered, and
+    for a quiz ended early the `planned` number of questions it had."""
+    unfinished = planned if planned is not None and planned > questions else None
     transaction(
         conn,
         lambda c: c.execute(
-            "INSERT INTO quiz_results (taken_at, day, decks, questions, correct) VALUES (?, ?, ?, ?, ?)",
-            (to_ms(taken_at), day.isoformat(), ",".join(deck_ids), questions, correct),
+            "INSERT INTO quiz_results (taken_at, day, decks, questions, correct, planned) VALUES (?, ?, ?, ?, ?, ?)",
+            (to_ms(taken_at), day.isoformat(), ",".join(deck_ids), questions, correct, unfinished),
         ),
     )

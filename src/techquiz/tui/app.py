@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import platformdirs
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import var
@@ -43,6 +43,10 @@ class TechquizApp(App[int]):
     CSS_PATH = "techquiz.tcss"
     TITLE = "techquiz"
     COMMANDS = App.COMMANDS | {DeckCommands}  # deck commands: built from literal text, never markup
+    # Under 72 columns the footer leaves out "^p Commands" (ctrl+p still works) so every key shows.
+    HORIZONTAL_BREAKPOINTS = [(0, "-cramped"), (72, "-roomy")]
+    # Under 24 rows the answer box and the grade buttons lose their borders, so a card's verdict fits.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
     BINDINGS = [
         Binding("ctrl+p", "command_palette", "Commands", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False),
@@ -86,6 +90,15 @@ class TechquizApp(App[int]):
         self.backups = BackupPolicy(config.backup_dir, warn=self._backup_failed)
         self.crash: tuple[Exception, Path] | None = None
         self._load_theme()
+
+    async def on_event(self, event: events.Event) -> None:
+        # A typed answer takes its characters as they arrive (TypedAnswer.type_now), so that the
+        # enter and the grade typed right after them see the whole answer.
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+            type_now = getattr(self.focused, "type_now", None)
+            if type_now is not None and type_now(event):
+                return
+        await super().on_event(event)
 
     # ---- settings -----------------------------------------------------------------------------
     def _load_theme(self) -> None:
@@ -235,7 +248,7 @@ class TechquizApp(App[int]):
         if not decks:
             self.notify("No decks to study", severity="warning")
             return
-        session = StudySession(self.conn, decks, self.config.now, self.backups)
+        session = StudySession(self.conn, decks, self.config.now, self.backups, salt=self.rng.getrandbits(32))
         if session.current() is None:
             self.show_summary(session)
             return
@@ -245,7 +258,8 @@ class TechquizApp(App[int]):
         from techquiz.srs.questions import build_quiz
         from techquiz.tui.screens.quiz import QuizScreen
 
-        questions = build_quiz(decks, self.quiz_size, self.rng)
+        suspended = progress.suspended_keys(self.conn, [d.id for d in decks])
+        questions = build_quiz(decks, self.quiz_size, self.rng, leave_out=suspended)
         if not questions:
             self.notify("No cards to quiz on", severity="warning")
             return

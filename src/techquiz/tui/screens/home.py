@@ -18,7 +18,7 @@ from textual.widgets.data_table import ColumnKey
 
 from techquiz.deck.model import Deck
 from techquiz.store.deck_fsrs import due_for_optimizing
-from techquiz.store.overview import deck_counts
+from techquiz.store.overview import deck_counts, deck_progress
 from techquiz.tui.app import TechquizApp
 from techquiz.tui.literal import cell, plain
 
@@ -64,17 +64,48 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Static(id="greeting")
             yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
+            yield Static(id="deck-info")
             yield Static(id="broken")
         yield Footer(compact=True)  # every key fits in 80 columns
 
     def on_resize(self) -> None:
-        # The deck column takes what the counts leave, so nothing is cut off at 80 columns.
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        # The deck column takes what the counts leave (padding 4, three counts with their cell
+        # padding 22), so no count is cut off at 60 columns and a wide terminal shows long titles.
         table = self.query_one(DataTable)
         column = table.columns.get(ColumnKey("deck"))
-        if column is not None:
+        if column is not None and self.size.width:
+            longest = max((len(d.title) for d in self.app.library.decks), default=16)
             column.auto_width = False
-            column.width = min(max(self.size.width - 30, 16), 64)
-            table.refresh()
+            column.width = min(max(self.size.width - 30, 16), max(longest, len("All decks")))
+            table.refresh(layout=True)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_info()
+
+    def _show_info(self) -> None:
+        """What the highlighted deck is about, under the table (a big terminal has the room)."""
+        info = self.query_one("#deck-info", Static)
+        decks = self._decks()
+        deck = decks[0] if len(decks) == 1 else None
+        if deck is None:
+            count = sum(d.subcard_count for d in decks)
+            info.update(Content.assemble(("All decks", "bold"), (f"  {len(decks)} decks, {count} cards", "dim")))
+            return
+        parts: list[Content | str | tuple[str, str]] = [(deck.title, "bold"), (f"  {deck.subcard_count} cards", "dim")]
+        studied, suspended, leeches = deck_progress(self.app.conn, deck.id)
+        parts.append((f" · {studied} studied · {suspended} suspended · {leeches} leeches", "dim"))
+        if deck.description:
+            parts += ["\n", deck.description]
+        source = deck.source
+        if source is not None:
+            said = " · ".join(x for x in (source.publisher, source.title, source.date) if x)
+            parts += ["\n", ("Source: ", "dim"), said]
+            if source.url:
+                parts += ["\n", (source.url, "dim")]
+        info.update(Content.assemble(*parts))
 
     def on_mount(self) -> None:
         self.sub_title = "Decks"
@@ -122,6 +153,10 @@ class HomeScreen(Screen[None]):
                           key=f"pending:{pending.path}")  # fmt: skip
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
+        self._fit_columns()
+        self.query_one("#deck-info").display = bool(rows)
+        if rows:
+            self._show_info()
         due = totals[0] + totals[1] + totals[2]
         greeting = (
             f"{due} card(s) to study today. Enter studies the highlighted deck, a studies them all."

@@ -165,7 +165,11 @@ class StatsScreen(Screen[None]):
         scope = self.selected.title if self.one_deck and self.selected else "All decks"
         return [
             Static(self._summary(data, scope), id="stats-summary"),
-            _panel("Reviews per day, last 26 weeks", HeatmapView(heat, id="heatmap"), classes="panel heat"),
+            _panel(
+                "Reviews per day, the weeks that fit (up to a year)",
+                HeatmapView(heat, id="heatmap"),
+                classes="panel heat",
+            ),
             _pair(
                 _panel("Due in the next 30 days", self._forecast(data)),
                 _panel("Reviews per day by rating, last 30 days", self._ratings(data)),
@@ -180,7 +184,7 @@ class StatsScreen(Screen[None]):
             ),
             _pair(
                 _panel("Retrievability now (chance of recall)", _chart(buckets["retrievability"], "retrievability")),
-                _panel("Quiz scores", self._quiz_widget(data)),
+                _panel(self._quiz_title(data), self._quiz_widget(data)),
             ),
             _panel("Hardest cards (most lapses)", self._hardest(data), classes="panel table"),
             _pair(
@@ -205,10 +209,12 @@ class StatsScreen(Screen[None]):
         return Content.assemble(
             (scope, "bold"),
             (f"  {data['today']}\n", "dim"),
-            ("Today  ", "bold $accent"),
-            f"{data['reviews_today']} reviews · {minutes} min · right {pct(retention['today'])} · "
-            f"{data['due_today']} due\n",
-            ("Streak  ", "bold $accent"),
+            # One label per line, in a column: nothing runs together when a line wraps at 60 columns.
+            ("Today      ", "bold $accent"),
+            f"{data['reviews_today']} reviews · {minutes} min · right {pct(retention['today'])}\n",
+            ("Due        ", "bold $accent"),
+            f"{data['due_today']} today · {data['learning_today']} in learning\n",
+            ("Streak     ", "bold $accent"),
             f"{data['streak_days']} day{'s' if data['streak_days'] != 1 else ''} "
             f"(longest {data['longest_streak_days']})\n",
             ("Knowledge  ", "bold $accent"),
@@ -253,12 +259,18 @@ class StatsScreen(Screen[None]):
         return BarChart(labels, series, ticks=[0, 7, 14, 21, len(recent) - 1], id="chart-ratings")
 
     @staticmethod
+    def _quiz_title(data: Stats) -> str:
+        early = any(not q["finished"] for q in data["quizzes"][-20:])
+        return "Quiz scores (* ended early: of the questions answered)" if early else "Quiz scores"
+
+    @staticmethod
     def _quiz_widget(data: Stats) -> Widget:
         if not data["quizzes"]:
             return Static(Content("No quizzes yet: press t on the home screen to take one."), classes="empty")
         quizzes = data["quizzes"][-20:]
         scores = [round(100 * (q["score"] or 0)) for q in quizzes]
-        labels = [q["date"][5:] for q in quizzes]
+        # A quiz ended early is marked: its score is of the questions answered, not of all it had.
+        labels = [q["date"][5:] + ("" if q["finished"] else "*") for q in quizzes]
         every = max(1, len(quizzes) // 4)
         return BarChart(
             labels, [Series("score", scores, "success")], ticks=list(range(0, len(quizzes), every)), percent=True,

@@ -13,13 +13,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
+from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
 from techquiz.deck.discovery import is_bundled
 from techquiz.deck.model import Deck
 from techquiz.model import Rating
 from techquiz.srs import grading, scheduler
-from techquiz.srs.questions import study_question
 from techquiz.store.db import StoreError
 from techquiz.store.progress import UndoError
 from techquiz.study import StudyCard, StudySession
@@ -34,27 +33,31 @@ GRADES = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"),
 
 
 class StudyScreen(Screen[None]):
-    # A phone in a browser (`techquiz serve`) or a split terminal gives about 50 columns: the screen
-    # gets the -narrow class there and techquiz.tcss stacks the grade buttons two by two.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
+    # Grades and accepting are priority bindings: they run as the key arrives, and the next card is
+    # shown and focused before the next key is looked at, so letters typed right after a grade go to
+    # the next card and never trigger e, @, s or u here (see QuestionView for the answering keys).
+    # A phone in a browser (`techquiz serve`) or a split terminal gives about 50 columns: under 60 the
+    # screen gets the -narrow class and techquiz.tcss stacks the grade buttons two by two (from 60
+    # columns four fit in a row); under 72 the footer leaves out ^p, as the app's -cramped does.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-cramped"), (72, "-wide")]
     BINDINGS = [
-        Binding("space", "reveal", "Reveal", key_display="space"),
-        Binding("enter", "reveal", "Reveal", show=False),
-        Binding("1", "grade(1)", "Again", show=False),
-        Binding("2", "grade(2)", "Hard", show=False),
-        Binding("3", "grade(3)", "Good", show=False),
-        Binding("4", "grade(4)", "Easy", show=False),
+        Binding("space", "accept", "Next", priority=True),
+        Binding("enter", "accept", "Next", show=False, priority=True),
+        Binding("1", "grade(1)", "Again", show=False, priority=True),
+        Binding("2", "grade(2)", "Hard", show=False, priority=True),
+        Binding("3", "grade(3)", "Good", show=False, priority=True),
+        Binding("4", "grade(4)", "Easy", show=False, priority=True),
         Binding("u", "undo", "Undo"),
         Binding("e", "edit", "Edit"),
         Binding("at", "suspend", "Suspend", key_display="@"),
-        Binding("h", "hint", "Hint"),
+        Binding("h", "hint(False)", "Hint"),
         Binding("s", "app.stats", "Stats"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "end", "End"),
         # While an answer is typed, letters go into it (as in Anki): these keys still work, and the
-        # footer shows them only then (the first enabled binding of a key is the one used and shown).
-        Binding("ctrl+z", "undo_typing", "Undo", key_display="^z"),
-        Binding("escape", "end_typing", "End", key_display="esc"),
+        # footer shows them only then. Escape first leaves the answer box (QuestionView), then ends.
+        Binding("ctrl+t", "hint(True)", "Hint", key_display="^t"),
+        Binding("ctrl+z", "undo", "Undo", key_display="^z"),
         Binding("escape", "end", "End", show=False),
     ]
 
@@ -62,10 +65,11 @@ class StudyScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.card: StudyCard | None = None
-        self.view: QuestionView | None = None
+        self.view = QuestionView(id="question")
         self.shown_at = time.monotonic()
         self.suggested: Rating | None = None
         self.answered_count = 0
+        self._binding_state: tuple[object, ...] = ()
 
     @property
     def tq(self) -> TechquizApp:
@@ -80,7 +84,8 @@ class StudyScreen(Screen[None]):
         yield Header()
         with Vertical(id="study"):
             yield from status_bar()
-            yield Vertical(id="card-area")
+            with Vertical(id="card-area"):
+                yield self.view
             with Horizontal(id="grades"):
                 for rating, label in GRADES:
                     yield Button(label, id=f"grade-{int(rating)}", classes=f"grade grade-{label.lower()}")
@@ -95,26 +100,34 @@ class StudyScreen(Screen[None]):
 
     # ---- showing ------------------------------------------------------------------------------
     def show_card(self) -> None:
+        """The next card, loaded into the mounted view and focused before this returns."""
         self.card = self.session.current()
-        area = self.query_one("#card-area", Vertical)
-        area.remove_children()
+        question = self.session.question()
         self.suggested = None
-        if self.card is None:
+        if self.card is None or question is None:
             self.tq.show_summary(self.session)
             return
-        self.view = QuestionView(study_question(self.card.card, self.card.sub, self.tq.rng))
-        area.mount(self.view)
+        self.view.show(question)
         self.shown_at = time.monotonic()
         self.query_one("#grades").display = False
         self._paint_status()
-        self.refresh_bindings()
+        self._sync_bindings()
+
+    def _sync_bindings(self) -> None:
+        """Refresh the footer only when what the keys do has changed (a refresh recomposes it)."""
+        question = self.view.question
+        state = (self.answered, self.view.typing, bool(question and question.hint), self.session.can_undo())
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     def _paint_status(self) -> None:
         counts = self.session.counts()
         card = self.card
         title = card.deck.title if card else ""
         kind = card.card.type_name if card else ""
-        self.query_one("#deck-title", Static).update(Content.assemble((title, "bold"), (f"  {kind}", "dim")))
+        # The card type first: a long deck title is cut at the end, and the type says how to answer.
+        self.query_one("#deck-title", Static).update(Content.assemble((f"{kind}  ", "dim"), (title, "bold")))
         self.query_one("#counts", Static).update(
             Content.assemble(
                 ("New ", "dim"),
@@ -137,48 +150,39 @@ class StudyScreen(Screen[None]):
             button.label = Content.assemble((f"{int(rating)} ", "dim"), (label, "bold"), f" {when}")
             button.set_class(rating == self.suggested, "suggested")
         self.query_one("#grades").display = True
-        self.refresh_bindings()
+        self._sync_bindings()
 
     # ---- phases -------------------------------------------------------------------------------
     @property
     def answered(self) -> bool:
-        return self.view is not None and self.view.outcome is not None
+        return self.view.outcome is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("grade", "accept"):
             return self.answered
-        if action == "reveal":
-            return self.view is not None and not self.answered
+        typing = self.view.typing
         if action == "hint":
-            return bool(self.view and not self.answered and self.view.question.hint)
+            # h while answering by letters; in the answer box ctrl+t, a key that does not type
+            question = self.view.question
+            return bool(question and question.hint and not self.answered) and parameters == (typing,)
         if action == "undo":
             return self.session.can_undo()
-        typing = isinstance(self.focused, Input)
         if action == "suspend" and typing:
             return False  # "@" goes into the typed answer; the footer must not promise otherwise
-        if action == "undo_typing":
-            return typing and self.session.can_undo()
-        if action == "end_typing":
-            return typing
         if action in ("edit", "suspend"):
             return self.card is not None
         return True
 
     @on(QuestionView.Answered)
     def _answered(self, event: QuestionView.Answered) -> None:
+        if event.question is not self.view.question:
+            return  # graded and gone already (a fast key): the next card is on screen
         correct = event.outcome.correct
         self.suggested = None if correct is None else grading.suggested(correct)
         self._show_grades()
 
-    def action_reveal(self) -> None:
-        """space / enter before answering: check a multiple choice or typed answer, else reveal."""
-        if self.view is None or self.answered:
-            return
-        q = self.view.question
-        if (q.kind == "choice" and q.multiple) or q.kind == "typed":
-            self.view.check()
-        else:
-            self.view.reveal()
+    def on_descendant_focus(self) -> None:
+        self._sync_bindings()  # leaving or entering the answer box changes what keys do
 
     def action_accept(self) -> None:
         """space / enter after answering: the suggested grade, or Good as in Anki."""
@@ -189,23 +193,24 @@ class StudyScreen(Screen[None]):
             return
         duration = int((time.monotonic() - self.shown_at) * 1000)
         try:
-            self.session.answer(Rating(rating), duration)  # committed before the next card shows
+            done = self.session.answer(Rating(rating), duration)  # committed before the next card shows
         except StoreError as exc:  # not saved: the card stays, so the answer can be given again
             self.notify(str(exc), severity="error", markup=False, timeout=10)
             return
         self.answered_count += 1
+        if done.leeched:
+            self.notify(
+                f"Leech: forgotten {done.after.lapses} times, so it is suspended and tagged. Rewrite it, or "
+                "unsuspend it from the command palette (u undoes)",
+                severity="warning",
+                timeout=8,
+            )
         self.show_card()
 
     @on(Button.Pressed, ".grade")
     def _grade_clicked(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
         self.action_grade(int(event.button.id.rsplit("-", 1)[1]))
-
-    def action_undo_typing(self) -> None:
-        self.action_undo()
-
-    def action_end_typing(self) -> None:
-        self.action_end()
 
     def action_undo(self) -> None:
         what = self.session.next_undo()
@@ -215,7 +220,8 @@ class StudyScreen(Screen[None]):
             self.notify(str(exc), severity="error", markup=False, timeout=8)
             return
         if undone is not None:
-            self.answered_count = max(self.answered_count - 1, 0)
+            if what == "answer":
+                self.answered_count = max(self.answered_count - 1, 0)
             self.notify(f"Undid the last {what}", timeout=2)
         self.show_card()
 
@@ -253,9 +259,8 @@ class StudyScreen(Screen[None]):
             self.notify("Suspended: it stays out of study until you unsuspend it (u undoes)", timeout=4)
         self.show_card()
 
-    def action_hint(self) -> None:
-        if self.view is not None:
-            self.view.show_hint()
+    def action_hint(self, _typing: bool) -> None:
+        self.view.show_hint()
 
     def action_end(self) -> None:
         self.tq.show_summary(self.session)

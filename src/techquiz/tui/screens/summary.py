@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def describe_due(moment: datetime | None, now: datetime) -> str:
     if moment is None:
-        return "Nothing is scheduled yet."
+        return "No card is scheduled: every card is suspended, or the decks are empty."
     local = moment.astimezone()
     minutes = (moment - now).total_seconds() / 60
     if minutes < 1:
@@ -56,18 +56,23 @@ class SummaryScreen(Screen[None]):
         app: TechquizApp = self.app  # type: ignore[assignment]
         s = self.summary
         parts: list[Content | str | tuple[str, str]] = []
-        if s.studied == 0:
+        if s.answers == 0:
             parts.append(("All caught up!\n\n", "bold $success"))
             parts.append("There is nothing to study right now.\n")
         else:
             parts.append(("Session complete\n\n" if self.left == 0 else "Session ended\n\n", "bold"))
             minutes = round(s.seconds / 60)
             spent = "under a minute" if s.seconds < 60 else f"{minutes} min"
-            accuracy = f"{s.accuracy:.0%}" if s.accuracy is not None else "—"
+            first = f"{s.right_first} of {s.cards} card{'s' if s.cards != 1 else ''}"
+            if s.first_try_rate is not None:
+                first += f" ({s.first_try_rate:.0%})"
+            answers = (
+                f"{s.answers} answer{'s' if s.answers != 1 else ''} to {s.cards} card{'s' if s.cards != 1 else ''}"
+            )
             parts += [
-                ("Cards studied  ", "dim"), (f"{s.studied}\n", "bold"),
+                ("Studied        ", "dim"), (f"{answers}\n", "bold"),
                 ("Time           ", "dim"), (f"{spent}\n", "bold"),
-                ("Right first    ", "dim"), (f"{accuracy}\n", "bold"),
+                ("Right first    ", "dim"), (f"{first}\n", "bold"),
             ]  # fmt: skip
             if self.left:
                 parts.append(("Still to study ", "dim"))

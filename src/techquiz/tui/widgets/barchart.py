@@ -79,12 +79,14 @@ class BarChart(Widget):
                 text.append(" " * (slot - bar))
             text.append("\n")
         line = [" "] * (axis + slot * count + 8)
+        free = 0  # the first column a label may use: a label that would touch the one before is left out
         for i in self.ticks:
-            if 0 <= i < len(self.labels):
-                start = axis + i * slot
+            start = axis + i * slot
+            if 0 <= i < len(self.labels) and start >= free:
                 for j, char in enumerate(self.labels[i]):
                     if start + j < len(line):
                         line[start + j] = char
+                free = start + len(self.labels[i]) + 1
         text.append("".join(line).rstrip(), style=dim)
         if legend:
             text.append("\n" + " " * axis)

@@ -21,7 +21,7 @@ SHADES = (0.0, 0.3, 0.5, 0.75, 1.0)  # share of the success colour at each level
 
 class HeatmapView(Widget):
     DEFAULT_CSS = """
-    HeatmapView { height: 9; width: auto; }
+    HeatmapView { height: 9; width: auto; max-width: 100%; }
     """
 
     def __init__(self, data: Heatmap, *, id: str | None = None) -> None:
@@ -41,18 +41,21 @@ class HeatmapView(Widget):
     def render(self) -> Text:
         styles = self._colours()
         text = Text(no_wrap=True, overflow="crop")
+        # A narrow terminal drops the oldest weeks, never the current one (the one on the right).
+        first = max(0, len(self.data.weeks) - max((self.size.width - 4) // 2, 1))
+        levels = self.data.levels[first:]
         # Month names above the first week that starts in them.
-        months = [" "] * (2 * len(self.data.weeks))
+        months = [" "] * (2 * len(levels))
         previous = None
-        for w in range(len(self.data.weeks)):
-            month = (self.data.start + timedelta(days=7 * w)).strftime("%b")
+        for w in range(len(levels)):
+            month = (self.data.start + timedelta(days=7 * (first + w))).strftime("%b")
             if month != previous and 2 * w + 3 <= len(months):
                 months[2 * w : 2 * w + 3] = list(month)
             previous = month
         text.append("    " + "".join(months).rstrip() + "\n", style="dim")
         for weekday in range(7):
             text.append(f"{WEEKDAYS[weekday]:<4}", style="dim")
-            for column in self.data.levels:
+            for column in levels:
                 level = column[weekday]
                 text.append("  " if level is None else "■ ", style=styles[level] if level is not None else "")
             text.append("\n")

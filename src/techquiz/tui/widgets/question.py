@@ -1,213 +1,262 @@
 """Asking one question and checking the answer, for every card type; shared by study and quiz.
 
-Keys while asking: letters pick choices, up/down move, enter picks or checks, t/f answer true or
-false, shift+up/down (or K/J) move an order item. `reveal()` shows the answer without one, which
-counts as not knowing. When answered it posts `QuestionView.Answered`.
+One view stays mounted for a whole session, with one answer widget per card kind (`answers.py`);
+`show()` loads the next question into them in place and moves the focus at once, so a key typed
+right after a grade already belongs to the next card.
+
+Every key that decides something (a letter that picks, t / f, enter or space that checks or
+reveals) is a priority binding here: Textual runs priority bindings as each key arrives, before it
+looks at the next key, so a pick and the grade typed after it can never be taken out of order.
+Before a pick, enter / space reveal the answer with no verdict (the learner grades, as on a basic
+card). When answered the view posts `QuestionView.Answered`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, Static
 
 from techquiz.deck import cloze
 from techquiz.deck.model import ClozeCard
 from techquiz.srs import grading
 from techquiz.srs.questions import Question
+from techquiz.tui.widgets.answers import LETTERS, TRUE_FALSE, ChoiceList, OrderList, PickAllList, TypedAnswer
 
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
+NOTES = {
+    "reveal": "",
+    "choice": "press a letter, or arrows + enter",
+    "multiple": "pick every right one: letters (or arrows + space), then enter",
+    "truefalse": "press t (true) or f (false)",
+    "order": "up/down choose an item, shift+up/down (or K/J) move it, enter checks",
+    "typed": "",  # the answer box says it
+}
+DIFF_STYLES = {"same": "", "extra": "strike $error", "missing": "underline $success"}
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """The learner's answer: None for `correct` when nothing was checked (a plain reveal)."""
+    """The learner's answer: None for `correct` when nothing was checked (a reveal before any pick)."""
 
     correct: bool | None
     given: str = ""
 
 
 class QuestionView(VerticalScroll, can_focus=True):
-    # After the answer, space / enter go to the screen's `accept` (its check_action enables it
-    # only then); before it, they fall through to the screen's own `reveal` binding.
     BINDINGS = [
-        Binding("space", "screen.accept", "Next"),
-        Binding("enter", "screen.accept", "Next", show=False),
+        *(Binding(letter, f"pick({i})", show=False, priority=True) for i, letter in enumerate(LETTERS)),
+        Binding("enter", "primary", show=False, priority=True),
+        Binding("space", "space", "Reveal", priority=True),
+        Binding("escape", "leave_input", "Leave", key_display="esc"),
+        Binding("i", "type", "Type"),
     ]
 
     class Answered(Message):
-        def __init__(self, outcome: Outcome) -> None:
+        def __init__(self, question: Question, outcome: Outcome) -> None:
             super().__init__()
+            self.question = question
             self.outcome = outcome
 
-    def __init__(self, question: Question, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.question = question
-        self.cursor = 0
-        self.picked: set[int] = set()
-        self.order = list(question.shuffled)
+        self.question: Question | None = None
         self.outcome: Outcome | None = None
 
     # ---- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        q = self.question
-        yield Static(Content(q.prompt), id="prompt")
-        if q.kind == "typed":
-            yield Input(placeholder="Type the answer, then enter", id="typed")
-        elif q.kind != "reveal":
-            yield Static(id="options")
+        yield Static(id="prompt")
+        yield Static(id="note")
+        yield ChoiceList(id="choices", classes="answer")
+        yield PickAllList(id="pick-all", classes="answer")
+        yield OrderList(id="order", classes="answer")
+        yield TypedAnswer(placeholder="Type the answer, then enter", id="typed", classes="answer")
         yield Static(id="hint-line")
         yield Static(id="result")
         yield Static(id="extra")
 
     def on_mount(self) -> None:
-        self._paint_options()
-        self.query_one("#result").display = False
-        self.query_one("#extra").display = False
-        self.query_one("#hint-line").display = False
-        if self.question.kind == "typed":
-            self.query_one(Input).focus()
-        else:
-            self.focus()
+        for widget in self.query(".answer, #hint-line, #result, #extra"):
+            widget.display = False
 
-    def _paint_options(self) -> None:
+    def _body(self, question: Question) -> Widget:
+        if question.kind in ("choice", "truefalse"):
+            return self.query_one(PickAllList if question.multiple else ChoiceList)
+        if question.kind == "order":
+            return self.query_one(OrderList)
+        if question.kind == "typed":
+            return self.query_one(TypedAnswer)
+        return self
+
+    def show(self, question: Question) -> None:
+        """Load the next question in place and focus where its answer is given, before returning."""
+        self.question, self.outcome = question, None
+        self.query_one("#prompt", Static).update(Content(question.prompt))
+        note = NOTES["multiple" if question.multiple else question.kind]
+        self.query_one("#note", Static).update(Content.styled(note, "dim italic"))
+        self.query_one("#note").display = bool(note)
+        for widget in self.query(".answer, #hint-line, #result, #extra"):
+            widget.display = False
+        body = self._body(question)
+        if isinstance(body, ChoiceList | PickAllList | OrderList | TypedAnswer):
+            body.display = True
+            if isinstance(body, TypedAnswer):
+                body.load()
+            else:
+                body.load(question)
+        self.scroll_home(animate=False)
+        # Directly, not with focus() (which waits for the message queue): the next key must find it.
+        self.screen.set_focus(body, scroll_visible=False)
+
+    # ---- state ---------------------------------------------------------------------------------
+    @property
+    def asking(self) -> bool:
+        return self.question is not None and self.outcome is None
+
+    @property
+    def typing(self) -> bool:
+        return isinstance(self.screen.focused, Input)
+
+    def _picked(self) -> set[int]:
+        if self.question is not None and self.question.multiple:
+            return set(self.query_one(PickAllList).selected)
+        return set()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         q = self.question
-        if q.kind in ("reveal", "typed"):
-            return
-        parts: list[Content | str | tuple[str, str]] = []
-        if q.kind == "choice":
-            note = "pick every right one (letters), then space" if q.multiple else "press a letter, or arrows + enter"
-            parts.append((f"{note}\n", "dim italic"))
-            for i, choice in enumerate(q.choices):
-                parts.append(self._option_line(i, f"{LETTERS[i]}) ", choice, i in self.picked))
-        elif q.kind == "truefalse":
-            parts.append(("press t (true) or f (false)\n", "dim italic"))
-            for i, label in enumerate(("True", "False")):
-                parts.append(self._option_line(i, f"{label[0].lower()}) ", label, False))
-        else:
-            parts.append(("up/down choose an item, shift+up/down (or K/J) move it, enter checks\n", "dim italic"))
-            for i, item in enumerate(self.order):
-                parts.append(self._option_line(i, f"{i + 1}. ", item, False))
-        self.query_one("#options", Static).update(Content.assemble(*parts).rstrip())
+        if q is None or self.outcome is not None:
+            return action not in ("pick", "primary", "space", "leave_input", "type")
+        if action == "pick":
+            index = parameters[0]
+            assert isinstance(index, int)
+            if q.kind == "truefalse":
+                return LETTERS[index] in "tf"
+            return q.kind == "choice" and index < len(q.choices) and not self.typing
+        if action == "space":
+            return not self.typing  # a space in a typed answer is a space
+        if action == "leave_input":
+            return self.typing
+        if action == "type":
+            return q.kind == "typed" and not self.typing
+        return True
 
-    def _option_line(self, index: int, label: str, text: str, picked: bool) -> Content:
-        answered = self.outcome is not None
+    # ---- picking and checking -------------------------------------------------------------------
+    def action_pick(self, index: int) -> None:
         q = self.question
-        style = ""
-        mark = "[x] " if picked else ("[ ] " if q.kind == "choice" and q.multiple else "")
-        if answered and q.kind == "choice":
-            right = q.choices[index] in q.correct
-            style = "bold $success" if right else ("$error" if picked else "dim")
-        elif answered and q.kind == "order":
-            # Mark each place the learner got right or wrong, so the answer below reads as a correction.
-            right = self.order[index] == q.items[index]
-            mark = "✓ " if right else "✗ "
-            style = "$success" if right else "$error"
-        elif index == self.cursor and not answered:
-            style = "reverse"
-        return Content.assemble((mark + label, style or ""), (text, style or ""), "\n")
-
-    # ---- input ---------------------------------------------------------------------------------
-    def on_key(self, event: events.Key) -> None:
-        if self.outcome is not None:
-            return
-        q = self.question
-        key = event.key
-        handled = True
-        if q.kind == "choice" and len(key) == 1 and key in LETTERS[: len(q.choices)]:
-            self._pick(LETTERS.index(key))
-        elif q.kind == "truefalse" and key in ("t", "f"):
-            self._answer_truefalse(key == "t")
-        elif q.kind in ("choice", "truefalse", "order") and key in ("up", "down"):
-            count = len(q.choices) if q.kind == "choice" else (2 if q.kind == "truefalse" else len(self.order))
-            self.cursor = (self.cursor + (1 if key == "down" else -1)) % count
-            self._paint_options()
-        elif q.kind == "order" and key in ("shift+up", "shift+down", "K", "J"):
-            self._move_item(-1 if key in ("shift+up", "K") else 1)
-        elif key == "enter" and q.kind in ("choice", "truefalse", "order"):
-            self._enter()
-        else:
-            handled = False
-        if handled:
-            event.stop()
-            event.prevent_default()
-
-    def _pick(self, index: int) -> None:
-        if self.question.multiple:
-            self.picked ^= {index}
-            self.cursor = index
-            self._paint_options()
-        else:
-            self.picked = {index}
-            self.check()
-
-    def _enter(self) -> None:
-        q = self.question
+        assert q is not None
         if q.kind == "truefalse":
-            self._answer_truefalse(self.cursor == 0)
-        elif q.kind == "choice":
-            self._pick(self.cursor)
+            self._answer_truefalse(LETTERS[index] == "t")
+        elif q.multiple:
+            self.query_one(PickAllList).toggle(index)
+        else:
+            self._finish(Outcome(grading.choice_correct([q.choices[index]], q.correct), q.choices[index]), {index})
+
+    def action_space(self) -> None:
+        q = self.question
+        if q is not None and q.multiple and (index := self.query_one(PickAllList).highlighted) is not None:
+            self.query_one(PickAllList).toggle(index)
+        else:
+            self.action_primary()
+
+    def action_primary(self) -> None:
+        """enter: pick the highlighted choice, check what was given, or (nothing given) reveal."""
+        q = self.question
+        assert q is not None
+        if q.kind in ("choice", "truefalse") and not q.multiple:
+            index = self.query_one(ChoiceList).highlighted
+            if index is None:
+                self.reveal()
+            elif q.kind == "truefalse":
+                self._answer_truefalse(index == 0)
+            else:
+                self.action_pick(index)
         else:
             self.check()
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.asking:
+            self.query_one(ChoiceList).highlighted = event.option_index
+            self.action_primary()
+
+    @on(OptionList.OptionSelected, "#pick-all")
+    def _toggled(self, event: OptionList.OptionSelected) -> None:
+        event.stop()  # a click toggles a choice of a "pick all" card
+        if self.asking:
+            self.query_one(PickAllList).toggle(event.option_index)
 
     def _answer_truefalse(self, value: bool) -> None:
-        self.picked = {0 if value else 1}
-        self._finish(Outcome(("True" if value else "False") == self.question.answer, "True" if value else "False"))
+        assert self.question is not None
+        given = TRUE_FALSE[0] if value else TRUE_FALSE[1]
+        self._finish(Outcome(given == self.question.answer, given), {0 if value else 1})
 
-    def _move_item(self, delta: int) -> None:
-        target = self.cursor + delta
-        if 0 <= target < len(self.order):
-            self.order[self.cursor], self.order[target] = self.order[target], self.order[self.cursor]
-            self.cursor = target
-            self._paint_options()
-
-    @on(Input.Submitted, "#typed")
-    def _typed(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._check_typed(event.value)
-
-    def _check_typed(self, given: str) -> None:
-        if self.outcome is None:
-            q = self.question
-            self._finish(Outcome(grading.typed_correct(given, q.correct[0], q.correct[1:]), given))
-
-    # ---- answering -----------------------------------------------------------------------------
     def check(self) -> None:
-        """Check what the learner gave (space on a multiple choice, enter elsewhere)."""
+        """Check what the learner gave; with nothing given, reveal the answer with no verdict."""
         q = self.question
-        if q.kind == "choice":
-            picked = [q.choices[i] for i in sorted(self.picked)]
-            self._finish(Outcome(grading.choice_correct(picked, q.correct), ", ".join(picked)))
+        if q is None or self.outcome is not None:
+            return
+        if q.kind == "choice" and q.multiple and (picked := self._picked()):
+            chosen = [q.choices[i] for i in sorted(picked)]
+            self._finish(Outcome(grading.choice_correct(chosen, q.correct), ", ".join(chosen)), picked)
         elif q.kind == "order":
-            self._finish(Outcome(grading.order_correct(self.order, q.items), " / ".join(self.order)))
-        elif q.kind == "typed":
-            self._check_typed(self.query_one(Input).value)
+            items = self.query_one(OrderList).items
+            self._finish(Outcome(grading.order_correct(items, q.items), " / ".join(items)))
+        elif q.kind == "typed" and (given := self.query_one(TypedAnswer).value).strip():
+            self._finish(Outcome(grading.typed_correct(given, q.correct[0], q.correct[1:]), given))
         else:
             self.reveal()
 
     def reveal(self) -> None:
-        """Show the answer. On a card that wanted an answer, giving none counts as not knowing."""
-        if self.outcome is None:
-            self._finish(Outcome(None if self.question.kind == "reveal" else False))
+        """Show the answer without a verdict: nothing was given, so the learner grades."""
+        if self.asking:
+            self._finish(Outcome(None), self._picked())
+
+    def action_leave_input(self) -> None:
+        self.screen.set_focus(self, scroll_visible=False)
+
+    def action_type(self) -> None:
+        self.screen.set_focus(self.query_one(TypedAnswer))
 
     def show_hint(self) -> None:
-        if self.question.hint and self.outcome is None:
+        if self.question is not None and self.question.hint and self.outcome is None:
             line = self.query_one("#hint-line", Static)
             line.update(Content.assemble(("Hint: ", "bold"), self.question.hint))
             line.display = True
 
-    def _finish(self, outcome: Outcome) -> None:
-        self.outcome = outcome
+    # ---- the answer ----------------------------------------------------------------------------
+    def _finish(self, outcome: Outcome, picked: set[int] | None = None) -> None:
         q = self.question
-        if q.kind == "typed":
-            self.query_one(Input).disabled = True
-        self._paint_options()
+        assert q is not None
+        self.outcome = outcome
+        body = self._body(q)
+        if isinstance(body, ChoiceList | PickAllList):
+            body.mark(q.correct, picked or set())
+        elif isinstance(body, OrderList):
+            body.mark(q.items)
+        elif isinstance(body, TypedAnswer):
+            body.disabled = True
+        self.query_one("#note").display = False
+        result = self.query_one("#result", Static)
+        result.update(self._verdict(q, outcome))
+        result.display = True
+        extra = self.query_one("#extra", Static)
+        more = _extra(q)
+        extra.update(more)
+        extra.display = bool(more.plain)
+        self.screen.set_focus(self, scroll_visible=False)
+        # Bring the verdict into view: on a small terminal it can be below a long question.
+        self.call_after_refresh(result.scroll_visible, animate=False)
+        self.post_message(self.Answered(q, outcome))
+
+    @staticmethod
+    def _verdict(q: Question, outcome: Outcome) -> Content:
         parts: list[Content | str | tuple[str, str]] = []
         if outcome.correct is True:
             parts.append(("✓ Right", "bold $success"))
@@ -215,30 +264,27 @@ class QuestionView(VerticalScroll, can_focus=True):
             parts.append(("✗ Not right", "bold $error"))
         if q.kind == "typed" and outcome.given.strip() and not outcome.correct:
             parts.append(("\nYou typed: ", "dim"))
-            for piece in grading.diff(outcome.given, q.answer):
-                style = {"same": "", "extra": "strike $error", "missing": "underline $success"}[piece.kind]
-                parts.append((piece.text, style))
+            pieces = grading.diff(outcome.given, q.answer)
+            if len(pieces) == 1 and pieces[0].kind == "extra":  # another answer: shown as typed
+                parts.append((outcome.given, "$error"))
+            else:
+                for text, kind in grading.marked(pieces):
+                    parts.append((text, DIFF_STYLES[kind]))
         parts.append(("\nAnswer: " if parts else "Answer: ", "bold"))
         parts.append((q.answer, "bold $success") if q.kind != "order" else "\n" + q.answer)
         if isinstance(q.card, ClozeCard):
             parts += ["\n", *_cloze_revealed(q.card, q.sub)]
-        result = self.query_one("#result", Static)
-        result.update(Content.assemble(*parts))
-        result.display = True
-        extra_parts: list[Content | str | tuple[str, str]] = []
-        if q.explain:
-            extra_parts += [("Why: ", "bold"), q.explain]
-        revealed = cloze.reveal_all(q.card.text) if isinstance(q.card, ClozeCard) else None
-        if q.source and q.source.strip() != (revealed or "").strip():  # a cloze's own sentence is shown already
-            extra_parts += [("\n" if extra_parts else "", ""), ("Source: ", "bold"), (q.source, "italic")]
-        if extra_parts:
-            extra = self.query_one("#extra", Static)
-            extra.update(Content.assemble(*extra_parts))
-            extra.display = True
-        self.focus()
-        # Bring the verdict into view: on a small terminal it can be below a long question.
-        self.call_after_refresh(result.scroll_visible, animate=False)
-        self.post_message(self.Answered(outcome))
+        return Content.assemble(*parts)
+
+
+def _extra(q: Question) -> Content:
+    parts: list[Content | str | tuple[str, str]] = []
+    if q.explain:
+        parts += [("Why: ", "bold"), q.explain]
+    revealed = cloze.reveal_all(q.card.text) if isinstance(q.card, ClozeCard) else None
+    if q.source and q.source.strip() != (revealed or "").strip():  # a cloze's own sentence is shown already
+        parts += [("\n" if parts else "", ""), ("Source: ", "bold"), (q.source, "italic")]
+    return Content.assemble(*parts)
 
 
 def _cloze_revealed(card: ClozeCard, sub: str) -> list[str | tuple[str, str]]:
