@@ -289,3 +289,21 @@ def test_a_card_list_never_replaces_an_imported_anki_deck(
     assert "was imported from current.apkg, not languages::french.csv; it is left alone" in err
     assert (isolated_env / "decks" / "languages__french.yaml").read_text(encoding="utf-8") == anki_deck
     assert run(capsys, "import", str(packages["legacy.apkg"]))[0] == 0  # another package of the deck updates it
+
+
+def test_a_quote_that_never_closes_is_reported_not_swallowed(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It made the rest of the file the back of one card: 1 card imported out of 1,000 rows, no word said.
+    source = tmp_path / "vocab.csv"
+    source.write_text('#separator:comma\nhola,hello\nadiós,"goodbye\n' + "".join(f"w{i},m{i}\n" for i in range(1000)))
+    code, _, err = run(capsys, "import", str(source))
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith(f"techquiz: {source}:3: a quoted field starts in this row and its closing quote never comes")
+    assert not (isolated_env / "decks").exists()
+    source.write_text('"Hola" means hello,greeting\nq,"two\nlines"\n')  # quirks still read as before
+    assert run(capsys, "import", str(source))[0] == 0
+    assert [c[:2] for c in _cards(isolated_env, "vocab.yaml")] == [
+        ("Hola means hello", "greeting"),
+        ("q", "two\nlines"),
+    ]

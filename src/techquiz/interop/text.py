@@ -65,6 +65,26 @@ def _sniff(body: str) -> str:
     raise UserError("found no separator (tab, comma, semicolon or pipe) between term and definition")
 
 
+def _rows(path: Path, body: str, separator: str, first_line: int) -> list[list[str]]:
+    """The rows, read leniently (a stray quote after a field's start is text), except for a quote that
+    opens a field and never closes: that would swallow the rest of the file into one card, silently."""
+    reader = csv.reader(io.StringIO(body), delimiter=separator, strict=True)
+    rows: list[list[str]] = []
+    start = first_line  # the file's line where the row being read begins
+    try:
+        for row in reader:
+            rows.append(row)
+            start = first_line + reader.line_num
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise UserError(
+                f"{path}:{start}: a quoted field starts in this row and its closing quote never comes, so the "
+                'rest of the file would be one card; close the quote (or double it: "") and import again'
+            ) from None
+        return list(csv.reader(io.StringIO(body), delimiter=separator))  # other quirks: read as text
+    return rows
+
+
 def read_text_deck(path: Path) -> TextDeck:
     try:
         size = path.stat().st_size
@@ -96,7 +116,7 @@ def read_text_deck(path: Path) -> TextDeck:
         for name in ("guid", "notetype", "deck")
         if directives.get(f"{name} column", "").isdigit()
     }
-    rows = list(csv.reader(io.StringIO(body), delimiter=separator))
+    rows = _rows(path, body, separator, first_line=skip + 1)
     skipped: Counter[str] = Counter()
     first = [cell.strip().casefold() for cell in rows[0]] if rows else []
     if first and len(first) >= 2 and first[0] in _HEADER_WORDS and first[1] in _HEADER_WORDS:
