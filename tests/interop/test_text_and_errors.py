@@ -307,3 +307,48 @@ def test_a_quote_that_never_closes_is_reported_not_swallowed(
         ("Hola means hello", "greeting"),
         ("q", "two\nlines"),
     ]
+
+
+def _damaged_copy(package: Path, tmp_path: Path, *updates: str) -> Path:
+    """The legacy package with SQL updates applied to its collection (a damaged or hand-edited one)."""
+    import sqlite3
+
+    work = tmp_path / "unpacked"
+    with zipfile.ZipFile(package) as z:
+        names = z.namelist()
+        z.extractall(work)
+    db = sqlite3.connect(work / "collection.anki21")
+    for update in updates:
+        db.execute(update)
+    db.commit()
+    db.close()
+    out = tmp_path / "damaged.apkg"
+    with zipfile.ZipFile(out, "w") as z:
+        for name in names:
+            z.write(work / name, name)
+    return out
+
+
+def test_impossible_times_dues_and_memory_in_a_collection_are_not_imported(
+    packages: dict[str, Path], tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A review timed in the year 9999 crashed the import (OverflowError) after the deck file was
+    # written; a due of 999,999,999 days likewise; stability 1e308 and difficulty -5 were stored as is.
+    import sqlite3
+
+    damaged = _damaged_copy(
+        packages["legacy.apkg"],
+        tmp_path,
+        "UPDATE revlog SET id = 253402300799000 - id % 1000 WHERE id % 2 = 0",
+        "UPDATE revlog SET id = -id WHERE id % 2 = 1 AND id > 0",
+        "UPDATE cards SET type = 2, queue = 2, due = 999999999, ivl = 2147483647, "
+        'data = \'{"s": 1e308, "d": -5, "lrt": 99999999999999}\' WHERE id % 2 = 0',
+        'UPDATE cards SET type = 2, queue = 2, due = 3, data = \'{"s": NaN, "d": Infinity}\' WHERE id % 2 = 1',
+    )
+    code, out, err = run(capsys, "import", str(damaged), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["reviews"] == 0 and report["skipped"]["rows with an impossible time (before 2006 or after 3000)"] > 0
+    store = sqlite3.connect(isolated_env / "progress.sqlite3")
+    rows = store.execute("SELECT stability, difficulty, due FROM cards WHERE state = 2").fetchall()
+    assert rows and all(0.001 <= s <= 36500 and 1 <= d <= 10 and due < 32_503_680_000_000 for s, d, due in rows)
