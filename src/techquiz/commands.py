@@ -242,7 +242,8 @@ def library_for(config: Config, refs: list[str], budget: float | None = None) ->
                 raise UserError("\n".join(str(p) for p in broken.errors))
             known = ", ".join(d.id for d in library.decks) or "none"
             raise UserError(f"unknown deck '{ref}' (decks found: {known})")
-        chosen.append(deck)
+        if all(d.id != deck.id for d in chosen):  # named twice (or by id and by file): once, or export doubles it
+            chosen.append(deck)
     return library, chosen or list(library.decks)
 
 
