@@ -352,3 +352,14 @@ def test_impossible_times_dues_and_memory_in_a_collection_are_not_imported(
     store = sqlite3.connect(isolated_env / "progress.sqlite3")
     rows = store.execute("SELECT stability, difficulty, due FROM cards WHERE state = 2").fetchall()
     assert rows and all(0.001 <= s <= 36500 and 1 <= d <= 10 and due < 32_503_680_000_000 for s, d, due in rows)
+
+
+def test_an_odd_file_name_keeps_the_report_on_its_lines_and_its_deck_updatable(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "words\nlist: importing it again.csv"  # a newline, and the marker's own words
+    source.write_text("hola,hello\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", str(source))
+    assert code == 0, err
+    assert out.splitlines()[0] == "Imported words list: importing it again.csv (text file): 1 deck, 1 card."
+    assert run(capsys, "import", str(source))[0] == 0  # its own file is recognised as its own

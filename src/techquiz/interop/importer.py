@@ -108,7 +108,7 @@ def _check_target(path: Path, deck_id: str, others: dict[str, Path], source: Pat
         # An Anki deck is updated by any package of it (its cards are its notes' guids), a card list by
         # any list; but a CSV whose name matches an Anki deck's ("french.csv", deck "French") would
         # replace that deck's cards, orphaning their progress: that takes deleting the file first.
-        found = re.search(re.escape(MARKER) + r" from (.*?): importing it again", head)
+        found = re.search(re.escape(MARKER) + r" from (.*): importing it again rewrites this file", head)
         earlier = found.group(1) if found else ""
         if _is_anki_name(earlier) != _is_anki_name(source.name):
             raise UserError(
@@ -255,7 +255,7 @@ def run(config: Config, source: Path, into: Path | None, as_json: bool) -> int:
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
         return 0
     data = report.as_json()
-    name, kind = strip_controls(source.name)[0], _KINDS.get(report.kind, report.kind)
+    name, kind = _source_name(source), _KINDS.get(report.kind, report.kind)
     history = report.kind != "text"  # a card list has no reviews to speak of
     reviews = f", {_plural(data['reviews'], 'review')}" if history else ""
     print(f"Imported {name} ({kind}): {_plural(len(report.decks), 'deck')}, {_plural(data['cards'], 'card')}{reviews}.")
