@@ -166,7 +166,9 @@ def test_in_a_real_terminal_the_palette_shows_a_hostile_title_and_runs_nothing(t
         f"TECHQUIZ_DATA_DIR={tmp_path / 'data'} TECHQUIZ_NOW=2026-12-01T09:00:00+00:00 "
         f"XDG_CACHE_HOME={tmp_path / 'cache'} XDG_STATE_HOME={tmp_path / 'state'} XDG_CONFIG_HOME={tmp_path / 'cfg'}"
     )
-    command = f"cd {tmp_path} && env {env} {sys.executable} -m techquiz --decks decks; sleep 30"
+    # -u COLUMNS -u LINES: a tmux server started by an earlier test keeps the environment of that test
+    # (COLUMNS=80 from a headless app), and Textual would lay out 80 columns in this 120-column window.
+    command = f"cd {tmp_path} && env -u COLUMNS -u LINES {env} {sys.executable} -m techquiz --decks decks; sleep 30"
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", command], check=True)
     try:
         assert _wait_for(session, "[@click=app.screenshot("), _screen(session)  # literal, brackets and all
