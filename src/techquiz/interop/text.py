@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from techquiz.authoring.ids import slug, unique
+from techquiz.authoring.ids import slug
 from techquiz.deck.text import strip_controls
 from techquiz.errors import UserError
 from techquiz.interop.anki import deck_id_for
@@ -127,6 +127,7 @@ def read_text_deck(path: Path) -> TextDeck:
         tags_column = 2  # a third column throughout: tags, as Anki and most tools export them
     cards: list[CardOut] = []
     taken: set[str] = set()
+    next_suffix: dict[str, int] = {}
     media = 0
     for row in rows:
         if not any(cell.strip() for cell in row):
@@ -145,13 +146,27 @@ def read_text_deck(path: Path) -> TextDeck:
         tags = tuple(row[tags_column].split()) if tags_column is not None and tags_column < len(row) else ()
         # A term with no Latin letters or digits (犬, кошка) slugs to nothing: its id comes from its text,
         # not its row, so a row added above it on a later import does not take over its progress.
-        card_id = unique(slug(front), taken, f"card-{_digest(front)}")
+        card_id = _unique(slug(front) or f"card-{_digest(front)}", taken, next_suffix)
         cards.append(CardOut(card_id, "basic", (("front", front), ("back", back)), tags))
     if not cards:
         raise UserError(f"{path}: no cards found (each line needs a term and a definition)")
     title = path.stem.replace("_", " ").replace("-", " ").strip() or "Imported cards"
     deck_id = deck_id_for(path.stem, 0) if slug(path.stem) else f"deck-{_digest(path.stem)}"  # 日本語.csv, !!!.csv
     return TextDeck(deck_id, title[:1].upper() + title[1:], cards, skipped, media)
+
+
+def _unique(base: str, taken: set[str], next_suffix: dict[str, int]) -> str:
+    """`base`, else `base-2`, `base-3`... (the ids authoring.ids.unique gives), resuming where the last
+    row with this base stopped: a file repeating one term 100,000 times took minutes, trying every
+    suffix again for each row."""
+    n = next_suffix.get(base, 1)
+    candidate = base if n == 1 else f"{base}-{n}"
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    next_suffix[base] = n + 1
+    taken.add(candidate)
+    return candidate
 
 
 def _digest(text: str) -> str:
