@@ -45,3 +45,14 @@ async def test_counts_follow_a_session_an_unsuspend_and_a_reload(make_app: MakeA
         await pilot.press("r")
         await pilot.pause()
         assert new_count(app) == "3"
+
+
+async def test_a_one_card_deck_is_one_card(make_app: MakeApp) -> None:
+    app = make_app({"one.yaml": deck_yaml("one", basic("q", "Q?", "A"))})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.screen.query_one(DataTable).move_cursor(row=0)
+        await pilot.pause()
+        info = str(app.screen.query_one("#deck-info").render())
+        assert "  1 card · 0 studied · 0 suspended · 0 leeches" in info
