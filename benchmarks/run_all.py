@@ -1,6 +1,6 @@
 """Run every benchmark in turn; each prints its figures and appends its row to docs/performance.md.
 
-Run: python benchmarks/run_all.py   (needs tmux for the start-up and memory benchmarks; ~10 minutes)
+Run: python benchmarks/run_all.py   (needs tmux for the start-up and memory benchmarks; ~30 minutes)
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     "validate_big_deck.py", "answer_path.py", "startup.py", "stats.py", "memory.py", "slow_decks.py", "import_anki.py",
+    "quiz_start.py", "cold_parse.py", "answer_keypress.py",
 ]
 
 

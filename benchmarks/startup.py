@@ -1,10 +1,13 @@
 """Time to the first painted home screen, in a real terminal (tmux), against a bare Textual app.
 
 Each run starts the program in a fresh tmux window of 80x24 and polls the screen every 5 ms until
-its text appears (for techquiz: the home screen's deck counts). Median of N runs each, for the
-bundled decks and for the bundled decks plus a 20,000-card deck, both warm (the first start, which
-parses into the deck cache, is shown but not counted). Budget: techquiz within 1.5x of the bare app.
-Run: python benchmarks/startup.py [--runs N]   (needs tmux)
+its text appears (for techquiz: the home screen's deck counts). Min / median of N runs each,
+interleaved with the bare app's (the machine is shared and its speed drifts), for the bundled
+decks, the bundled decks plus a 20,000-card deck (budget: within 1.5x of the bare app, issue 7),
+and a 100,000-card deck with a store of 1,000,000 reviews (budget: within 1.3x, issue 20), all
+warm (the first start, which parses into the deck cache, is shown but not counted).
+Run: python benchmarks/startup.py [--runs N] [--only big-store] [--src PATH] [--note TEXT]
+(needs tmux; --src runs another checkout's code, e.g. main's, for a before/after.)
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import time
 from pathlib import Path
 
 from common import PY, ROOT, TMUX, record, write_big_deck
+from stats import build
 
 SESSION = "tq-bench"
 
@@ -46,36 +50,52 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=9)  # the bare app varies by +-50 ms run to run
     parser.add_argument("--cards", type=int, default=20_000, help="size of the big deck of the second scenario")
+    parser.add_argument("--only", choices=["big-store"], help="run only the 100,000-card / 1,000,000-review scenario")
+    parser.add_argument("--src", type=Path, help="another checkout's src folder to time instead of this one")
+    parser.add_argument("--note", default="")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         big = root / "big-decks"
         big.mkdir()
         write_big_deck(big / "big.yaml", args.cards)
-        env = f"XDG_CACHE_HOME={root / 'cache'} TECHQUIZ_DATA_DIR={root / 'data'}"
+        src = f"PYTHONPATH={args.src.resolve()} " if args.src else ""
+        env = f"{src}XDG_CACHE_HOME={root / 'cache'} TECHQUIZ_DATA_DIR={root / 'data'}"
         scenarios = [
-            ("bundled decks", f"{env} {PY} -m techquiz"),
-            (f"bundled + {args.cards:,}-card deck", f"{env} TECHQUIZ_DECKS={big} {PY} -m techquiz"),
+            ("bundled decks", f"{env} {PY} -m techquiz", 1.5),
+            (f"bundled + {args.cards:,}-card deck", f"{env} TECHQUIZ_DECKS={big} {PY} -m techquiz", 1.5),
         ]
+        if args.only:
+            scenarios = []
+        huge = root / "huge-decks"
+        huge.mkdir()
+        write_big_deck(huge / "huge.yaml", 100_000)
+        store = build(root / "huge-data", huge, 1_000_000)  # as benchmarks/stats.py builds it
+        huge_env = f"{src}TECHQUIZ_NOW=2026-12-01T09:00:00+00:00 XDG_CACHE_HOME={root / 'cache'} TECHQUIZ_DATA_DIR={store} TECHQUIZ_DECKS={huge}"
+        scenarios.append(("100,000-card deck, 1,000,000 reviews", f"{huge_env} {PY} -m techquiz", 1.3))
         bare_cmd = f"{PY} {ROOT / 'benchmarks' / 'bare_app.py'}"
-        for name, command in scenarios:
+        for name, command, budget in scenarios:
             # The first start creates the store and parses the decks into the cache: not counted.
             cold = time_to_screen(command, "card(s) to study", timeout=120)
+            # That start may show home before a big deck is read (its time budget) and is then
+            # stopped: `techquiz decks` reads every deck into the cache, so the runs below are warm.
+            subprocess.run(["sh", "-c", command.replace(" -m techquiz", " -m techquiz decks")], capture_output=True)
             bare, ours = [], []
             for _ in range(args.runs):  # interleaved, so machine noise hits both alike
                 bare.append(time_to_screen(bare_cmd, "bare app ready"))
                 ours.append(time_to_screen(command, "card(s) to study"))
             floor, measured = statistics.median(bare), statistics.median(ours)
             ratio = measured / floor
+            note = f"; {args.note}" if args.note else ""
             print(f"{name}: first start {cold * 1000:.0f} ms; warm: bare Textual app {floor * 1000:.0f} ms, "
                   f"techquiz home {measured * 1000:.0f} ms, ratio {ratio:.2f}")  # fmt: skip
             record(
-                f"first painted home screen ({name}, warm)",
-                f"{measured * 1000:.0f} ms",
-                f"{floor * 1000:.0f} ms (bare Textual app)",
+                f"first painted home screen ({name}, warm; min / median of {args.runs}, interleaved{note})",
+                f"{min(ours) * 1000:.0f} / {measured * 1000:.0f} ms",
+                f"{min(bare) * 1000:.0f} / {floor * 1000:.0f} ms (bare Textual app)",
                 ratio,
-                "<= 1.5x",
-                ratio <= 1.5,
+                f"<= {budget}x",
+                ratio <= budget,
             )
 
 

@@ -1,6 +1,7 @@
 """Stats on a big collection: 100,000+ cards and 1,000,000 review-log rows, against the same decks
-with no reviews at all (the floor). Budget: `techquiz stats --json` and opening the stats screen
-each at most 300 ms beyond the empty collection's, medians of 5.
+with no reviews at all (the floor). Budget: `techquiz stats --json` at most 300 ms (issue 7) and
+opening the stats screen at most 150 ms (issue 20) beyond the empty collection's; min / median of 7
+runs, the two collections interleaved.
 
 Run: python benchmarks/stats.py [--reviews N]
 """
@@ -17,7 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from common import PY, median_of, record, write_big_deck
+from common import PY, record, time_process, write_big_deck
 
 from techquiz.config import Config, study_day
 from techquiz.deck.discovery import load_library
@@ -25,8 +26,9 @@ from techquiz.store import db, progress
 from techquiz.store.timeutil import to_ms
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-BUDGET_MS = 300
-RUNS = 5
+BUDGET_MS = 300  # issue 7, both
+SCREEN_BUDGET_MS = 150  # issue 20, the screen
+RUNS = 7
 
 
 def build(data: Path, decks: Path, reviews: int) -> Path:
@@ -69,8 +71,8 @@ def build(data: Path, decks: Path, reviews: int) -> Path:
     return data
 
 
-def screen_ms(data: Path, decks: Path) -> float:
-    """Open the stats screen headless and wait until its numbers are painted; median of RUNS."""
+def screen_once(data: Path, decks: Path) -> float:
+    """Open the stats screen headless and wait until its numbers are painted (seconds)."""
     from techquiz.tui.app import TechquizApp
 
     config = Config(data, (decks,), lambda: NOW)
@@ -86,8 +88,7 @@ def screen_ms(data: Path, decks: Path) -> float:
             await pilot.pause()
             return time.perf_counter() - start
 
-    asyncio.run(once())  # warm: imports, page cache
-    return statistics.median(asyncio.run(once()) for _ in range(RUNS)) * 1000
+    return asyncio.run(once())
 
 
 def main() -> None:
@@ -103,23 +104,34 @@ def main() -> None:
         write_big_deck(decks / "big.yaml", args.cards)
         empty = build(root / "empty", decks, 0)
         full = build(root / "full", decks, args.reviews)
-        cli = {}
-        for name, data in (("empty", empty), ("full", full)):
-            env = {**os.environ, "TECHQUIZ_DATA_DIR": str(data), "TECHQUIZ_NOW": NOW.isoformat()}
-            argv = [PY, "-m", "techquiz", "--decks", str(decks), "stats", "--json"]
-            cli[name] = median_of(RUNS, argv, env) * 1000
-        screens = {name: screen_ms(data, decks) for name, data in (("empty", empty), ("full", full))}
+        stores = {"empty": empty, "full": full}
+        argv = [PY, "-m", "techquiz", "--decks", str(decks), "stats", "--json"]
+        envs = {name: {**os.environ, "TECHQUIZ_DATA_DIR": str(data), "TECHQUIZ_NOW": NOW.isoformat()}
+                for name, data in stores.items()}  # fmt: skip
+        for name, data in stores.items():  # warm: imports, page cache, the memory model's cache
+            time_process(argv, envs[name])
+            screen_once(data, decks)
+        cli: dict[str, list[float]] = {"empty": [], "full": []}
+        screens: dict[str, list[float]] = {"empty": [], "full": []}
+        for _ in range(RUNS):  # interleaved: the machine is shared and its speed drifts
+            for name, data in stores.items():
+                cli[name].append(time_process(argv, envs[name]) * 1000)
+                screens[name].append(screen_once(data, decks) * 1000)
     cards = f"{args.cards:,} cards"
-    for what, times in (("techquiz stats --json", cli), ("stats screen open", screens)):
-        extra = times["full"] - times["empty"]
-        print(f"{what}: {times['full']:.0f} ms with {args.reviews:,} reviews, {times['empty']:.0f} ms with none")
+    for what, runs, budget in (
+        ("techquiz stats --json", cli, BUDGET_MS),
+        ("stats screen open", screens, SCREEN_BUDGET_MS),
+    ):
+        full_ms, empty_ms = statistics.median(runs["full"]), statistics.median(runs["empty"])
+        extra = full_ms - empty_ms
+        print(f"{what}: {full_ms:.0f} ms with {args.reviews:,} reviews, {empty_ms:.0f} ms with none")
         record(
-            f"{what}, {cards}, {args.reviews:,} reviews",
-            f"{times['full']:.0f} ms (+{extra:.0f} ms)",
-            f"{times['empty']:.0f} ms (no reviews)",
-            times["full"] / times["empty"],
-            f"<= +{BUDGET_MS} ms",
-            extra <= BUDGET_MS,
+            f"{what}, {cards}, {args.reviews:,} reviews (min / median of {RUNS}, interleaved)",
+            f"{min(runs['full']):.0f} / {full_ms:.0f} ms (+{extra:.0f} ms)",
+            f"{min(runs['empty']):.0f} / {empty_ms:.0f} ms (no reviews)",
+            full_ms / empty_ms,
+            f"<= +{budget} ms",
+            extra <= budget,
         )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from techquiz.deck.cache import ONE_CARD_SQL, DeckCache
+from techquiz.deck.cache import ONE_CARD_SQL, QUIZ_POOL_SQL, DeckCache
 from techquiz.store import db
 from techquiz.store.overview import DUE_SQL, LEARNING_SQL, NEW_SQL
 from tests.srs.helpers import basic_deck
@@ -24,6 +24,8 @@ def test_a_card_is_read_from_the_deck_cache_by_its_index(tmp_path: Path) -> None
     assert cache.load(tmp_path / "d.yaml").deck is not None
     conn = sqlite3.connect(cache.file)
     assert "USING INDEX cards_by_id (generation=? AND card_id=?)" in plan(conn, ONE_CARD_SQL, (1, "c1"))
+    # A quiz reads its deck's pool in one probe of the primary key (issue 20: quiz start).
+    assert plan(conn, QUIZ_POOL_SQL, (1,)) == "SEARCH quiz_pools USING INTEGER PRIMARY KEY (rowid=?)"
 
 
 @pytest.mark.parametrize(

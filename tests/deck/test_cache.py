@@ -240,3 +240,42 @@ def test_a_big_first_parse_is_announced_once(tmp_path: Path, capsys: pytest.Capt
 
 
 HEAD_BIG = "format: 1\nid: big\ntitle: Big\ncards:\n"
+
+
+QUIZ_DECK = deck_yaml(
+    "q",
+    basic("a", "Capital of France?", "Paris", reverse=True),
+    cloze("z", "{{c2::two}} then {{c1::one}}, {{c1::uno}}"),
+    typed("t", "Type it", "x"),
+    choice("m", "Pick", ["a", "b"], "a"),
+    basic("b", "Capital of Italy?", "Rome"),
+)
+
+
+def test_the_quiz_pool_comes_from_the_cache_without_building_a_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "q.yaml"
+    path.write_text(QUIZ_DECK, encoding="utf-8")
+    parsed = load_deck(path).deck
+    assert parsed is not None
+    # What a quiz asks and draws from: every sub-card but reverse ones, basic and cloze answers.
+    subs = [(key, card) for key, card in parsed.subcards() if key.sub != "reverse"]
+    assert parsed.quiz_subcards() == tuple((key.card, key.sub) for key, _ in subs)
+    expected = tuple((c.type_name, c.answer_text(k.sub)) for k, c in subs if c.type_name in ("basic", "cloze"))
+    assert parsed.answer_pool() == expected == (
+        ("basic", "Paris"), ("cloze", "one, uno"), ("cloze", "two"), ("basic", "Rome")
+    )  # fmt: skip
+    cache = DeckCache(tmp_path / "cache")
+    cache.load(path)
+    no_parsing(monkeypatch)
+    deck = cache.load(path).deck
+    assert isinstance(deck, CachedDeck)
+    assert deck.quiz_subcards() == parsed.quiz_subcards() and deck.answer_pool() == expected
+    assert "cards" not in deck.__dict__
+    # A damaged pool row is a miss: the cards themselves answer (and the entry is rewritten later).
+    with sqlite3.connect(cache.file) as conn:
+        conn.execute("UPDATE quiz_pools SET answers = '[[1, 2]]'")
+    monkeypatch.undo()
+    deck = DeckCache(tmp_path / "cache").load(path).deck
+    assert deck is not None and deck.answer_pool() == expected

@@ -216,3 +216,32 @@ def test_bundled_decks_are_valid_and_complete() -> None:
     assert len(cards) >= 40
     assert len({c.type_name for c in cards}) >= 5
     assert all(c.source and not c.id_generated for c in cards)
+
+
+def test_cards_listed_first_are_checked_after_the_deck_fields(tmp_path: Path) -> None:
+    # Cards are built while the file is parsed (the tree of a big deck never exists whole); their
+    # problems still come after the deck's own, in file order, and every card is kept.
+    path = tmp_path / "d.yaml"
+    path.write_text(
+        "cards:\n  - {id: a, front: F, back: B}\n  - {id: a, front: G, back: C}\n  - 12\n"
+        "format: 1\nid: d\ntitle: [not, text]\n",
+        encoding="utf-8",
+    )
+    messages = [(p.line, p.message) for p in load_deck(path).problems]
+    assert [line for line, _ in messages] == [7, 3, 4]
+    assert "title" in messages[0][1] and "duplicate card id" in messages[1][1] and "card 3" in messages[2][1]
+    path.write_text(path.read_text(encoding="utf-8").replace("[not, text]", "T").replace("  - 12\n", ""), "utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("id: a, front: G", "id: b, front: G"), "utf-8")
+    deck = load_deck(path).deck
+    assert deck is not None and [c.id for c in deck.cards] == ["a", "b"]
+
+
+def test_a_second_cards_key_is_a_duplicate_and_the_first_list_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text(
+        "format: 1\nid: d\ntitle: T\ncards:\n  - {id: a, front: F, back: B}\ncards:\n  - {id: z, front: F, back: B}\n",
+        encoding="utf-8",
+    )
+    result = load_deck(path)
+    assert [p.line for p in result.problems] == [6] and "duplicate key 'cards'" in result.problems[0].message
+    assert result.deck is None

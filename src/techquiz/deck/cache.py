@@ -4,10 +4,12 @@ One SQLite file in the user cache folder holds, for each deck file, an entry key
 path, size, mtime and a hash of its content: the size and mtime decide at the cost of one stat;
 when they differ (a `touch`, a checkout) the content hash decides whether the file really changed.
 An entry holds the file's problems and the deck's summary (fields, sub-card count, store
-fingerprint) — all the home screen and the store sync need — and each card as its own JSON row
-(deck/serial.py: data, never a pickle, so a tampered cache file cannot run code).
+fingerprint) — all the home screen and the store sync need —, each card as its own JSON row
+(deck/serial.py: data, never a pickle, so a tampered cache file cannot run code), and the deck's
+quiz pool: the sub-cards a quiz may ask and the answers it draws distractors from.
 So a `CachedDeck` builds no card objects until asked, and then only the ones asked for: a study
-session on a 100,000-card deck holds the few dozen cards it shows, not the deck.
+session on a 100,000-card deck holds the few dozen cards it shows, not the deck, and a quiz the
+cards it asks.
 
 Entries are replaced in one transaction, so a crash or a second techquiz never leaves half an
 entry; a damaged or outdated cache, or a damaged entry, is a miss (and is rebuilt), never an error.
@@ -26,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from techquiz import __version__
-from techquiz.deck.model import Card, Deck
+from techquiz.deck.model import Card, Deck, answer_pool
 from techquiz.deck.result import LoadResult, read_deck_text
-from techquiz.deck.serial import card_from_row, card_row, header_from_row, header_row
+from techquiz.deck.serial import card_from_row, card_row, header_from_row, header_row, pool_from_rows, pool_rows
 
-FORMAT = 5  # bump when the layout changes (4: fsrs_parameters, 5: leech_lapses); so does a new techquiz version
+# Bump when the layout changes (4: fsrs_parameters, 5: leech_lapses, 6: the quiz pool); so does a new version.
+FORMAT = 6
 _DECK_FIELDS = tuple(f.name for f in fields(Deck) if f.name != "cards")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -42,10 +45,12 @@ CREATE TABLE IF NOT EXISTS cards (
     PRIMARY KEY (generation, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS cards_by_id ON cards (generation, card_id);
+CREATE TABLE IF NOT EXISTS quiz_pools (generation INTEGER PRIMARY KEY, keys TEXT NOT NULL, answers TEXT NOT NULL);
 """
 # Named index: without statistics SQLite plans this as a scan of the deck's primary-key range,
 # linear in the deck's size (15 ms per answer at 100,000 cards) instead of one index probe.
 ONE_CARD_SQL = "SELECT card FROM cards INDEXED BY cards_by_id WHERE generation = ? AND card_id = ?"
+QUIZ_POOL_SQL = "SELECT keys, answers FROM quiz_pools WHERE generation = ?"
 
 
 def _parse(path: Path, text: str | None = None) -> LoadResult:
@@ -103,6 +108,14 @@ class CachedDeck(Deck):
             except LookupError:
                 return super().card(card_id)  # loads every card (from the file if need be)
         return fetched[card_id]
+
+    def quiz_subcards(self) -> tuple[tuple[str, str], ...]:
+        pool = None if "cards" in self.__dict__ else self._cache.quiz_pool(self._generation)
+        return super().quiz_subcards() if pool is None else pool[0]
+
+    def answer_pool(self) -> tuple[tuple[str, str], ...]:
+        pool = None if "cards" in self.__dict__ else self._cache.quiz_pool(self._generation)
+        return super().answer_pool() if pool is None else pool[1]
 
     def __eq__(self, other: object) -> bool:
         return self is other
@@ -196,6 +209,7 @@ class DeckCache:
         with contextlib.suppress(sqlite3.DatabaseError):
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("DELETE FROM cards WHERE generation = ?", (generation,))
+            conn.execute("DELETE FROM quiz_pools WHERE generation = ?", (generation,))
             conn.execute("DELETE FROM entries WHERE generation = ?", (generation,))
             conn.execute("COMMIT")
         if conn.in_transaction:
@@ -213,6 +227,7 @@ class DeckCache:
             old = conn.execute("SELECT generation FROM entries WHERE path = ?", (key,)).fetchone()
             if old is not None:
                 conn.execute("DELETE FROM cards WHERE generation = ?", old)
+                conn.execute("DELETE FROM quiz_pools WHERE generation = ?", old)
             conn.execute(
                 "INSERT OR REPLACE INTO entries (path, generation, version, size, mtime_ns, digest, header) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -222,6 +237,10 @@ class DeckCache:
                 conn.executemany(
                     "INSERT INTO cards (generation, position, card_id, card) VALUES (?, ?, ?, ?)",
                     ((generation, i, card.id, card_row(card)) for i, card in enumerate(deck.cards)),
+                )
+                conn.execute(
+                    "INSERT OR REPLACE INTO quiz_pools (generation, keys, answers) VALUES (?, ?, ?)",
+                    (generation, *pool_rows(deck.quiz_subcards(), answer_pool(deck.cards))),
                 )
             conn.execute("COMMIT")
         except sqlite3.DatabaseError:
@@ -266,6 +285,24 @@ class DeckCache:
                 if not rows or rows[-1][0] != len(rows) - 1:  # rows missing (a deck has at least one card)
                     raise ValueError("card rows missing")
                 return tuple(card_from_row(row, path) for _, row in rows)
+        except sqlite3.DatabaseError:
+            return None
+        except ValueError:
+            self._forget(conn, generation)
+            return None
+
+    def quiz_pool(self, generation: int) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None:
+        """The entry's quiz keys as (card id, sub) and its answer pool (see `Deck.answer_pool`),
+        read without building a card; None when the cache cannot give them (the caller then uses the cards)."""
+        conn = self._db()
+        if conn is None:
+            return None
+        try:
+            row = conn.execute(QUIZ_POOL_SQL, (generation,)).fetchone()
+            if row is None:
+                return None
+            with _gc_paused():
+                return pool_from_rows(*row)
         except sqlite3.DatabaseError:
             return None
         except ValueError:

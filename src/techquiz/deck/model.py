@@ -11,6 +11,7 @@ Progress is keyed by `CardKey(deck, card, sub)`, so editing a card's text keeps 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -209,6 +210,16 @@ class Deck:
         # counts, sync, sessions and stats all ask for the sub-cards.
         return tuple((CardKey(self.id, card.id, sub), card) for card in self.cards for sub in card.subs())
 
+    def quiz_subcards(self) -> tuple[tuple[str, str], ...]:
+        """(card id, sub) of the sub-cards a quiz can ask, in file order: all but reverse ones (they
+        ask a basic card again). A cached deck reads them without building a card (nor a key each)."""
+        return tuple((key.card, key.sub) for key, _ in self.subcards() if key.sub != "reverse")
+
+    def answer_pool(self) -> tuple[tuple[str, str], ...]:
+        """(card type, answer) of every basic and cloze sub-card but reverse ones, in file order:
+        what a quiz draws its distractors from. A cached deck reads it without building a card."""
+        return answer_pool(self.cards)
+
     def card(self, card_id: str) -> Card | None:
         """One card by id (a cached deck fetches just that card, not the whole deck)."""
         return self._by_id.get(card_id)
@@ -233,3 +244,18 @@ class Deck:
         for key, card in self.subcards():
             digest.update(f"{key.card}\t{key.sub}\t{card.type_name}\n".encode())
         return digest.hexdigest()
+
+
+def answer_pool(cards: Iterable[Card]) -> tuple[tuple[str, str], ...]:
+    """See `Deck.answer_pool`; also what the deck cache stores beside the cards."""
+    pool: list[tuple[str, str]] = []
+    for card in cards:
+        if isinstance(card, BasicCard):
+            pool.append(("basic", card.back))  # its reverse sub-card is left out
+        elif isinstance(card, ClozeCard):
+            # One scan of the text for all its sub-cards (answer_text scans it once per sub-card).
+            by_number: dict[int, list[str]] = {}
+            for deletion in cloze.deletions(card.text):
+                by_number.setdefault(deletion.number, []).append(deletion.answer)
+            pool.extend(("cloze", ", ".join(by_number[n])) for n in sorted(by_number))
+    return tuple(pool)

@@ -13,6 +13,7 @@ treats that as a miss and reads the deck file instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,14 @@ _TUPLES = {
     for name, cls in CARD_CLASSES.items()
 }
 _POSITION = 1  # every card's second field (after id)
+# One encoder for every row: json.dumps with options builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def card_row(card: Card) -> str:
     values: list[Any] = [getattr(card, name) for name in _FIELDS[card.type_name]]
     values[_POSITION] = [card.position.line, card.position.column]
-    return json.dumps([card.type_name, *values], ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE([card.type_name, *values])
 
 
 def card_from_row(row: str | bytes, path: Path) -> Card:
@@ -104,3 +107,30 @@ def header_from_row(row: str | bytes, path: Path) -> tuple[tuple[Problem, ...], 
         return problems, fields_
     except (TypeError, KeyError, IndexError) as exc:
         raise ValueError(f"not a cache header: {exc}") from exc
+
+
+def pool_rows(keys: Sequence[tuple[str, str]], answers: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """A deck's quiz pool as two JSON rows, each two parallel arrays of strings (checked and decoded
+    much faster than an array of pairs): [[card ids], [subs]] and [[card types], [answers]]."""
+    return _ENCODE([[k[0] for k in keys], [k[1] for k in keys]]), _ENCODE(
+        [[a[0] for a in answers], [a[1] for a in answers]]
+    )
+
+
+def pool_from_rows(
+    keys: str | bytes, answers: str | bytes
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The pool `pool_rows` wrote, as pairs again; ValueError when a row is not one (damaged or foreign)."""
+    pairs = []
+    for row in (keys, answers):
+        data = json.loads(row)
+        if not (
+            isinstance(data, list)
+            and len(data) == 2
+            and all(isinstance(column, list) for column in data)
+            and len(data[0]) == len(data[1])
+            and set(map(type, data[0] + data[1])) <= {str}
+        ):
+            raise ValueError("not a quiz pool row")
+        pairs.append(tuple(zip(data[0], data[1], strict=True)))
+    return pairs[0], pairs[1]

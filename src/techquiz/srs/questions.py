@@ -7,25 +7,21 @@ deck that do not give the answer away.
 
 from __future__ import annotations
 
-import math
 import random
-import re
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from techquiz.deck.model import (
-    BasicCard,
     Card,
     CardKey,
     ChoiceCard,
-    ClozeCard,
     Deck,
     OrderCard,
     TrueFalseCard,
     TypedCard,
 )
-from techquiz.srs import grading
+from techquiz.srs.distractors import DistractorIndex
 
 Kind = Literal["reveal", "choice", "typed", "truefalse", "order"]
 QUIZ_CHOICES = 4
@@ -105,62 +101,17 @@ def reshuffled(question: Question, rng: random.Random) -> Question:
     return question
 
 
-_NUMBER = re.compile(r"^[\d\s.,:%/+-]+$")
-
-
-def _shape(text: str) -> tuple[bool, bool, int]:
-    """What makes an answer look like the others: a number or words, a capital, how many words."""
-    return bool(_NUMBER.match(text)), text[:1].isupper(), min(len(text.split()), 4)
-
-
-def _unlike(candidate: str, right: str) -> tuple[int, int]:
-    """How far a distractor looks from the right answer (smaller is closer): a distractor of another
-    shape or length leaves the right answer the odd one out."""
-    a, b = _shape(candidate), _shape(right)
-    mismatch = 3 * (a[0] != b[0]) + (a[1] != b[1]) + abs(a[2] - b[2])
-    return mismatch, round(2 * abs(math.log((len(candidate) + 1) / (len(right) + 1))))  # 0 within ~30%
-
-
-def _in_prompt(candidate: str, prompt: str) -> bool:
-    """Whether the question shows this text (a word of it, or a cloze sibling's answer left visible)."""
-    return re.search(rf"(?<!\w){re.escape(candidate.casefold())}(?!\w)", prompt.casefold()) is not None
-
-
-def _distractors(card: Card, sub: str, right: str, deck: Deck, rng: random.Random) -> list[str] | None:
-    """Wrong answers from the deck's other basic and cloze answers, none of which gives the answer
-    away: never one the question shows, never the same answer written differently, and the closest
-    in type (a cloze's answers look like other clozes'), shape and length first. None when the deck
-    has too few."""
-    prompt = card.prompt(sub)
-    taken = {grading.normalize(right)}
-    ranked: list[tuple[tuple[int, int, int], str]] = []
-    for candidate in deck.cards:
-        if not isinstance(candidate, BasicCard | ClozeCard):
-            continue
-        other_type = int(type(candidate) is not type(card))
-        for candidate_sub in candidate.subs():
-            answer = candidate.answer_text(candidate_sub)
-            norm = grading.normalize(answer)
-            if candidate_sub == "reverse" or not norm or norm in taken or _in_prompt(answer, prompt):
-                continue
-            taken.add(norm)
-            ranked.append(((other_type, *_unlike(answer, right)), answer))
-    wanted = QUIZ_CHOICES - 1
-    if len(ranked) < wanted:
-        return None
-    ranked.sort(key=lambda pair: pair[0])
-    # Every candidate as close as the closest `wanted`, so that each quiz draws other distractors.
-    cut = ranked[wanted - 1][0]
-    return rng.sample([answer for rank, answer in ranked if rank <= cut], wanted)
-
-
-def quiz_question(card: Card, sub: str, deck: Deck, rng: random.Random) -> Question:
-    """Basic and cloze cards become multiple choice when the deck has enough other answers."""
+def quiz_question(
+    card: Card, sub: str, deck: Deck, rng: random.Random, distractors: DistractorIndex | None = None
+) -> Question:
+    """Basic and cloze cards become multiple choice when the deck has enough other answers
+    (`distractors`: the deck's index, when a quiz asks several of its cards)."""
     base = study_question(card, sub, rng)
     if base.kind != "reveal":
         return base
     right = base.answer
-    wrong = _distractors(card, sub, right, deck, rng)
+    index = distractors or DistractorIndex(deck.answer_pool())
+    wrong = index.pick(card.type_name, base.prompt, right, QUIZ_CHOICES - 1, rng)
     if wrong is None:
         return Question("typed", base.prompt, right, card, sub, correct=(right,))
     return Question("choice", base.prompt, right, card, sub, _mixed([right, *wrong], rng), (right,))
@@ -172,11 +123,27 @@ def build_quiz(
     """`size` questions drawn from these decks (reverse cards left out: they ask a basic card again;
     `leave_out` holds the suspended cards, which stay out of a quiz as they do of study)."""
     rng = rng or random.Random()
+    # Sub-card ids, then only the chosen cards: a cached deck reads what a quiz may ask and the
+    # answers it draws from without building its cards (a quiz on 100,000 cards loaded them all:
+    # 5 s and 66 MB). Suspended cards are few: they are matched by (card, sub) per deck.
+    out: dict[str, set[tuple[str, str]]] = {}
+    for key in leave_out:
+        out.setdefault(key.deck, set()).add((key.card, key.sub))
     pool = [
-        (deck, card, key)
+        (deck, pair)
         for deck in decks
-        for key, card in deck.subcards()
-        if key.sub != "reverse" and key not in leave_out
+        for pair in deck.quiz_subcards()
+        if deck.id not in out or pair not in out[deck.id]
     ]
     chosen = rng.sample(pool, min(size, len(pool)))
-    return [quiz_question(card, key.sub, deck, rng) for deck, card, key in chosen]
+    indexes: dict[int, DistractorIndex] = {}  # one per deck, built once for all its questions
+    questions = []
+    for deck, (card_id, sub) in chosen:
+        card = deck.card(card_id)
+        if card is None:  # only if the file changed under a cached deck since it was read
+            continue
+        index = indexes.get(id(deck))
+        if index is None:
+            index = indexes[id(deck)] = DistractorIndex(deck.answer_pool())
+        questions.append(quiz_question(card, sub, deck, rng, index))
+    return questions

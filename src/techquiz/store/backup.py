@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 BACKUP_INTERVAL_SECONDS = 30 * 60
+BACKUP_DELAY_SECONDS = 1.0  # after the answer that starts it: the next card is painted first
 KEEP_RECENT, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 10, 12, 10, 9
 _NAME = re.compile(r"progress-(\d{8}-\d{6})(?:-[\w-]+)?\.sqlite3", re.ASCII)  # fullmatch: `$` takes a final \n
 
@@ -118,11 +119,15 @@ class BackupPolicy:
     """Back up at most every 30 minutes, and only when something changed since the last backup.
 
     The backup runs in a thread with its own connection to the store's file; `warn` hears of a
-    failed one (the app shows it as a notification)."""
+    failed one (the app shows it as a notification). The thread waits `delay` seconds before it
+    reads the store: copying a 130 MB store on a 2-core machine while the next card is painted
+    doubled the first answer's key-to-card time (84 ms against 39 ms for later answers)."""
 
-    def __init__(self, folder: Path, warn: Callable[[str], None] = _say) -> None:
+    def __init__(self, folder: Path, warn: Callable[[str], None] = _say, delay: float = BACKUP_DELAY_SECONDS) -> None:
         self.folder = folder
         self.warn = warn
+        self.delay = delay
+        self._hurry = threading.Event()  # set by wait(): a backup about to start starts now
         newest = newest_backup(folder)
         self.last = backup_time(newest) if newest else None
         self.dirty = False
@@ -145,6 +150,7 @@ class BackupPolicy:
         self.thread.start()  # not a daemon: a backup under way is finished before the process exits
 
     def _run(self, store: Path, moment: datetime) -> None:
+        self._hurry.wait(self.delay)
         try:
             source = sqlite3.connect(f"file:{urllib.parse.quote(str(store))}?mode=ro", uri=True, timeout=15)
             try:
@@ -160,4 +166,5 @@ class BackupPolicy:
     def wait(self) -> None:
         """Let a backup under way finish (before closing the app, and in tests)."""
         if self.thread is not None:
+            self._hurry.set()
             self.thread.join()
