@@ -142,3 +142,15 @@ def test_cards_added_to_a_studied_deck_are_counted(
     _, out, _ = run(capsys, "decks", "--json", "--decks", str(path.parent))
     grow = next(d for d in json.loads(out)["decks"] if d["id"] == "grow")
     assert grow["cards"] == 2 and grow["new"] == 2
+
+
+def test_a_deck_named_twice_counts_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `export d d --csv` wrote every card twice; by id and by its file is the same deck too.
+    code, _, err = run(capsys, "export", "tech-opening-up-figures", "tech-opening-up-figures",
+                       str(BUNDLED / "tech-opening-up-figures.yaml"), "--csv", str(tmp_path / "out.csv"))  # fmt: skip
+    assert code == 0, err
+    once = run(capsys, "export", "tech-opening-up-figures", "--csv", str(tmp_path / "once.csv"))
+    assert once[0] == 0
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == (tmp_path / "once.csv").read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "stats", "tech-opening-up-figures", "tech-opening-up-figures", "--json")
+    assert code == 0 and [d["id"] for d in json.loads(out)["decks"]] == ["tech-opening-up-figures"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -97,3 +98,11 @@ def test_draft_refuses_a_deck_or_a_binary_file(capsys: pytest.CaptureFixture[str
         assert code == 1 and out == "" and err.startswith(f"techquiz: {path} {says}"), err
         assert len(err.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.txt", "my-deck.yaml", "photo.txt"]  # nothing written
+
+
+def test_help_examples_name_only_decks_that_ship(capsys: pytest.CaptureFixture[str]) -> None:
+    # A user copies `techquiz study tech-opening-up...` from --help: it must name a bundled deck.
+    code, out, _ = run(capsys, "decks", "--json")
+    shipped = {d["id"] for d in json.loads(out)["decks"]}
+    named = {word for _, examples in HELP.values() for word in examples.split() if word.startswith("tech-opening")}
+    assert code == 0 and named and named <= shipped

@@ -295,3 +295,15 @@ def test_damaged_or_unusable_stored_weights_fall_back_to_the_defaults(tmp_path: 
     deck = basic_deck(tmp_path / "d.yaml", cards=1)
     chosen = parameters.scheduling_for(conn, [deck])["d"]
     assert (chosen.parameters, chosen.parameters_source) == (DEFAULT_PARAMETERS, "default")
+
+
+def test_the_report_of_one_review_reads_right(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One answer, no day-level review: "1 reviews of 0 cards" read as a contradiction.
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    _store_with_log(isolated_env, decks, reviews_for(forgets_after_3_days, cards=1, per_card=1)[:1])
+    assert main(["--decks", str(decks), "optimize", "d"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "d: 1 review, 0 cards with a history to learn from"

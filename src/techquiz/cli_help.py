@@ -12,9 +12,9 @@ HELP: dict[str, tuple[str, str]] = {
         "Study decks with spaced repetition (FSRS): due reviews, cards in learning and new cards up to "
         "each deck's daily limit. Every answer is saved before the next card shows.",
         """\
-  techquiz study                      every deck
-  techquiz study tech-opening-up      one deck, by id
-  techquiz study ~/decks/french.yaml  a deck file, even outside your deck folders
+  techquiz study                          every deck
+  techquiz study tech-opening-up-figures  one deck, by id
+  techquiz study ~/decks/french.yaml      a deck file, even outside your deck folders
   techquiz study --search 'prop:due<=7'   custom study of a search: review ahead (a preview)
   techquiz study --search 'rated:1:1'     the cards you forgot today, once more""",
     ),

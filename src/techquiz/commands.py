@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from techquiz.stats import Stats
 
 
+def _count(n: int, word: str) -> str:
+    """`1 review`, `2 reviews`: a report that says "1 reviews" reads as a bug."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def validate(args: argparse.Namespace, config: Config) -> int:
     paths = [Path(p) for p in args.paths]
     if args.add_ids:
@@ -103,6 +108,8 @@ def draft(args: argparse.Namespace, config: Config) -> int:
     from techquiz.deck.result import read_deck_text
     from techquiz.deck.text import strip_controls
 
+    if article_path.is_dir():
+        raise UserError(f"{article_path} is a folder; draft reads one plain-text article")
     if not article_path.is_file():
         raise UserError(f"{article_path}: no such file")
     _refuse_non_article(article_path)
@@ -124,8 +131,8 @@ def draft(args: argparse.Namespace, config: Config) -> int:
         raise RuntimeError("draft produced an invalid deck: " + "; ".join(str(p) for p in check.errors[:3]))
     write_exclusively(out, deck)
     kinds = {kind: sum(1 for c in cards if c.type == kind) for kind in ("cloze", "typed")}
-    print(f"Wrote {out}: {len(cards)} cards ({kinds['cloze']} cloze, {kinds['typed']} typed) "
-          f"from {len(article.sentences)} sentences.")  # fmt: skip
+    print(f"Wrote {out}: {_count(len(cards), 'card')} ({kinds['cloze']} cloze, {kinds['typed']} typed) "
+          f"from {_count(len(article.sentences), 'sentence')}.")  # fmt: skip
     print(f"Read it through and edit it, then: techquiz validate {out} && techquiz study {out}")
     return 0
 
@@ -236,7 +243,8 @@ def library_for(config: Config, refs: list[str], budget: float | None = None) ->
                 raise UserError("\n".join(str(p) for p in broken.errors))
             known = ", ".join(d.id for d in library.decks) or "none"
             raise UserError(f"unknown deck '{ref}' (decks found: {known})")
-        chosen.append(deck)
+        if all(d.id != deck.id for d in chosen):  # named twice (or by id and by file): once, or export doubles it
+            chosen.append(deck)
     return library, chosen or list(library.decks)
 
 
@@ -448,8 +456,9 @@ def optimize(args: argparse.Namespace, config: Config) -> int:
         print(json.dumps({"dry_run": dry_run, "decks": [o.as_json() for o in outcomes]}, indent=2))
         return 0
     for o in outcomes:
+        # o.cards counts only cards with a day-level review to learn from, not every card studied
         print(
-            f"{o.deck}: {o.reviews} reviews of {o.cards} cards"
+            f"{o.deck}: {_count(o.reviews, 'review')}, {_count(o.cards, 'card')} with a history to learn from"
             + (f"; judged on the newest {o.held_out}" if o.fitted else "")
         )
         for label, figures in (("current", o.current), ("fitted", o.fitted)):

@@ -126,3 +126,12 @@ def test_add_ids_on_an_invalid_deck_changes_nothing(tmp_path: Path, capsys: pyte
     assert main(["validate", "--add-ids", str(path)]) == 1
     assert "answer 'c' is not one of the choices" in capsys.readouterr().err
     assert path.read_text(encoding="utf-8") == bad
+
+
+def test_draft_counts_read_right_and_a_folder_is_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    article = tmp_path / "one.txt"
+    article.write_text("The programme was launched in 2019 by 45 countries.\n", encoding="utf-8")
+    assert main(["draft", str(article)]) == 0
+    assert "from 1 sentence." in capsys.readouterr().out
+    assert main(["draft", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"techquiz: {tmp_path} is a folder; draft reads one plain-text article\n"

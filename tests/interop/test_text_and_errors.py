@@ -239,3 +239,153 @@ def test_damaged_store_stops_the_import_before_any_deck_is_written(
     code, _, err = run(capsys, "import", str(source))
     assert code == 1 and "damaged" in err and err.count("\n") == 1
     assert not (isolated_env / "decks").exists()
+
+
+def test_a_folder_is_not_called_missing(tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "import", str(tmp_path))
+    assert (
+        code == 1 and err == f"techquiz: {tmp_path} is a folder; import one file (.apkg, .colpkg, .csv, .tsv or .txt)\n"
+    )
+
+
+def test_a_card_list_too_big_for_a_deck_is_not_told_to_use_anki(
+    tmp_path: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("techquiz.interop.importer.MAX_FILE_BYTES", 2_000)  # a 100k-row CSV, in small
+    source = tmp_path / "vocab.csv"
+    source.write_text("".join(f"word {i},meaning {i}\n" for i in range(200)), encoding="utf-8")
+    code, _, err = run(capsys, "import", str(source))
+    assert code == 1 and err.count("\n") == 1
+    assert "split the file into several" in err and "Anki" not in err
+    assert not (isolated_env / "decks").exists()
+
+
+def test_terms_without_latin_letters_keep_their_progress_when_rows_move(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Their ids were card-1, card-2...: a row added on top handed 犬's progress to 鳥.
+    source = tmp_path / "日本語.csv"
+    source.write_text("犬,dog\n猫,cat\n", encoding="utf-8")
+    assert run(capsys, "import", str(source))[0] == 0
+    (path,) = (isolated_env / "decks").iterdir()
+    before = {c.front: c.id for c in load_deck(path).deck.cards}  # type: ignore[union-attr]
+    source.write_text("鳥,bird\n犬,dog\n猫,cat\n", encoding="utf-8")
+    assert run(capsys, "import", str(source))[0] == 0
+    after = {c.front: c.id for c in load_deck(path).deck.cards}  # type: ignore[union-attr]
+    assert after["犬"] == before["犬"] and after["猫"] == before["猫"] and len(set(after.values())) == 3
+    assert path.name != "deck.yaml"  # the file name gave no letters either: its id is not a generic "deck"
+
+
+def test_a_card_list_never_replaces_an_imported_anki_deck(
+    packages: dict[str, Path], tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "languages::french.csv" maps to the Anki deck's id: it replaced the deck's cards, their progress orphaned.
+    assert run(capsys, "import", str(packages["current.apkg"]))[0] == 0
+    anki_deck = (isolated_env / "decks" / "languages__french.yaml").read_text(encoding="utf-8")
+    source = tmp_path / "languages::french.csv"
+    source.write_text("chat,cat\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", str(source))
+    assert code == 1 and err.count("\n") == 1
+    assert "was imported from current.apkg, not languages::french.csv; it is left alone" in err
+    assert (isolated_env / "decks" / "languages__french.yaml").read_text(encoding="utf-8") == anki_deck
+    assert run(capsys, "import", str(packages["legacy.apkg"]))[0] == 0  # another package of the deck updates it
+
+
+def test_a_quote_that_never_closes_is_reported_not_swallowed(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It made the rest of the file the back of one card: 1 card imported out of 1,000 rows, no word said.
+    source = tmp_path / "vocab.csv"
+    source.write_text('#separator:comma\nhola,hello\nadiós,"goodbye\n' + "".join(f"w{i},m{i}\n" for i in range(1000)))
+    code, _, err = run(capsys, "import", str(source))
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith(f"techquiz: {source}:3: a quoted field starts in this row and its closing quote never comes")
+    assert not (isolated_env / "decks").exists()
+    source.write_text('"Hola" means hello,greeting\nq,"two\nlines"\n')  # quirks still read as before
+    assert run(capsys, "import", str(source))[0] == 0
+    assert [c[:2] for c in _cards(isolated_env, "vocab.yaml")] == [
+        ("Hola means hello", "greeting"),
+        ("q", "two\nlines"),
+    ]
+
+
+def _damaged_copy(package: Path, tmp_path: Path, *updates: str) -> Path:
+    """The legacy package with SQL updates applied to its collection (a damaged or hand-edited one)."""
+    import sqlite3
+
+    work = tmp_path / "unpacked"
+    with zipfile.ZipFile(package) as z:
+        names = z.namelist()
+        z.extractall(work)
+    db = sqlite3.connect(work / "collection.anki21")
+    for update in updates:
+        db.execute(update)
+    db.commit()
+    db.close()
+    out = tmp_path / "damaged.apkg"
+    with zipfile.ZipFile(out, "w") as z:
+        for name in names:
+            z.write(work / name, name)
+    return out
+
+
+def test_impossible_times_dues_and_memory_in_a_collection_are_not_imported(
+    packages: dict[str, Path], tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A review timed in the year 9999 crashed the import (OverflowError) after the deck file was
+    # written; a due of 999,999,999 days likewise; stability 1e308 and difficulty -5 were stored as is.
+    import sqlite3
+
+    damaged = _damaged_copy(
+        packages["legacy.apkg"],
+        tmp_path,
+        "UPDATE revlog SET id = 253402300799000 - id % 1000 WHERE id % 2 = 0",
+        "UPDATE revlog SET id = -id WHERE id % 2 = 1 AND id > 0",
+        "UPDATE cards SET type = 2, queue = 2, due = 999999999, ivl = 2147483647, "
+        'data = \'{"s": 1e308, "d": -5, "lrt": 99999999999999}\' WHERE id % 2 = 0',
+        'UPDATE cards SET type = 2, queue = 2, due = 3, data = \'{"s": NaN, "d": Infinity}\' WHERE id % 2 = 1',
+    )
+    code, out, err = run(capsys, "import", str(damaged), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["reviews"] == 0 and report["skipped"]["rows with an impossible time (before 2006 or after 3000)"] > 0
+    store = sqlite3.connect(isolated_env / "progress.sqlite3")
+    rows = store.execute("SELECT stability, difficulty, due FROM cards WHERE state = 2").fetchall()
+    assert rows and all(0.001 <= s <= 36500 and 1 <= d <= 10 and due < 32_503_680_000_000 for s, d, due in rows)
+
+
+def test_an_odd_file_name_keeps_the_report_on_its_lines_and_its_deck_updatable(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "words\nlist: importing it again.csv"  # a newline, and the marker's own words
+    source.write_text("hola,hello\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", str(source))
+    assert code == 0, err
+    assert out.splitlines()[0] == "Imported words list: importing it again.csv (text file): 1 deck, 1 card."
+    assert run(capsys, "import", str(source))[0] == 0  # its own file is recognised as its own
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "a-2", "a-3", "b", "card-1", "b-2"]), max_size=40))
+def test_card_ids_of_repeated_terms_are_the_ids_they_always_were(bases: list[str]) -> None:
+    # A faster numbering must give the ids earlier imports wrote, or re-importing orphans progress.
+    from techquiz.authoring.ids import unique
+    from techquiz.interop.text import _unique
+
+    taken_old: set[str] = set()
+    taken_new: set[str] = set()
+    suffixes: dict[str, int] = {}
+    assert [unique(b, taken_old, "x") for b in bases] == [_unique(b, taken_new, suffixes) for b in bases]
+
+
+def test_a_term_repeated_on_every_row_of_a_big_file(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each row tried every suffix before its own: 100,000 rows of one term took about ten minutes.
+    source = tmp_path / "same.csv"
+    source.write_text("".join(f"same term,meaning {i}\n" for i in range(100_000)), encoding="utf-8")
+    code, out, err = run(capsys, "import", str(source), "--json")
+    assert code == 0, err
+    assert json.loads(out)["cards"] == 100_000
+    text = (isolated_env / "decks" / "same.yaml").read_text(encoding="utf-8")
+    assert "id: same-term\n" in text and "id: same-term-100000\n" in text

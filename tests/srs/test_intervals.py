@@ -73,3 +73,25 @@ def test_a_young_card_buys_something_with_easy() -> None:
     shown = scheduler.preview(card, card.due)
     days = [round(shown[r] / DAY) for r in (Rating.Good, Rating.Easy)]
     assert days[0] >= 1 and days[1] > days[0]
+
+
+def test_fuzz_is_the_same_in_every_process() -> None:
+    """The buttons are drawn by the process that answers, but snapshots and a second techquiz on the same
+    store must agree too: fuzz may not depend on per-process hashing (hash(None) changes every run)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from datetime import UTC, datetime\n"
+        "from techquiz.model import CardState, Rating\n"
+        "from techquiz.srs import scheduler\n"
+        "now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)\n"
+        "print([scheduler.preview(CardState(), now, seed=s)[Rating.Easy].days for s in range(20)])\n"
+    )
+    runs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        for _ in range(3)
+    }
+    assert len(runs) == 1
+    here = [scheduler.preview(CardState(), START, seed=s)[Rating.Easy].days for s in range(20)]
+    assert runs == {f"{here}\n"}

@@ -62,3 +62,15 @@ def test_a_good_backup_is_restored_and_every_connection_closed(
     used, kept = restore_module.restore(store, backup)
     assert used == backup and kept is not None and kept.exists() and store.exists()
     assert opened and all(_closed(conn) for conn in opened)  # the check, the copy, both descriptions
+
+
+def test_looking_at_a_backup_leaves_no_files_beside_it(tmp_path: Path) -> None:
+    # Backups were copies of a WAL store, so in WAL mode themselves: `techquiz restore` opening one
+    # read-only to show it left -wal and -shm files in backups/, which prune then orphaned.
+    from techquiz.store import backup
+
+    conn = db.connect(tmp_path / "progress.sqlite3")
+    made = backup.make_backup(conn, tmp_path / "backups", reason="test")
+    conn.close()
+    assert restore_module.facts(made).reviews == 0
+    assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == [made.name]

@@ -60,3 +60,14 @@ async def test_a_tall_terminal_centres_the_decks(make_app: MakeApp) -> None:
                 assert top > 20 and abs(top - bottom) <= 2
             else:
                 assert top == 0
+
+
+async def test_a_one_card_deck_is_one_card(make_app: MakeApp) -> None:
+    app = make_app({"one.yaml": deck_yaml("one", basic("q", "Q?", "A"))})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.screen.query_one(DataTable).move_cursor(row=0)
+        await pilot.pause()
+        info = str(app.screen.query_one("#deck-info").render())
+        assert "  1 card · 0 studied · 0 suspended · 0 leeches" in info

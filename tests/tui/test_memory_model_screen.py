@@ -134,3 +134,25 @@ async def test_a_study_session_beneath_takes_the_new_retention_at_once(make_app:
         await pilot.pause()
         assert app.screen is study
         assert study.session.scheduling["mem"].retention == 0.91
+
+
+async def test_the_memory_panel_counts_one_review_and_one_more_deck(make_app: MakeApp) -> None:
+    decks = {f"d{i}.yaml": deck_text(deck_id=f"d{i}", title=f"D{i}", cards=2) for i in range(4)}
+    app = make_app(decks)
+    write_log(app.conn, "d0", reviews_for(forgets_after_3_days, cards=1, per_card=1)[:1])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_stats(app, pilot)
+        model = text(app, "#memory-model")
+        assert "· 1 review\n" in model and "1 reviews" not in model
+        assert "… and 1 more deck (techquiz stats --json)" in model
+
+
+async def test_the_calibration_legend_is_no_verdict(make_app: MakeApp) -> None:
+    # This learner forgets whatever is 3 days old: FSRS's defaults are badly calibrated for them, and the
+    # panel said "well calibrated: ..." under the table all the same.
+    app = with_history(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_stats(app, pilot)
+        calibration = text(app, "#calibration")
+        assert "well calibrated:" not in calibration
+        assert "where FSRS knows you well, each bin recalls about its mean prediction" in calibration

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import sys
 import zipfile
@@ -80,18 +81,21 @@ def _file_for(folder: Path, deck_id: str) -> Path:
     return folder / (deck_id.replace("::", "__") + ".yaml")
 
 
+def _source_name(source: Path) -> str:
+    return strip_controls(source.name.replace("\n", " "))[0]
+
+
 def _header(config: Config, source: Path) -> list[str]:
     from techquiz.authoring.starter import schema_line
 
-    name, _ = strip_controls(source.name.replace("\n", " "))
     return [
         schema_line(config),
-        f"{MARKER} from {name}: importing it again rewrites this file.",
+        f"{MARKER} from {_source_name(source)}: importing it again rewrites this file.",
         "",
     ]
 
 
-def _check_target(path: Path, deck_id: str, others: dict[str, Path]) -> None:
+def _check_target(path: Path, deck_id: str, others: dict[str, Path], source: Path) -> None:
     if path.exists():
         try:
             head = path.read_text(encoding="utf-8", errors="replace")[:2000]
@@ -101,6 +105,17 @@ def _check_target(path: Path, deck_id: str, others: dict[str, Path]) -> None:
             raise UserError(
                 f"{path} exists and was not written by `techquiz import`; it is left alone (use --into DIR)"
             )
+        # An Anki deck is updated by any package of it (its cards are its notes' guids), a card list by
+        # any list; but a CSV whose name matches an Anki deck's ("french.csv", deck "French") would
+        # replace that deck's cards, orphaning their progress: that takes deleting the file first.
+        found = re.search(re.escape(MARKER) + r" from (.*): importing it again rewrites this file", head)
+        earlier = found.group(1) if found else ""
+        if _is_anki_name(earlier) != _is_anki_name(source.name):
+            raise UserError(
+                f"{path} was imported from {earlier or 'another file'}, not {_source_name(source)}; it is left "
+                "alone (use --into DIR, or delete that deck file first to replace it)"
+            )
+
     elsewhere = others.get(deck_id)
     if elsewhere is not None and elsewhere.resolve() != path.resolve():
         raise UserError(
@@ -109,11 +124,16 @@ def _check_target(path: Path, deck_id: str, others: dict[str, Path]) -> None:
         )
 
 
-def _prepare(path: Path, text: str, title: str) -> Deck:
+def _is_anki_name(name: str) -> bool:
+    return name.lower().endswith((*ANKI_SUFFIXES, ".zip"))
+
+
+def _prepare(path: Path, text: str, title: str, split: str) -> Deck:
+    """`split` says how to make the source smaller: subdecks in Anki, or several files for a card list."""
     if len(text.encode()) > MAX_FILE_BYTES:
         raise UserError(
             f"the deck '{title}' would be {len(text.encode()) / 1e6:.1f} MB; decks are limited to 10 MB "
-            "(split it in Anki into subdecks and import again)"
+            f"({split} and import again)"
         )
     result = load_deck(path, text)
     if result.deck is None or result.errors:  # a bug in the converter, never the user's file
@@ -156,6 +176,8 @@ def import_file(
     from techquiz.store.progress import sync_deck
     from techquiz.store.transfer import import_progress
 
+    if source.is_dir():
+        raise UserError(f"{source} is a folder; import one file (.apkg, .colpkg, .csv, .tsv or .txt)")
     if not source.is_file():
         raise UserError(f"{source}: no such file")
     folder = into or config.user_decks_dir
@@ -178,18 +200,18 @@ def import_file(
             header = _header(config, source)
             for plan in plans:
                 path = _file_for(folder, plan.id)
-                _check_target(path, plan.id, others)
+                _check_target(path, plan.id, others, source)
                 text = deck_yaml(header, plan.id, plan.title, plan.cards, plan.description, plan.settings)
-                deck = _prepare(path, text, plan.title)
+                deck = _prepare(path, text, plan.title, "split it in Anki into subdecks")
                 prepared.append(_Prepared(path, text, deck, plan))
         else:
             text_deck = read_text_deck(source)
             report.tally.skipped.update(text_deck.skipped)
             report.tally.media = text_deck.media
             path = _file_for(folder, text_deck.id)
-            _check_target(path, text_deck.id, others)
+            _check_target(path, text_deck.id, others, source)
             text = deck_yaml(_header(config, source), text_deck.id, text_deck.title, text_deck.cards)
-            deck = _prepare(path, text, text_deck.title)
+            deck = _prepare(path, text, text_deck.title, "split the file into several")
             prepared.append(_Prepared(path, text, deck, None))
         now = config.now()
         conn = db.connect(config.store_path)  # before any file is written: a damaged store stops here too
@@ -233,7 +255,7 @@ def run(config: Config, source: Path, into: Path | None, as_json: bool) -> int:
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
         return 0
     data = report.as_json()
-    name, kind = strip_controls(source.name)[0], _KINDS.get(report.kind, report.kind)
+    name, kind = _source_name(source), _KINDS.get(report.kind, report.kind)
     history = report.kind != "text"  # a card list has no reviews to speak of
     reviews = f", {_plural(data['reviews'], 'review')}" if history else ""
     print(f"Imported {name} ({kind}): {_plural(len(report.decks), 'deck')}, {_plural(data['cards'], 'card')}{reviews}.")

@@ -26,6 +26,16 @@ _MANUAL, _FILTERED = 4, 3
 _LEARNING_KINDS = (0, 2)  # revlog types: learning, relearning
 _STATES = {1: State.LEARNING, 2: State.REVIEW, 3: State.RELEARNING}
 _DEFAULT_DIFFICULTY = 5.0  # mid-scale, for a card Anki scheduled without FSRS and without a usable log
+# A damaged or hand-edited collection can hold any integer: answers before Anki existed or in the far
+# future, dues and intervals of millions of days, memory of 1e308 or NaN. Outside these bounds a value
+# is damage, not a schedule: the row is skipped or the value falls back, rather than overflowing a
+# date mid-import or scheduling a card with a difficulty of -5.
+_EARLIEST_MS = 1_136_073_600_000  # 2006-01-01, before Anki's first release
+_LATEST_MS = 32_503_680_000_000  # 3000-01-01: far enough, and still a date after any offset
+_MAX_DAYS = 36_500  # FSRS's longest interval
+_MAX_DUE_DAYS = 100_000  # a due day number past this (year ~2280 from any creation day) is damage
+_STABILITY = (0.001, 36_500.0)
+_DIFFICULTY = (1.0, 10.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +67,13 @@ def replay(
     skipped: Counter[str],
     retention: float = scheduler.DEFAULT_RETENTION,
 ) -> tuple[CardState, list[ImportedReview]]:
-    """The card's state after its log, and each graded answer with its state before and after."""
+    """The card's state after its log, and each graded answer with its state before and after.
+    Answers timed before 2006 or after the year 3000 are skipped as impossible."""
     segments: list[list[tuple[RevlogRow, int]]] = [[]]  # a "forget" row starts a new segment
     for row in rows:
+        if not _EARLIEST_MS <= row.id <= _LATEST_MS:
+            skipped["rows with an impossible time (before 2006 or after 3000)"] += 1
+            continue
         if row.ease == 0:
             if row.type == _MANUAL and row.factor == 0:
                 segments.append([])
@@ -108,24 +122,33 @@ def final_state(
     due_number = card.odue if card.odid and card.odue else card.due  # in a filtered deck: its home due
     # Cards in today's learning steps are due at an epoch second; the others on a day number.
     intraday = due_number > 1_000_000_000
-    due = from_ms(due_number * 1000) if intraday else day_start(day_zero + timedelta(days=due_number))
+    if intraday:
+        due = from_ms(min(due_number * 1000, _LATEST_MS))
+    else:
+        due = day_start(day_zero + timedelta(days=min(max(due_number, -_MAX_DUE_DAYS), _MAX_DUE_DAYS)))
     try:
         data = json.loads(card.data or "{}")
     except ValueError:
         data = {}
     data = data if isinstance(data, dict) else {}
     stability, difficulty = data.get("s"), data.get("d")
-    if not isinstance(stability, int | float) or not isinstance(difficulty, int | float):
+    if not (_within(stability, _STABILITY) and _within(difficulty, _DIFFICULTY)):
         stability, difficulty = replayed.stability, replayed.difficulty
     if stability is None or difficulty is None:  # SM-2 and no log: the interval is the best guess
-        stability, difficulty = float(max(card.ivl, 1)), _DEFAULT_DIFFICULTY
+        stability, difficulty = float(min(max(card.ivl, 1), _MAX_DAYS)), _DEFAULT_DIFFICULTY
     last_review = replayed.last_review
-    if last_review is None and isinstance(data.get("lrt"), int):
-        last_review = from_ms(data["lrt"] * 1000)
+    lrt = data.get("lrt")
+    if last_review is None and isinstance(lrt, int) and _EARLIEST_MS <= lrt * 1000 <= _LATEST_MS:
+        last_review = from_ms(lrt * 1000)
     if last_review is None:
-        last_review = due - timedelta(days=max(card.ivl, 0))
+        last_review = due - timedelta(days=min(max(card.ivl, 0), _MAX_DAYS))
     step = None
     if state != State.REVIEW:
         steps = scheduler.LEARNING_STEPS if state == State.LEARNING else scheduler.RELEARNING_STEPS
         step = min(replayed.step or 0, len(steps) - 1) if replayed.state == state else 0
     return CardState(state, step, float(stability), float(difficulty), due, last_review, card.reps, card.lapses)
+
+
+def _within(value: object, bounds: tuple[float, float]) -> bool:
+    """A number (not a bool, not NaN or infinite: JSON lets Anki's data hold them) within bounds."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and bounds[0] <= value <= bounds[1]

@@ -10,13 +10,14 @@ deck columns they announce are left out).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from techquiz.authoring.ids import slug, unique
+from techquiz.authoring.ids import slug
 from techquiz.deck.text import strip_controls
 from techquiz.errors import UserError
 from techquiz.interop.anki import deck_id_for
@@ -64,6 +65,26 @@ def _sniff(body: str) -> str:
     raise UserError("found no separator (tab, comma, semicolon or pipe) between term and definition")
 
 
+def _rows(path: Path, body: str, separator: str, first_line: int) -> list[list[str]]:
+    """The rows, read leniently (a stray quote after a field's start is text), except for a quote that
+    opens a field and never closes: that would swallow the rest of the file into one card, silently."""
+    reader = csv.reader(io.StringIO(body), delimiter=separator, strict=True)
+    rows: list[list[str]] = []
+    start = first_line  # the file's line where the row being read begins
+    try:
+        for row in reader:
+            rows.append(row)
+            start = first_line + reader.line_num
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise UserError(
+                f"{path}:{start}: a quoted field starts in this row and its closing quote never comes, so the "
+                'rest of the file would be one card; close the quote (or double it: "") and import again'
+            ) from None
+        return list(csv.reader(io.StringIO(body), delimiter=separator))  # other quirks: read as text
+    return rows
+
+
 def read_text_deck(path: Path) -> TextDeck:
     try:
         size = path.stat().st_size
@@ -95,7 +116,7 @@ def read_text_deck(path: Path) -> TextDeck:
         for name in ("guid", "notetype", "deck")
         if directives.get(f"{name} column", "").isdigit()
     }
-    rows = list(csv.reader(io.StringIO(body), delimiter=separator))
+    rows = _rows(path, body, separator, first_line=skip + 1)
     skipped: Counter[str] = Counter()
     first = [cell.strip().casefold() for cell in rows[0]] if rows else []
     if first and len(first) >= 2 and first[0] in _HEADER_WORDS and first[1] in _HEADER_WORDS:
@@ -106,6 +127,7 @@ def read_text_deck(path: Path) -> TextDeck:
         tags_column = 2  # a third column throughout: tags, as Anki and most tools export them
     cards: list[CardOut] = []
     taken: set[str] = set()
+    next_suffix: dict[str, int] = {}
     media = 0
     for row in rows:
         if not any(cell.strip() for cell in row):
@@ -122,9 +144,30 @@ def read_text_deck(path: Path) -> TextDeck:
             skipped["rows with an empty term or definition"] += 1
             continue
         tags = tuple(row[tags_column].split()) if tags_column is not None and tags_column < len(row) else ()
-        card_id = unique(slug(front), taken, f"card-{len(cards) + 1}")
+        # A term with no Latin letters or digits (犬, кошка) slugs to nothing: its id comes from its text,
+        # not its row, so a row added above it on a later import does not take over its progress.
+        card_id = _unique(slug(front) or f"card-{_digest(front)}", taken, next_suffix)
         cards.append(CardOut(card_id, "basic", (("front", front), ("back", back)), tags))
     if not cards:
         raise UserError(f"{path}: no cards found (each line needs a term and a definition)")
     title = path.stem.replace("_", " ").replace("-", " ").strip() or "Imported cards"
-    return TextDeck(deck_id_for(path.stem, 0), title[:1].upper() + title[1:], cards, skipped, media)
+    deck_id = deck_id_for(path.stem, 0) if slug(path.stem) else f"deck-{_digest(path.stem)}"  # 日本語.csv, !!!.csv
+    return TextDeck(deck_id, title[:1].upper() + title[1:], cards, skipped, media)
+
+
+def _unique(base: str, taken: set[str], next_suffix: dict[str, int]) -> str:
+    """`base`, else `base-2`, `base-3`... (the ids authoring.ids.unique gives), resuming where the last
+    row with this base stopped: a file repeating one term 100,000 times took minutes, trying every
+    suffix again for each row."""
+    n = next_suffix.get(base, 1)
+    candidate = base if n == 1 else f"{base}-{n}"
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    next_suffix[base] = n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.casefold().encode()).hexdigest()[:8]

@@ -116,7 +116,7 @@ def _ladder(
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
 
 
-def _fuzzed_days(days: int, seed: int) -> int:
+def _fuzzed_days(days: int, seed: str) -> int:
     if days < 2.5:
         return days
     delta = 1.0 + sum(factor * max(min(days, end) - start, 0.0) for start, end, factor in _FUZZ_RANGES)
@@ -125,10 +125,12 @@ def _fuzzed_days(days: int, seed: int) -> int:
     return random.Random(seed).randint(low, high)
 
 
-def _fuzz_seed(card: CardState, rating: Rating, seed: int) -> int:
-    # Stable while the card is on screen (the buttons are drawn before the answer), different per card.
+def _fuzz_seed(card: CardState, rating: Rating, seed: int) -> str:
+    # Stable while the card is on screen (the buttons are drawn before the answer), different per card,
+    # and the same in every process: a string seeds Random through SHA-512, where hash() of a tuple
+    # holding None changes from run to run.
     last = card.last_review.timestamp() if card.last_review else 0.0
-    return hash((seed, int(rating), card.reps, card.lapses, last, card.stability))
+    return f"{seed}:{int(rating)}:{card.reps}:{card.lapses}:{last}:{card.stability}"
 
 
 def review(

@@ -59,6 +59,9 @@ def make_backup(conn: sqlite3.Connection, folder: Path, *, now: datetime | None 
         dest = sqlite3.connect(partial)
         try:
             conn.backup(dest)
+            # The copy inherits the store's WAL mode: reading it read-only later (restore shows each
+            # backup) would leave -wal/-shm files beside it. A backup is one self-contained file.
+            dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
         partial.replace(target)  # a backup is either whole or absent
@@ -97,6 +100,8 @@ def prune(folder: Path) -> None:
     for path in backups:
         if path not in keep:
             path.unlink(missing_ok=True)
+            for side in ("-wal", "-shm"):  # left beside backups made before they were written out of WAL mode
+                path.with_name(path.name + side).unlink(missing_ok=True)
 
 
 def failure_reason(exc: OSError | sqlite3.Error) -> str:

@@ -98,9 +98,12 @@ class HomeScreen(Screen[None]):
             count = sum(d.subcard_count for d in decks)
             info.update(Content.assemble(("All decks", "bold"), (f"  {len(decks)} decks, {count} cards", "dim")))
             return
-        parts: list[Content | str | tuple[str, str]] = [(deck.title, "bold"), (f"  {deck.subcard_count} cards", "dim")]
+        parts: list[Content | str | tuple[str, str]] = [
+            (deck.title, "bold"),
+            (f"  {_count(deck.subcard_count, 'card')}", "dim"),
+        ]
         studied, suspended, leeches = deck_progress(self.app.conn, deck.id)
-        parts.append((f" · {studied} studied · {suspended} suspended · {leeches} leeches", "dim"))
+        parts.append((f" · {studied} studied · {suspended} suspended · {_count(leeches, 'leech', 'leeches')}", "dim"))
         if deck.description:
             parts += ["\n", deck.description]
         source = deck.source
@@ -224,3 +227,8 @@ class HomeScreen(Screen[None]):
     def action_reload(self) -> None:
         self.app.reload_library()
         self.notify("Decks reloaded", timeout=2)
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    """ "1 card", "2 cards": a one-card deck said "1 cards"."""
+    return f"{n} {one if n == 1 else many or one + 's'}"

@@ -313,7 +313,7 @@ class StatsScreen(Screen[None]):
                 Content(deck["id"]),
                 (f"  {deck['parameters_source']} parameters{fitted}", "bold $accent"),
                 f" · retention {deck['desired_retention']:.2f} ({deck['retention_source']}) · "
-                f"{deck['reviews']} reviews\n",
+                f"{deck['reviews']} review{'' if deck['reviews'] == 1 else 's'}\n",
             ]
             if deck["parameters_source"] != "default":  # the defaults are FSRS's, listed in the docs
                 parts.append((" ".join(f"{w:g}" for w in deck["parameters"]) + "\n", "dim"))
@@ -322,7 +322,8 @@ class StatsScreen(Screen[None]):
                     (f"{deck['new_reviews_since_optimize']} new reviews since the last fit: press o\n", "$warning")
                 )
         if len(ranked) > MODEL_DECKS:
-            parts.append((f"… and {len(ranked) - MODEL_DECKS} more decks (techquiz stats --json)\n", "dim"))
+            more = len(ranked) - MODEL_DECKS
+            parts.append((f"… and {more} more deck{'' if more == 1 else 's'} (techquiz stats --json)\n", "dim"))
         parts.append(("o fits the parameters to your reviews · +/- desired retention", "dim"))
         return Content.assemble(*parts)
 
@@ -342,7 +343,8 @@ class StatsScreen(Screen[None]):
                 " " * (12 - width),
                 f" {pct(b['actual']):>6} {pct(b['predicted']):>10} {b['reviews']:>8}",
             ]
-        parts.append(("\nwell calibrated: each bin recalls about its mean prediction", "dim"))
+        # a legend, not a verdict: "well calibrated:" above a badly calibrated table read as one
+        parts.append(("\nwhere FSRS knows you well, each bin recalls about its mean prediction", "dim"))
         return Content.assemble(*parts)
 
     @staticmethod
