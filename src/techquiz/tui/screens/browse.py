@@ -11,9 +11,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -34,11 +33,9 @@ from techquiz.srs.scheduler import curve
 from techquiz.store import card_actions
 from techquiz.store.card_actions import DueDays
 from techquiz.tui import editor
+from techquiz.tui.app import TechquizApp
 from techquiz.tui.widgets.card_info import CardDetails, CardInfo
 from techquiz.tui.widgets.card_table import COLUMNS, CardTable
-
-if TYPE_CHECKING:
-    from techquiz.tui.app import TechquizApp
 
 TYPING_PAUSE = 0.12  # seconds of no typing before a search starts
 WIDE = 140  # from this many columns, Card Info sits beside the table
@@ -126,9 +123,7 @@ class BrowseScreen(Screen[None]):
         self._timer: Timer | None = None
         self._opening = threading.Lock()  # two searches in a row must not both open the search
 
-    @property
-    def tq(self) -> TechquizApp:
-        return self.app  # type: ignore[return-value]
+    app = getters.app(TechquizApp)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -138,7 +133,7 @@ class BrowseScreen(Screen[None]):
                         id="browse-query", compact=True, select_on_focus=False)  # fmt: skip
             yield Static(id="browse-status")
             with Horizontal(id="browse-body"):
-                yield CardTable(self._rows, self.tq.config.now, id="browse-table")
+                yield CardTable(self._rows, self.app.config.now, id="browse-table")
                 yield CardInfo(id="browse-info")
         yield Footer(compact=True)
 
@@ -191,7 +186,7 @@ class BrowseScreen(Screen[None]):
         worker = get_current_worker()
         with self._opening:  # opened here: indexing decks without a cache entry takes a moment
             if self.search is None:
-                app = self.tq
+                app = self.app
                 self.search = CardSearch(app.config.store_path, app.library.decks, app.deck_cache, app.config.now)
             search = self.search
         try:
@@ -234,14 +229,14 @@ class BrowseScreen(Screen[None]):
         if not rows:
             return None
         row = rows[0]
-        deck = self.tq.library.find(row.deck_id)
+        deck = self.app.library.find(row.deck_id)
         card = deck.card_for(CardKey(row.deck_id, row.card_id, row.sub)) if deck is not None else None
         history = self.search.history(rowid)
         deck_curve = self.search.curves.get(row.deck_id, curve())
-        return CardDetails(row, card, deck, history, retrievability_curve(history, self.tq.config.now(), deck_curve))
+        return CardDetails(row, card, deck, history, retrievability_curve(history, self.app.config.now(), deck_curve))
 
     def _show_info(self, rowid: int | None) -> None:
-        self.query_one(CardInfo).show(self._details(rowid), self.tq.config.now())
+        self.query_one(CardInfo).show(self._details(rowid), self.app.config.now())
 
     # ---- keys -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -283,15 +278,15 @@ class BrowseScreen(Screen[None]):
         chosen = table.chosen()
         if not chosen:
             return
-        now = self.tq.config.now()
+        now = self.app.config.now()
         first = scheduler.review(CardState(), Rating.Good, now, fuzz=False)
         try:
-            message = card_actions.apply(self.tq.conn, chosen, action, now, study_day(now), due, first)
+            message = card_actions.apply(self.app.conn, chosen, action, now, study_day(now), due, first)
         except TechquizError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         table.marked.clear()
-        self.tq.store_changes += 1  # the home screen's counts follow
+        self.app.store_changes += 1  # the home screen's counts follow
         self.notify(f"{message} (u undoes)", markup=False, timeout=4)
         self._changed(table.current)
 
@@ -315,14 +310,14 @@ class BrowseScreen(Screen[None]):
 
     def action_undo(self) -> None:
         try:
-            message = card_actions.undo_last(self.tq.conn)
+            message = card_actions.undo_last(self.app.conn)
         except TechquizError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         if message is None:
             self.notify("Nothing to undo", timeout=2)
             return
-        self.tq.store_changes += 1
+        self.app.store_changes += 1
         self.notify(f"Undid: {message}", markup=False, timeout=4)
         self._changed(self.query_one(CardTable).current)
 
@@ -333,15 +328,15 @@ class BrowseScreen(Screen[None]):
         if self.app.is_web:  # `techquiz serve`: the editor would open on the serving computer, unseen
             self.notify("Editing a deck needs techquiz in a terminal on the computer that keeps it.", markup=False)
             return
-        path = editor.editable_path(self.tq, details.card.position.path)
+        path = editor.editable_path(self.app, details.card.position.path)
         if path is None:
             return
         try:
             editor.edit(self.app, path, details.card.position.line)
         except editor.EditorError as exc:  # the app is back; the decks are reloaded all the same
             self.notify(f"{exc}", severity="error", markup=False, timeout=10)
-        self.tq.reload_library()  # sets app.library: decks_changed follows
-        result = self.tq.library.result_for(path)
+        self.app.reload_library()  # sets app.library: decks_changed follows
+        result = self.app.library.result_for(path)
         if result is None or result.deck is None:
             lines = "\n".join(str(p) for p in result.errors[:5]) if result else f"{path} is gone"
             self.notify(f"The deck has errors; keeping the last good version.\n{lines}", severity="error",
@@ -357,4 +352,4 @@ class BrowseScreen(Screen[None]):
         self._changed(self.query_one(CardTable).current)
 
     def action_study(self, reschedule: bool) -> None:
-        self.tq.start_search_study(self.query_text, reschedule)
+        self.app.start_search_study(self.query_text, reschedule)
