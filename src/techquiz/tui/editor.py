@@ -71,8 +71,7 @@ def _run(command: list[str], *, interactive: bool) -> int | str:
 
 def editable_path(app: TechquizApp, path: Path) -> Path | None:
     """The file to edit: a bundled deck is copied to the user deck folder first, since a reinstall
-    would overwrite the installed file. The copy keeps the deck id, so progress carries on.
-    (The browse screen's; the study screen has the same steps as a method.)"""
+    would overwrite the installed file. The copy keeps the deck id, so progress carries on."""
     if not is_bundled(path):
         return path
     copy = app.config.user_decks_dir / path.name

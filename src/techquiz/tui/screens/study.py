@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import time
-from pathlib import Path
 
 from textual import getters, on
 from textual.app import ComposeResult
@@ -14,7 +12,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
-from techquiz.deck.discovery import is_bundled
 from techquiz.deck.model import Deck
 from techquiz.model import Rating
 from techquiz.srs import grading, scheduler
@@ -223,22 +220,6 @@ class StudyScreen(Screen[None]):
             self.notify(f"Undid the last {what}", timeout=2)
         self.show_card()
 
-    def _editable_path(self, path: Path) -> Path | None:
-        """The file to edit: a bundled deck is copied to the user deck folder first, since a reinstall
-        would overwrite the installed file. The copy keeps the deck id, so progress carries on."""
-        if not is_bundled(path):
-            return path
-        copy = self.app.config.user_decks_dir / path.name
-        try:
-            if not copy.exists():
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, copy)
-        except OSError as exc:
-            self.notify(f"Could not copy the deck to {copy}: {exc.strerror}", severity="error", markup=False)
-            return None
-        self.notify(f"Editing your own copy of this bundled deck: {copy}", markup=False, timeout=6)
-        return copy
-
     def deck_reloaded(self, deck: Deck) -> None:
         """A deck file was saved: carry on with its new text (the card on screen too, if unanswered)."""
         if deck.id not in self.session.decks:
@@ -273,7 +254,7 @@ class StudyScreen(Screen[None]):
             return
         deck = self.card.deck
         position = self.card.card.position
-        path = self._editable_path(deck.path)
+        path = editor.editable_path(self.app, deck.path)
         if path is None:
             return
         try:
