@@ -16,18 +16,17 @@ from techquiz.deck.model import Deck
 from techquiz.model import Rating
 from techquiz.store import db, progress
 from techquiz.store.timeutil import to_ms
+from tests.decktext import basic, deck_yaml
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-DECK = """\
-format: 1
-id: d
-title: D
-cards:
-  - {id: due, front: Due, back: a}
-  - {id: later, front: Later, back: b}
-  - {id: new, front: New, back: c}
-  - {id: off, front: Suspended, back: d}
-"""
+DECK = deck_yaml(
+    "d",
+    basic("due", "Due", "a"),
+    basic("later", "Later", "b"),
+    basic("new", "New", "c"),
+    basic("off", "Suspended", "d"),
+    title="D",
+)
 
 
 @pytest.fixture

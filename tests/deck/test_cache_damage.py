@@ -9,15 +9,9 @@ import pytest
 
 from techquiz.cli import main
 from techquiz.deck.cache import DeckCache
+from tests.decktext import basic, deck_yaml
 
-DECK = """\
-format: 1
-id: c
-title: Cached
-cards:
-  - {id: a, front: f1, back: b1}
-  - {id: b, front: f2, back: b2}
-"""
+DECK = deck_yaml("c", basic("a", "f1", "b1"), basic("b", "f2", "b2"), title="Cached")
 
 
 def _damage(cache_file: Path, statement: str) -> None:

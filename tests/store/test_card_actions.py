@@ -19,19 +19,11 @@ from techquiz.store import card_actions, db, progress
 from techquiz.store.card_actions import DueDays
 from techquiz.store.db import StoreError
 from techquiz.store.timeutil import to_ms
+from tests.decktext import basic, deck_yaml
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 1)
-DECK = """\
-format: 1
-id: d
-title: D
-cards:
-  - {id: a, front: A, back: a}
-  - {id: b, front: B, back: b}
-  - {id: c, front: C, back: c}
-  - {id: e, front: E, back: e}
-"""
+DECK = deck_yaml("d", *(basic(x, x.upper(), x) for x in "abce"), title="D")
 _COLUMNS = "state, stability, due, last_review, suspended, buried_until"
 
 
