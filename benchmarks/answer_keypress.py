@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import PY, ROOT, TMUX, record
+from common import PY, ROOT, TMUX, compile_like_an_install, record
 from stats import NOW, build
 
 SESSION = "tq-keys"
@@ -104,6 +104,7 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=40, help="answers timed per size (and bare key presses)")
     parser.add_argument("--firsts", type=int, default=5, help="fresh sessions whose first answer is timed")
     args = parser.parse_args()
+    compile_like_an_install()  # the first answer imports the study code: from .pyc, as installed
     bare_cmd = f"{PY} {ROOT / 'benchmarks' / 'bare_keypress.py'}"
     for cards in args.cards:
         with tempfile.TemporaryDirectory() as tmp:

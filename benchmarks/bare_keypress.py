@@ -5,7 +5,7 @@ from textual.widgets import Footer, Header, Static
 
 
 class BareKeys(App[None]):
-    BINDINGS = [("3", "next", "Next")]
+    BINDINGS = [("3", "next", "Next")]  # noqa: RUF012 (Textual's own style for BINDINGS)
 
     def __init__(self) -> None:
         super().__init__()

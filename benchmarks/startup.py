@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import PY, ROOT, TMUX, record, write_big_deck
+from common import PY, ROOT, TMUX, compile_like_an_install, record, write_big_deck
 from stats import build
 
 SESSION = "tq-bench"
@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--src", type=Path, help="another checkout's src folder to time instead of this one")
     parser.add_argument("--note", default="")
     args = parser.parse_args()
+    compile_like_an_install(args.src or ROOT / "src")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         big = root / "big-decks"
