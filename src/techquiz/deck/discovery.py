@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,9 +98,13 @@ def load_library(
 
 
 def _load_within(paths: list[Path], cache: DeckCache | None, budget: float) -> Library:
-    from techquiz.deck.loader import load_deck
+    read: Callable[[Path], LoadResult]
+    if cache is not None:
+        read = cache.load  # a warm start never imports the YAML parser (~15 ms)
+    else:
+        from techquiz.deck.loader import load_deck
 
-    read = cache.load if cache is not None else load_deck
+        read = load_deck
     started = time.monotonic()
     pool = ThreadPoolExecutor(max_workers=min(_READERS, len(paths)), thread_name_prefix="techquiz-deck")
     futures = [pool.submit(read, path) for path in paths]
