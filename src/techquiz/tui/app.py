@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 import sqlite3
@@ -43,6 +44,17 @@ HOME_BUDGET_SECONDS = 1.0  # decks not read by then show as "still loading" whil
 
 def settings_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "settings.json"
+
+
+def resume_gc() -> None:
+    """After the first paint: start the cyclic GC that `techquiz` paused for the start-up (launch.py).
+
+    What the start-up made (modules, the screen, the decks) lives as long as the app: frozen, later
+    collections skip it, which also keeps their pauses out of the answer path. Does nothing when the
+    GC was not paused (tests, or an app run by other code)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class TechquizApp(App[int]):
@@ -139,6 +151,7 @@ class TechquizApp(App[int]):
         self.set_interval(WATCH_SECONDS, self._watch_decks)
         self.set_interval(0.5, self._check_pending)
         self.call_after_refresh(self._check_store)  # after the first paint, in its own thread
+        self.call_after_refresh(resume_gc)
         for warning in self.sync_warnings:
             self.notify(plain(warning), severity="warning", markup=False, timeout=8)
         if self.start_mode == "study" and self.study_search is not None:
