@@ -44,6 +44,7 @@ WIDE = 140  # from this many columns, Card Info sits beside the table
 class DueDialog(ModalScreen[DueDays | None]):
     """Anki's "set due date": ask for the days."""
 
+    CSS_PATH = "browse.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, count: int) -> None:
@@ -71,6 +72,7 @@ class DueDialog(ModalScreen[DueDays | None]):
 class PreviewScreen(ModalScreen[None]):
     """`enter`: the card as a learner sees it; space shows the answer."""
 
+    CSS_PATH = "browse.tcss"
     BINDINGS = [
         Binding("space", "reveal", "Answer"),
         Binding("escape", "dismiss", "Close"),
@@ -98,6 +100,7 @@ class PreviewScreen(ModalScreen[None]):
 
 
 class BrowseScreen(Screen[None]):
+    CSS_PATH = "browse.tcss"
     BINDINGS = [
         Binding("slash", "focus_search", "Search", key_display="/"),
         Binding("enter", "preview", "Preview", key_display="⏎"),

@@ -54,6 +54,7 @@ KEYS = [
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
     # Screen.action_dismiss closes it: escape, q and ? all do.
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),

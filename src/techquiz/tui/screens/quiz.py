@@ -28,6 +28,7 @@ def score_style(right: int, total: int) -> str:
 class EndQuizScreen(ModalScreen[bool]):
     """Asked before a quiz ends early: an escape too many must not throw the quiz away."""
 
+    CSS_PATH = "study.tcss"
     BINDINGS = [
         Binding("y", "answer(True)", "End the quiz"),
         Binding("n,escape", "answer(False)", "Carry on", key_display="n"),
@@ -54,6 +55,7 @@ class EndQuizScreen(ModalScreen[bool]):
 
 
 class QuizScreen(Screen[None]):
+    CSS_PATH = "study.tcss"
     # Accepting is a priority binding for the same reason as in study: the next question is shown and
     # focused before the next key is read.
     BINDINGS = [
@@ -165,6 +167,7 @@ class QuizScreen(Screen[None]):
 class QuizScoreScreen(Screen[None]):
     """The score, the misses with their right answers, and a retry of the misses."""
 
+    CSS_PATH = "study.tcss"
     BINDINGS = [
         Binding("enter", "back", "Back to decks"),
         Binding("r", "retry", "Retry misses"),

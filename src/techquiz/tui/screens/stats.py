@@ -55,6 +55,7 @@ def _pair(left: Vertical, right: Vertical) -> Container:
 
 
 class StatsScreen(Screen[None]):
+    CSS_PATH = "stats.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("d", "scope(True)", "This deck"),

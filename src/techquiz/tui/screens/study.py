@@ -27,6 +27,7 @@ GRADES = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"),
 
 
 class StudyScreen(Screen[None]):
+    CSS_PATH = "study.tcss"  # read when first shown: techquiz.tcss has only what start-up paints
     # Grades and accepting are priority bindings: they run as the key arrives, and the next card is
     # shown and focused before the next key is looked at, so letters typed right after a grade go to
     # the next card and never trigger e, @, s or u here (see QuestionView for the answering keys).

@@ -32,6 +32,7 @@ def describe_due(moment: datetime | None, now: datetime) -> str:
 
 
 class SummaryScreen(Screen[None]):
+    CSS_PATH = "study.tcss"
     BINDINGS = [
         Binding("enter", "back", "Back to decks"),
         Binding("escape", "back", "Back", show=False),
