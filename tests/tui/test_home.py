@@ -3,6 +3,7 @@ after an unsuspend from the command palette, after a reload of the deck files.""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -71,3 +72,18 @@ async def test_a_one_card_deck_is_one_card(make_app: MakeApp) -> None:
         await pilot.pause()
         info = str(app.screen.query_one("#deck-info").render())
         assert "  1 card · 0 studied · 0 suspended · 0 leeches" in info
+
+
+async def test_the_gc_paused_for_start_up_runs_again_after_the_first_paint(make_app: MakeApp) -> None:
+    # `techquiz` pauses the cyclic GC while it starts (tui/launch.py); a long session must not run without it.
+    app = make_app({"three.yaml": THREE})
+    gc.disable()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # what start-up made is frozen, not collected again and again
+    finally:
+        gc.unfreeze()  # give the test process its objects back
+        gc.enable()
