@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from techquiz import __version__
-from techquiz.cli import main
+from techquiz.cli import NO_ARGUMENTS, build_parser, main, parse_args
 from techquiz.deck.loader import load_deck
 from techquiz.store import db, progress
 
@@ -31,6 +31,10 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.strip() == f"techquiz {__version__}"
+
+
+def test_no_arguments_skips_the_parser_and_means_what_the_parser_says() -> None:
+    assert vars(build_parser().parse_args([])) == NO_ARGUMENTS == vars(parse_args([]))
 
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
