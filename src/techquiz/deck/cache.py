@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -197,6 +196,8 @@ class DeckCache:
         text, problem = read_deck_text(path)
         if text is None:
             return LoadResult(path, None, (problem,) if problem else ())
+        import hashlib  # here, not at start-up: it loads OpenSSL (~1 ms), and a cache hit never hashes
+
         digest = hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
         if cached is not None and row is not None and row[3] == digest and conn is not None:  # touched, not changed
             with contextlib.suppress(sqlite3.DatabaseError):

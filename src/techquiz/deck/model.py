@@ -10,7 +10,6 @@ Progress is keyed by `CardKey(deck, card, sub)`, so editing a card's text keeps 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -240,6 +239,8 @@ class Deck:
     @cached_property
     def fingerprint(self) -> str:
         """What the store must match: every sub-card's id and type (text edits do not change it)."""
+        import hashlib  # here: it loads OpenSSL (~1 ms); a cached deck has its fingerprint stored
+
         digest = hashlib.sha1()
         for key, card in self.subcards():
             digest.update(f"{key.card}\t{key.sub}\t{card.type_name}\n".encode())

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import sqlite3
 import stat
 import sys
@@ -531,6 +530,8 @@ def _adopt(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(_IDENTITY)
+        import secrets  # here: it loads OpenSSL (~1 ms), and only a new store needs an id
+
         conn.execute("INSERT OR IGNORE INTO store_identity (id, store_id) VALUES (1, ?)", (secrets.token_hex(16),))
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("COMMIT")
