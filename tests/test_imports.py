@@ -42,7 +42,7 @@ async def main():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         loaded = {m.split(".")[0] if m.startswith("yaml") else m for m in sys.modules
-                  if m.startswith(("techquiz.study", "techquiz.srs", "fsrs", "yaml"))}
+                  if m.startswith(("techquiz.study", "techquiz.srs", "fsrs", "yaml", "techquiz.deck.cards"))}
         print(sorted(loaded | ({"HomeScreen"} if type(app.screen).__name__ == "HomeScreen" else set())))
 
 asyncio.run(main())
@@ -57,8 +57,8 @@ def _home_in_a_fresh_process() -> list[str]:
     return loaded
 
 
-def test_the_home_screen_shows_before_the_session_scheduler_and_yaml_load() -> None:
+def test_the_home_screen_shows_before_the_session_scheduler_yaml_and_cards_load() -> None:
     # What the comment in tui/app.py promises: study code loads when study starts; and a warm
-    # start reads decks from the cache without importing the YAML parser.
-    assert set(_home_in_a_fresh_process()) <= {"HomeScreen", "yaml"}  # the first start may parse
+    # start reads deck headers from the cache without importing the YAML parser or the card classes.
+    assert set(_home_in_a_fresh_process()) <= {"HomeScreen", "yaml", "techquiz.deck.cards"}  # the first may parse
     assert _home_in_a_fresh_process() == ["HomeScreen"]

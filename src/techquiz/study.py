@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from techquiz.config import day_start, study_day
-from techquiz.deck.model import Card, CardKey, Deck
+from techquiz.deck.cards import Card
+from techquiz.deck.model import CardKey, Deck
 from techquiz.model import LEECH_LAPSES, CardState, Rating, State, StoredCard
 from techquiz.srs import parameters, scheduler
 from techquiz.srs.questions import Question, shuffle_rng, study_question

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from techquiz.deck import cloze
+from techquiz.deck.cards import BasicCard, Card, ChoiceCard, ClozeCard, OrderCard, TrueFalseCard, TypedCard
 from techquiz.deck.loader import load_deck
-from techquiz.deck.model import BasicCard, Card, ChoiceCard, ClozeCard, OrderCard, TrueFalseCard, TypedCard
 from techquiz.srs.grading import typed_correct
 
 from ..conftest import BUNDLED, REPO

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from techquiz.deck.cards import BasicCard, ChoiceCard, ClozeCard, OrderCard, TrueFalseCard, TypedCard
 from techquiz.deck.loader import load_deck
-from techquiz.deck.model import BasicCard, ChoiceCard, ClozeCard, OrderCard, TrueFalseCard, TypedCard
 
 from ..conftest import BUNDLED
 

@@ -5,7 +5,7 @@ path, size, mtime and a hash of its content: the size and mtime decide at the co
 when they differ (a `touch`, a checkout) the content hash decides whether the file really changed.
 An entry holds the file's problems and the deck's summary (fields, sub-card count, store
 fingerprint) — all the home screen and the store sync need —, each card as its own JSON row
-(deck/serial.py: data, never a pickle, so a tampered cache file cannot run code), and the deck's
+(deck/serial.py, deck/card_rows.py: data, never a pickle, so a tampered cache file cannot run code), and the deck's
 quiz pool: the sub-cards a quiz may ask and the answers it draws distractors from.
 So a `CachedDeck` builds no card objects until asked, and then only the ones asked for: a study
 session on a 100,000-card deck holds the few dozen cards it shows, not the deck, and a quiz the
@@ -24,13 +24,18 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from techquiz import __version__
-from techquiz.deck.model import Card, Deck, answer_pool
+from techquiz.deck.model import Deck
 from techquiz.deck.result import LoadResult, read_deck_text
-from techquiz.deck.searchtext import INDEX_COLUMNS, index_row
-from techquiz.deck.serial import card_from_row, card_row, header_from_row, header_row, pool_from_rows, pool_rows
+from techquiz.deck.serial import header_from_row, header_row, pool_from_rows, pool_rows
+
+if TYPE_CHECKING:
+    from techquiz.deck.cards import Card
+
+# The card classes (deck/cards.py), their rows and their search text are imported by the methods
+# that build or write cards: a warm start reads deck headers only, and saves loading them.
 
 # Bump when the layout changes (4: fsrs_parameters, 5: leech_lapses, 6: the quiz pool, 7: search's text table);
 # so does a new version.
@@ -238,6 +243,10 @@ class DeckCache:
     def _write(
         self, conn: sqlite3.Connection, key: str, size: int, mtime_ns: int, digest: str, result: LoadResult
     ) -> None:
+        from techquiz.deck.card_rows import card_row
+        from techquiz.deck.cards import answer_pool
+        from techquiz.deck.searchtext import INDEX_COLUMNS, index_row
+
         deck = result.deck
         header = header_row(result.problems, deck)
         try:
@@ -291,6 +300,8 @@ class DeckCache:
     def one_card(self, generation: int, card_id: str, path: Path) -> Card | None:
         """The card, or None when the deck has no such card. LookupError when the cache cannot say
         (unavailable, this entry was replaced since, or its row is damaged): the caller then reads the file."""
+        from techquiz.deck.card_rows import card_from_row
+
         conn = self._db()
         if conn is None:
             raise LookupError(card_id)
@@ -313,6 +324,8 @@ class DeckCache:
 
     def all_cards(self, generation: int, path: Path) -> tuple[Card, ...] | None:
         """Every card of the entry in file order; None when the cache cannot give them all."""
+        from techquiz.deck.card_rows import card_from_row
+
         conn = self._db()
         if conn is None:
             return None

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from techquiz.deck import cloze, yamltree
-from techquiz.deck.model import CARD_CLASSES, Card, Deck, DeckSource, Position, Settings
+from techquiz.deck.cards import CARD_CLASSES, Card
+from techquiz.deck.model import Deck, DeckSource, Position, Settings
 from techquiz.deck.result import LoadResult, Problem, read_deck_text
 from techquiz.deck.schema import (
     CARD_TYPE_FIELDS,

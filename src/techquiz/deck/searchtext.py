@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 
-from techquiz.deck.model import Card, ClozeCard, Deck
+from techquiz.deck.cards import Card, ClozeCard
+from techquiz.deck.model import Deck
 
 INDEX_COLUMNS = "card_id, question, fronts, text, tags, tag_list"
 FIELD_SEPARATOR = "\x1f"  # between fields in `text`: a search never matches across two fields

@@ -1,55 +1,23 @@
-"""Cards, decks and problems as JSON data for the parsed-deck cache: data in, data out, no code.
+"""Deck headers, problems and quiz pools as JSON data for the parsed-deck cache: data in, data out,
+no code. A pickle would run whatever a (tampered) cache file says when it is loaded; these rows can
+only ever become the dataclasses of deck/model.py. Cards have their rows in deck/card_rows.py.
 
-A pickle would run whatever a (tampered) cache file says when it is loaded; these rows can only
-ever become the dataclasses below. A card row is a JSON array in its class's field order, the
-type name first and the position as [line, column] (the file is the entry's own path):
-
-    ["basic", "capital-fr", [12, 5], false, [], null, null, null, "Capital of France?", "Paris", true]
-
-Anything that does not decode into a card (a damaged or foreign row) raises ValueError; the cache
-treats that as a miss and reads the deck file instead.
+Anything that does not decode (a damaged or foreign row) raises ValueError; the cache treats that
+as a miss and reads the deck file instead.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from techquiz.deck.model import CARD_CLASSES, Card, Deck, DeckSource, Position, Settings
+from techquiz.deck.model import Deck, DeckSource, Position, Settings
 from techquiz.deck.result import Problem
 
-# Per card class: its fields in order, and which of them are tuples (JSON gives lists back).
-_FIELDS = {name: tuple(f.name for f in fields(cls)) for name, cls in CARD_CLASSES.items()}
-_TUPLES = {
-    name: tuple(i for i, f in enumerate(fields(cls)) if str(f.type).startswith("tuple"))
-    for name, cls in CARD_CLASSES.items()
-}
-_POSITION = 1  # every card's second field (after id)
-# One encoder for every row: json.dumps with options builds a new one per call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def card_row(card: Card) -> str:
-    values: list[Any] = [getattr(card, name) for name in _FIELDS[card.type_name]]
-    values[_POSITION] = [card.position.line, card.position.column]
-    return _ENCODE([card.type_name, *values])
-
-
-def card_from_row(row: str | bytes, path: Path) -> Card:
-    try:
-        kind, *values = json.loads(row)
-        if len(values) != len(_FIELDS[kind]):
-            raise ValueError(f"a {kind} card has {len(_FIELDS[kind])} fields, not {len(values)}")
-        line, column = values[_POSITION]
-        values[_POSITION] = Position(path, line, column)
-        for i in _TUPLES[kind]:
-            values[i] = tuple(values[i])
-        return CARD_CLASSES[kind](*values)
-    except (TypeError, KeyError, IndexError) as exc:  # JSONDecodeError is a ValueError already
-        raise ValueError(f"not a card row: {exc}") from exc
+# One encoder for every row (card rows too): json.dumps with options builds a new one per call.
+ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def header_row(problems: tuple[Problem, ...], deck: Deck | None) -> str:
@@ -112,7 +80,7 @@ def header_from_row(row: str | bytes, path: Path) -> tuple[tuple[Problem, ...], 
 def pool_rows(keys: Sequence[tuple[str, str]], answers: Sequence[tuple[str, str]]) -> tuple[str, str]:
     """A deck's quiz pool as two JSON rows, each two parallel arrays of strings (checked and decoded
     much faster than an array of pairs): [[card ids], [subs]] and [[card types], [answers]]."""
-    return _ENCODE([[k[0] for k in keys], [k[1] for k in keys]]), _ENCODE(
+    return ENCODE([[k[0] for k in keys], [k[1] for k in keys]]), ENCODE(
         [[a[0] for a in answers], [a[1] for a in answers]]
     )
 

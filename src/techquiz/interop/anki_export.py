@@ -23,7 +23,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from techquiz.deck.model import BasicCard, ClozeCard, Deck
+from techquiz.deck.cards import BasicCard, ClozeCard
+from techquiz.deck.model import Deck
 from techquiz.interop.flatten import front_back
 from techquiz.interop.guid import guid_for
 from techquiz.interop.html import html_to_text, text_to_html

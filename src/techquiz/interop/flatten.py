@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from techquiz.deck.model import BasicCard, Card, ChoiceCard, OrderCard, TrueFalseCard, TypedCard
+from techquiz.deck.cards import BasicCard, Card, ChoiceCard, OrderCard, TrueFalseCard, TypedCard
 
 
 def front_back(card: Card) -> tuple[str, str]:

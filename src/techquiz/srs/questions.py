@@ -13,15 +13,8 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from techquiz.deck.model import (
-    Card,
-    CardKey,
-    ChoiceCard,
-    Deck,
-    OrderCard,
-    TrueFalseCard,
-    TypedCard,
-)
+from techquiz.deck.cards import Card, ChoiceCard, OrderCard, TrueFalseCard, TypedCard
+from techquiz.deck.model import CardKey, Deck
 from techquiz.srs.distractors import DistractorIndex
 
 Kind = Literal["reveal", "choice", "typed", "truefalse", "order"]

@@ -12,7 +12,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from techquiz.card_search import CardRow, Review
-from techquiz.deck.model import Card, Deck
+from techquiz.deck.cards import Card
+from techquiz.deck.model import Deck
 from techquiz.srs.scheduler import format_interval
 
 GRADES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}

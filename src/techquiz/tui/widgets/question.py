@@ -25,7 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 
 from techquiz.deck import cloze
-from techquiz.deck.model import ClozeCard
+from techquiz.deck.cards import ClozeCard
 from techquiz.srs import grading
 from techquiz.srs.questions import Question
 from techquiz.tui.widgets.answers import LETTERS, TRUE_FALSE, ChoiceList, OrderList, PickAllList, TypedAnswer
