@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -279,3 +282,47 @@ def test_the_quiz_pool_comes_from_the_cache_without_building_a_card(
     monkeypatch.undo()
     deck = DeckCache(tmp_path / "cache").load(path).deck
     assert deck is not None and deck.answer_pool() == expected
+
+
+# Decks read in parallel into a new cache, as the home screen's readers do on a first start: before
+# connection set-up was serialized, one reader took the "locked" of another's WAL switch for
+# damage and deleted the cache under the others (entries lost, and at times a SIGBUS).
+PARALLEL_FIRST_START = """
+import sqlite3, sys, tempfile
+from pathlib import Path
+from techquiz.deck.cache import DeckCache
+from techquiz.deck.discovery import load_library
+decks = Path(sys.argv[1])
+for _ in range(25):
+    with tempfile.TemporaryDirectory() as tmp:
+        library = load_library([decks], cache=DeckCache(Path(tmp)), budget=30)
+        entries = sqlite3.connect(Path(tmp) / "decks.sqlite3").execute("SELECT count(*) FROM entries").fetchone()[0]
+        assert entries == len(library.results) == 4, (entries, len(library.results))
+"""
+
+
+def test_decks_read_in_parallel_into_a_new_cache_are_all_kept(tmp_path: Path) -> None:
+    for name in "abcd":
+        (tmp_path / f"{name}.yaml").write_text(deck_yaml(name, basic("x", "q", "a")), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", PARALLEL_FIRST_START, str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_cache_another_process_holds_busy_is_waited_for_and_never_deleted(tmp_path: Path) -> None:
+    cache = DeckCache(tmp_path)
+    blocker = sqlite3.connect(tmp_path / "decks.sqlite3", isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")  # as a second techquiz setting the same new cache up
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sqlite3, "connect", _with_short_timeout(sqlite3.connect))
+            assert cache._db() is None  # no cache this time: the deck is parsed, nothing is lost
+    finally:
+        blocker.execute("ROLLBACK")
+    assert (tmp_path / "decks.sqlite3").exists()  # still there for the process holding it
+    assert cache._db() is not None
+
+
+def _with_short_timeout(connect: Any) -> Any:
+    return lambda *args, **kwargs: connect(*args, **{**kwargs, "timeout": 0.01})

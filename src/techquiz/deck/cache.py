@@ -21,6 +21,7 @@ import contextlib
 import gc
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
@@ -137,6 +138,8 @@ class CachedDeck(Deck):
         return id(self)
 
 
+_SETUP_LOCK = threading.Lock()
+_OPEN_ATTEMPTS = 5  # a busy cache is tried again; a damaged one is deleted once and rebuilt
 SLOW_PARSE_BYTES = 500_000  # about 5,000 cards: a parse long enough to say what is happening
 
 
@@ -150,7 +153,18 @@ class DeckCache:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
-        for attempt in range(2):
+        # One thread at a time sets a connection up: the deck readers start together, and switching
+        # a new file to WAL while another connection opens it fails at once as "locked".
+        with _SETUP_LOCK:
+            conn = self._open()
+        if conn is not None:
+            self._local.conn = conn
+        return conn
+
+    def _open(self) -> sqlite3.Connection | None:
+        deleted = False
+        for attempt in range(_OPEN_ATTEMPTS):
+            conn = None
             try:
                 self.file.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.file, timeout=10, isolation_level=None)
@@ -165,15 +179,21 @@ class DeckCache:
                     conn.execute(f"PRAGMA user_version = {FORMAT}")
                 else:
                     conn.executescript(_SCHEMA)
-                self._local.conn = conn
                 return conn
-            except sqlite3.DatabaseError:
+            except sqlite3.DatabaseError as exc:
                 if conn is not None:
                     conn.close()
-                if attempt == 0:  # a damaged cache is thrown away and rebuilt
-                    for suffix in ("", "-wal", "-shm"):
-                        with contextlib.suppress(OSError):
-                            Path(f"{self.file}{suffix}").unlink()
+                if exc.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                    # Another techquiz is setting the same new cache up: wait, then try again. Never
+                    # delete a busy cache: the other process has it mapped (SIGBUS when it goes).
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                if deleted:
+                    break
+                for suffix in ("", "-wal", "-shm"):  # a damaged cache is thrown away and rebuilt
+                    with contextlib.suppress(OSError):
+                        Path(f"{self.file}{suffix}").unlink()
+                deleted = True
             except OSError:
                 break
         return None  # no cache: everything still works, only slower
