@@ -15,6 +15,10 @@ from techquiz.deck.model import Deck
 INDEX_COLUMNS = "card_id, question, fronts, text, tags, tag_list"
 FIELD_SEPARATOR = "\x1f"  # between fields in `text`: a search never matches across two fields
 _NOT_TEXT = {"id", "position", "id_generated", "tags"}
+# Per card class, its text fields (dataclasses.fields per card cost ~0.1 s of a 100,000-card parse).
+_TEXT_FIELDS: dict[type[Card], tuple[str, ...]] = {}
+# json.dumps with an option builds an encoder per call: one, with the same output, for every row.
+_DUMPS = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def first_line(text: str) -> str:
@@ -24,10 +28,11 @@ def first_line(text: str) -> str:
 def card_text(card: Card) -> str:
     """Every text field of the card, lower-cased (search is case-insensitive), one per part."""
     parts: list[str] = []
-    for f in fields(card):
-        if f.name in _NOT_TEXT:
-            continue
-        value = getattr(card, f.name)
+    names = _TEXT_FIELDS.get(type(card))
+    if names is None:
+        names = _TEXT_FIELDS[type(card)] = tuple(f.name for f in fields(card) if f.name not in _NOT_TEXT)
+    for name in names:
+        value = getattr(card, name)
         if isinstance(value, str):
             parts.append(value)
         elif isinstance(value, tuple):
@@ -52,8 +57,8 @@ def index_row(deck: Deck, card: Card) -> tuple[str, str, str, str, str, str]:
     return (
         card.id,
         first_line(question),
-        json.dumps(fronts, ensure_ascii=False),
+        _DUMPS(fronts),
         card_text(card),
         tags,
-        json.dumps(tags.split(), ensure_ascii=False),
+        _DUMPS(tags.split()),
     )
