@@ -53,7 +53,9 @@ class Outcome:
 class QuestionView(VerticalScroll, can_focus=True):
     BINDINGS = [
         *(Binding(letter, f"pick({i})", show=False, priority=True) for i, letter in enumerate(LETTERS)),
-        Binding("enter", "primary", show=False, priority=True),
+        # Typing, enter is the one way to check (space types a space): the footer says so then.
+        Binding("enter", "primary(True)", "Check", key_display="⏎", priority=True),
+        Binding("enter", "primary(False)", show=False, priority=True),
         # One key, three jobs: the footer names the one space does now (check_action enables one).
         *(Binding("space", f"space('{job}')", job, priority=True) for job in SPACE_JOBS),
         # Arrows and moves too: as plain bindings of the list they would wait in its queue while a
@@ -162,6 +164,8 @@ class QuestionView(VerticalScroll, can_focus=True):
             )
         if action == "leave_input":
             return self.typing
+        if action == "primary":  # one of the two enter bindings: the shown one while typing
+            return parameters == (self.typing,)
         if action == "type":
             return q.kind == "typed" and not self.typing
         return True
@@ -204,7 +208,7 @@ class QuestionView(VerticalScroll, can_focus=True):
         else:
             self.action_primary()
 
-    def action_primary(self) -> None:
+    def action_primary(self, _typing: bool = False) -> None:
         """enter: pick the highlighted choice, check what was given, or (nothing given) reveal."""
         q = self.question
         assert q is not None
