@@ -38,7 +38,7 @@ def build_collection(folder: Path, cards: int) -> tuple[object, Path]:
     assert deck is not None
     store = folder / "data" / "progress.sqlite3"
     conn = db.connect(store)
-    progress.sync_deck(conn, deck)
+    progress.sync_deck(conn, deck, NOW)
     rng = random.Random(7)
     rows = conn.execute("SELECT id FROM cards").fetchall()
     review = [(r[0],) for r in rows[: int(len(rows) * 0.6)]]

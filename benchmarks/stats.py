@@ -35,7 +35,7 @@ def build(data: Path, decks: Path, reviews: int) -> Path:
     """A data dir whose store has synced the decks and, when reviews > 0, a long history."""
     library = load_library([decks])
     conn = db.connect(data / "progress.sqlite3")
-    progress.sync_decks(conn, library.decks)
+    progress.sync_decks(conn, library.decks, NOW)
     if reviews:
         rng = random.Random(1)
         ids = [r[0] for r in conn.execute("SELECT id FROM cards ORDER BY id")]

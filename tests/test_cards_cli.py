@@ -47,7 +47,7 @@ def test_cards_json_has_every_field(capsys: pytest.CaptureFixture[str]) -> None:
     records = json.loads(out)
     assert code == 0 and [r["id"] for r in records] == ["first"]
     assert set(records[0]) >= {"id", "sub", "deck", "type", "state", "due", "interval", "stability", "difficulty",
-                               "retrievability", "reps", "lapses", "suspended", "tags", "front"}  # fmt: skip
+                               "retrievability", "reps", "lapses", "added", "suspended", "tags", "front"}  # fmt: skip
     assert records[0]["front"] == "What share of papers?" and records[0]["state"] == "new"
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from techquiz import __version__
 from techquiz.cli import NO_ARGUMENTS, build_parser, main, parse_args
+from techquiz.config import Config
 from techquiz.deck.loader import load_deck
 from techquiz.store import db, progress
 
@@ -141,7 +142,7 @@ def test_cards_added_to_a_studied_deck_are_counted(
     path = write_deck(deck_yaml("grow", basic("a", "q", "b")))
     loaded = load_deck(path).deck
     assert loaded is not None
-    progress.sync_deck(db.connect(isolated_env / "progress.sqlite3"), loaded)  # studied once
+    progress.sync_deck(db.connect(isolated_env / "progress.sqlite3"), loaded, Config.from_env().now())  # studied once
     path.write_text(path.read_text() + "  - {id: b, front: q2, back: b2}\n")
     _, out, _ = run(capsys, "decks", "--json", "--decks", str(path.parent))
     grow = next(d for d in json.loads(out)["decks"] if d["id"] == "grow")

@@ -34,7 +34,7 @@ def setup(tmp_path: Path, write_deck: Callable[..., Path]) -> Iterator[tuple[sql
     deck = load_deck(write_deck(DECK)).deck
     assert deck is not None
     conn = db.connect(tmp_path / "data" / "progress.sqlite3")
-    progress.sync_deck(conn, deck)
+    progress.sync_deck(conn, deck, NOW)
     review = "UPDATE cards SET state = 2, stability = 10, difficulty = 5, due = ?, last_review = ? WHERE card_id = ?"
     conn.execute(review, (to_ms(NOW - timedelta(days=1)), to_ms(NOW - timedelta(days=11)), "due"))
     conn.execute(review, (to_ms(NOW + timedelta(days=4)), to_ms(NOW - timedelta(days=6)), "later"))

@@ -11,6 +11,7 @@ import pytest
 
 from techquiz import memory_model
 from techquiz.cli import main
+from techquiz.config import Config
 from techquiz.deck.discovery import load_library
 from techquiz.deck.model import Settings
 from techquiz.model import CardState, State
@@ -35,7 +36,7 @@ def reviewed(tmp_path: Path) -> tuple[object, object, list[object]]:
         basic_deck(decks / f"{deck_id}.yaml", deck_id, cards=100)
     library = load_library([decks])
     conn = db.connect(tmp_path / "data" / "progress.sqlite3")
-    progress.sync_decks(conn, library.decks)
+    progress.sync_decks(conn, library.decks, Config.from_env().now())
     log = reviews_for(forgets_after_3_days, cards=100, per_card=8)
     write_log(conn, "d", log)
     write_log(conn, "e", log)
@@ -127,7 +128,7 @@ def test_stats_json_has_the_memory_model(
     decks.mkdir()
     deck = basic_deck(decks / "d.yaml", cards=100)
     conn = db.connect(isolated_env / "progress.sqlite3")
-    progress.sync_deck(conn, deck)
+    progress.sync_deck(conn, deck, Config.from_env().now())
     write_log(conn, "d", reviews_for(forgets_after_3_days, cards=100, per_card=8))
     conn.close()
     assert main(["--decks", str(decks), "stats", "d", "--json"]) == 0

@@ -68,7 +68,7 @@ def search(tmp_path: Path, write_deck: Callable[..., Path]) -> Iterator[CardSear
     cache = DeckCache(config.cache_dir / "decks")
     library = load_library(config.deck_dirs, cache=cache)
     conn = db.connect(config.store_path)
-    progress.sync_decks(conn, library.decks)
+    progress.sync_decks(conn, library.decks, NOW)
     rowid = {f"{c}{('#' + s) if s else ''}": i for i, c, s in conn.execute("SELECT id, card_id, sub FROM cards")}
     yesterday = NOW - timedelta(days=1)
     # paris: reviewed twice (Easy a week ago, Again yesterday); rome: learning; nile#c1 review, suspended
@@ -82,6 +82,10 @@ def search(tmp_path: Path, write_deck: Callable[..., Path]) -> Iterator[CardSear
         (to_ms(NOW - timedelta(days=30)), to_ms(NOW + timedelta(days=10)), rowid["nile#c1"]),
     )
     conn.execute("UPDATE cards SET buried_until = ? WHERE id = ?", ("2026-12-02", rowid["peaks"]))
+    # All were added by the sync above (NOW), except paris, ten days ago, and count, from a store
+    # older than the added date (NULL).
+    conn.execute("UPDATE cards SET added = ? WHERE id = ?", (to_ms(NOW - timedelta(days=10)), rowid["paris"]))
+    conn.execute("UPDATE cards SET added = NULL WHERE id = ?", (rowid["count"],))
     conn.close()
     found = CardSearch(config.store_path, library.decks, cache, lambda: NOW)
     yield found
@@ -191,6 +195,7 @@ def test_combinations_nest_as_written() -> None:
         ("rated:0", 7, "number of days"),
         ("rated:2:5", 9, "the grade is"),
         ("introduced:x", 12, "number of days"),
+        ("added:0", 7, "number of days"),
         ("deck:", 6, "needs a value"),
         ("a and", 3, "needs a search term after it"),
         ("and a", 1, "needs a search term before it"),
@@ -288,6 +293,10 @@ def test_fields_find_the_right_cards(search: CardSearch) -> None:
     assert labels(search, "rated:8:4") == {"paris"}
     assert labels(search, "introduced:1") == {"rome"}
     assert labels(search, "introduced:8") == {"rome", "paris"}
+    assert labels(search, "added:1") == ALL - {"paris", "count"}
+    assert labels(search, "added:10") == ALL - {"paris", "count"}  # ten days ago is the 11th day back
+    assert labels(search, "added:11") == ALL - {"count"}
+    assert labels(search, "-added:11") == {"count"}  # no date: never "added in", so always "not added in"
 
 
 def test_retrievability_matches_the_scheduler(search: CardSearch) -> None:
@@ -378,6 +387,7 @@ _VALUES = {
              "r>=0.5", "r=0.9", "r!=0.9"],
     "rated": ["1", "2", "2:1", "8:3"],
     "introduced": ["1", "8"],
+    "added": ["1", "11"],
 }  # fmt: skip
 terms = st.sampled_from(sorted(_VALUES)).flatmap(
     lambda field: st.sampled_from(_VALUES[field]).map(lambda v: f"{field}:{v}" if field else v)

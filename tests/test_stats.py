@@ -129,7 +129,7 @@ def synthetic(tmp_path: Path) -> tuple[Any, Any]:
     (tmp_path / "d.yaml").write_text(deck_yaml("d", *(basic(c, f"q{c[1]}", "a") for c in CARDS)), encoding="utf-8")
     library = load_library([tmp_path])
     conn = db.connect(tmp_path / "data" / "progress.sqlite3")
-    progress.sync_decks(conn, library.decks)
+    progress.sync_decks(conn, library.decks, NOW)
     ms = lambda t: None if t is None else to_ms(t)  # noqa: E731
     for card, (state, stab, diff, last, due, lapses, leech, suspended) in CARDS.items():
         conn.execute(

@@ -54,7 +54,7 @@ SORTS: dict[str, tuple[str, ...]] = {
 _ROW_COLUMNS = (
     "c.id, c.deck_id, c.card_id, c.sub, c.card_type, c.state, c.due, c.last_review, c.stability, c.difficulty, "
     "c.reps, c.lapses, c.suspended, c.buried_until, c.leech, k.tags, "
-    "CASE WHEN c.sub = '' THEN k.question ELSE json_extract(k.fronts, '$.' || c.sub) END"
+    "CASE WHEN c.sub = '' THEN k.question ELSE json_extract(k.fronts, '$.' || c.sub) END, c.added"
 )
 _TEXT_JOIN = "idx.card_text k ON k.generation = s.generation AND k.card_id = c.card_id"
 _memory_names = itertools.count(1)
@@ -68,6 +68,7 @@ _JSON_RECORD = f"""json_object(
     'stability', round(c.stability, 4), 'difficulty', round(c.difficulty, 4),
     'retrievability', CASE WHEN c.state > 0 AND c.stability > 0 AND c.last_review IS NOT NULL THEN round({_R}, 4) END,
     'reps', c.reps, 'lapses', c.lapses,
+    'added', strftime('%Y-%m-%dT%H:%M:%S+00:00', c.added / 1000, 'unixepoch'),
     'suspended', json(CASE WHEN c.suspended THEN 'true' ELSE 'false' END),
     'buried', json(CASE WHEN c.buried_until > ? THEN 'true' ELSE 'false' END),
     'leech', json(CASE WHEN c.leech THEN 'true' ELSE 'false' END),
@@ -108,6 +109,7 @@ class CardRow:
     leech: bool
     tags: tuple[str, ...]
     front: str
+    added: datetime | None  # when the store first saw it; None for cards from before that was recorded
 
     @property
     def label(self) -> str:
@@ -325,7 +327,7 @@ class CardSearch:
         curves, default = self.curves, curve()
         out = []
         for (rowid, deck_id, card_id, sub, card_type, state, due, last, stability, difficulty, reps, lapses,
-             suspended, buried_until, leech, tags, front) in rows:  # fmt: skip
+             suspended, buried_until, leech, tags, front, added) in rows:  # fmt: skip
             reviewed = state in (2, 3) and due is not None and last is not None
             out.append(
                 CardRow(
@@ -337,6 +339,7 @@ class CardSearch:
                     reps, lapses, bool(suspended), buried_until is not None and buried_until > today, bool(leech),
                     tuple(tags.split()) if tags else (),
                     front or "",
+                    from_ms(added) if added is not None else None,
                 )
             )  # fmt: skip
         return out

@@ -259,7 +259,7 @@ def stats(args: argparse.Namespace, config: Config) -> int:
 
     conn = db.connect(config.store_path, check=False)
     try:
-        sync_decks(conn, chosen)
+        sync_decks(conn, chosen, config.now())
         data = collect(conn, library, [d.id for d in chosen], config.now(), config.cache_dir)
     finally:
         conn.close()
@@ -340,7 +340,7 @@ def cards(args: argparse.Namespace, config: Config) -> int:
     conn = db.connect(config.store_path, check=False)
     search = CardSearch(config.store_path, library.decks, cache, config.now)
     try:
-        sync_decks(conn, library.decks)
+        sync_decks(conn, library.decks, config.now())
         try:
             if action is not None:
                 now = config.now()
@@ -444,7 +444,7 @@ def optimize(args: argparse.Namespace, config: Config) -> int:
     _, chosen = library_for(config, refs)
     conn = db.connect(config.store_path, check=False)
     try:
-        sync_decks(conn, chosen)
+        sync_decks(conn, chosen, config.now())
         outcomes = []
         for deck in chosen:
             if sys.stderr.isatty():  # a deck with a million reviews takes a while: say what is happening

@@ -104,7 +104,7 @@ class StudySession:
         self._salt = random.getrandbits(32) if salt is None else salt
         self._started = time.monotonic()
         for deck in decks:
-            self.warnings += progress.sync_deck(conn, deck)
+            self.warnings += progress.sync_deck(conn, deck, self.clock())
         self.today = study_day(clock())
         self.scheduling = parameters.scheduling_for(conn, decks)
         self.queue = self._build_queue()

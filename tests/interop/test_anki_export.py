@@ -151,8 +151,8 @@ def test_studied_techquiz_cards_arrive_in_anki_with_their_schedule(
     deck = library.find("every-type")
     assert deck is not None
     conn = db.connect(config.store_path)
-    progress.sync_deck(conn, deck)
     now = config.now()
+    progress.sync_deck(conn, deck, now)
     rows = conn.execute("SELECT id FROM cards WHERE deck_id = ? ORDER BY position LIMIT 3", (deck.id,)).fetchall()
     for (rowid,), rating in zip(rows, (Rating.Good, Rating.Easy, Rating.Again), strict=True):
         progress.answer(conn, rowid, rating, now, study_day(now), 4000, lambda s, r=rating: scheduler.review(s, r, now))

@@ -48,7 +48,7 @@ def _anki_cards(col: Collection) -> dict[tuple[str, str], dict[str, object]]:
         out[(card_id(guid), sub)] = {
             "state": STATES.get(ctype, 0), "due_day": due_day, "reps": reps, "lapses": lapses,
             "suspended": int(queue == -1), "stability": memory.get("s"), "difficulty": memory.get("d"),
-            "reviews": reviews,
+            "reviews": reviews, "added": cid,  # an Anki card id is when it was created (its "Added")
         }  # fmt: skip
     return out
 
@@ -56,16 +56,17 @@ def _anki_cards(col: Collection) -> dict[tuple[str, str], dict[str, object]]:
 def _techquiz_cards(data: Path) -> dict[tuple[str, str], dict[str, object]]:
     conn = _store(data)
     out = {}
-    for card, sub, state, due, reps, lapses, suspended, stability, difficulty, reviews in conn.execute(
+    for card, sub, state, due, reps, lapses, suspended, stability, difficulty, reviews, added in conn.execute(
         "SELECT card_id, sub, state, due, reps, lapses, suspended, stability, difficulty, "
-        "(SELECT COUNT(*) FROM review_log r WHERE r.card = cards.id) FROM cards WHERE deck_id = 'languages::french'"
+        "(SELECT COUNT(*) FROM review_log r WHERE r.card = cards.id), added FROM cards "
+        "WHERE deck_id = 'languages::french'"
     ):
         out[(card, sub)] = {
             "state": state, "due_day": None if due is None else study_day(datetime.fromtimestamp(due / 1000, UTC)),
             "reps": reps, "lapses": lapses, "suspended": suspended,
             "stability": None if stability is None or state == 0 else round(stability, 4),
             "difficulty": None if difficulty is None or state == 0 else round(difficulty, 3),
-            "reviews": reviews,
+            "reviews": reviews, "added": added,
         }  # fmt: skip
     conn.close()
     return out

@@ -7,6 +7,7 @@ from pathlib import Path
 from techquiz.deck.loader import load_deck
 from techquiz.deck.model import Deck
 from techquiz.model import Rating
+from techquiz.store.timeutil import to_ms
 from techquiz.study import StudySession
 
 from ..srs.helpers import Clock, open_store
@@ -37,6 +38,14 @@ def test_every_kind_of_deck_edit(tmp_path: Path) -> None:
         ).fetchone()
         return (row[0], row[1])
 
+    def added(card: str) -> int:
+        return int(
+            conn.execute("SELECT added FROM cards WHERE deck_id = 'edits' AND card_id = ?", (card,)).fetchone()[0]
+        )
+
+    first_seen = to_ms(clock.now)
+    assert added("a") == added("b") == first_seen  # Anki's "added": when the store first saw the card
+    clock.advance(days=3)
     # Text edited: progress kept.
     edited = HEAD.format(id="edits") + CARDS.replace("question a", "question a reworded")
     assert StudySession(conn, [_deck(path, edited)], clock).warnings == []
@@ -53,6 +62,9 @@ def test_every_kind_of_deck_edit(tmp_path: Path) -> None:
     warnings = StudySession(conn, [_deck(path, retyped)], clock).warnings
     assert any("changed type from basic to typed" in w and "starts over" in w for w in warnings)
     assert state("b") == (0, 1)
+    assert added("a") == added("b") == first_seen  # edited, removed and restored, retyped: still added then
+    StudySession(conn, [_deck(path, retyped + "  - {id: c, front: question c, back: answer c}\n")], clock)
+    assert added("c") == to_ms(clock.now)
     # Deck id changed: explained once; the old id's progress is kept and returns with the old id.
     renamed = retyped.replace("id: edits", "id: edits-2", 1)
     warnings = StudySession(conn, [_deck(path, renamed)], clock).warnings

@@ -34,7 +34,7 @@ def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     deck = load_deck(path).deck
     assert deck is not None
     connection = db.connect(tmp_path / "data" / "progress.sqlite3")
-    progress.sync_deck(connection, deck)
+    progress.sync_deck(connection, deck, NOW)
     answer(connection, 2, Rating.Easy, NOW - timedelta(days=3), TODAY - timedelta(days=3))
     yield connection
     connection.close()

@@ -186,12 +186,16 @@ async def test_card_info_shows_the_history_and_a_recall_chart(make_app: MakeApp)
         assert history.index("Again") < history.index("Good")  # newest first
         assert history.count("Good") == 2 and "6.0s" in history
         assert "First review  2026-11-11" in info(app) and "Latest review 2026-11-29" in info(app)
+        # Added when the app synced the deck, at NOW (the history above was put in by hand, earlier).
+        assert f"Added         {NOW.astimezone():%Y-%m-%d %H:%M}" in info(app)
+        app.conn.execute("UPDATE cards SET added = NULL WHERE id = 2")  # a card from an older store
         chart = str(screen.query_one("#info-chart", Static).render())
         assert chart.startswith("Recall over time █") and chart.endswith("% now")  # 100% at the first review
         assert len(set(chart.split()[3])) > 2  # it falls between reviews
         await pilot.press("down")
         await pilot.pause()
         assert "Not reviewed yet." in str(screen.query_one("#info-history", Static).render())
+        assert "Added         not recorded (an older store)" in info(app)
 
 
 async def test_sorting_by_a_column_and_reversing(make_app: MakeApp) -> None:

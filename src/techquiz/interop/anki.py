@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from techquiz.deck import cloze
 from techquiz.deck.model import DEFAULT_NEW_PER_DAY, DEFAULT_REVIEWS_PER_DAY
@@ -195,6 +195,18 @@ def plan_decks(package: AnkiPackage, tally: Tally) -> list[PlannedDeck]:
     return planned
 
 
+def _created(anki_id: int) -> datetime | None:
+    """An Anki card id is the epoch ms it was created at (its Card Info's "Added"); ids that are not
+    a plausible time (hand-made collections) give no date rather than a wrong one."""
+    if not _FIRST_ANKI_MS <= anki_id < _YEAR_2100_MS:
+        return None
+    return datetime.fromtimestamp(anki_id / 1000, UTC)
+
+
+_FIRST_ANKI_MS = 1_136_073_600_000  # 2006-01-01: before Anki's first release
+_YEAR_2100_MS = 4_102_444_800_000
+
+
 def card_histories(
     package: AnkiPackage,
     deck: PlannedDeck,
@@ -226,5 +238,11 @@ def card_histories(
         replayed, reviews = replay(revlog, package.sched_v1, day_of, tally.skipped, deck.retention)
         state = final_state(replayed, card, package.day_zero, day_start)
         yield ImportedCard(
-            note.card_id, sub, state, card.queue == -1, tomorrow if card.queue in (-2, -3) else None, tuple(reviews)
+            note.card_id,
+            sub,
+            state,
+            card.queue == -1,
+            tomorrow if card.queue in (-2, -3) else None,
+            tuple(reviews),
+            _created(first[0]),
         )

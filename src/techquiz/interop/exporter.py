@@ -59,7 +59,7 @@ def run(config: Config, decks: list[Deck], target: Path, fmt: str, with_history:
     _check_out(target, (".apkg",))
     conn = db.connect(config.store_path, check=False)
     try:
-        sync_decks(conn, decks)
+        sync_decks(conn, decks, config.now())
 
         def reviews_of(deck_id: str) -> Callable[[], Iterable[LoggedReview]]:
             return lambda: deck_reviews(conn, deck_id)

@@ -225,9 +225,9 @@ def import_file(
                     if len(item.deck.cards) >= _BIG_DECK:
                         progress(f"replaying the review history of {item.deck.id} ({len(item.deck.cards):,} cards)")
                     cards = card_histories(package, item.planned, report.tally, study_day, day_start, study_day(now))
-                    _, entry.reviews = import_progress(conn, item.deck, cards)
+                    _, entry.reviews = import_progress(conn, item.deck, cards, now)
                 else:
-                    sync_deck(conn, item.deck)
+                    sync_deck(conn, item.deck, now)
                 report.decks.append(entry)
         finally:
             conn.close()

@@ -33,7 +33,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_MS = 15_000
 
 _V1 = """
@@ -187,7 +187,13 @@ DROP INDEX review_log_day;
 CREATE INDEX review_log_day ON review_log (day, card, rating, state_before);
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6}
+# v7: when the store first saw each sub-card (Anki's "added": Card Info, `added:N`), UTC epoch ms.
+# NULL for cards from before v7: the date was never recorded, and no guess is shown for it.
+_V7 = """
+ALTER TABLE cards ADD COLUMN added INTEGER;
+"""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7}
 
 
 class StoreError(TechquizError):

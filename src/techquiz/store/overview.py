@@ -76,7 +76,7 @@ def deck_progress(conn: sqlite3.Connection, deck_id: str) -> tuple[int, int, int
 def deck_overview(config: Config, library: Library) -> list[DeckCounts]:
     conn = db.connect(config.store_path, check=False)
     try:
-        progress.sync_decks(conn, library.decks)
+        progress.sync_decks(conn, library.decks, config.now())
         return deck_counts(conn, library, config.now())
     finally:
         conn.close()

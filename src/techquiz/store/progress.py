@@ -52,10 +52,10 @@ NEW, REVIEW = f"{State.NEW:d}", f"{State.REVIEW:d}"
 IN_STEPS = f"({State.LEARNING:d}, {State.RELEARNING:d})"  # learning or relearning: due within the day
 
 
-def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
+def sync_deck(conn: sqlite3.Connection, deck: Deck, now: datetime) -> list[str]:
     """Bring the store in line with the deck file. Returns warnings for the user.
 
-    New cards appear as new; a card removed from the file keeps its row and history (in_deck = 0)
+    New cards appear as new, added `now`; a card removed from the file keeps its row and history (in_deck = 0)
     and gets them back if it returns; a card whose type changed starts over, its history kept.
     """
     fingerprint = deck.fingerprint
@@ -63,6 +63,8 @@ def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
     stored = conn.execute("SELECT fingerprint, path FROM deck_sync WHERE deck_id = ?", (deck.id,)).fetchone()
     if stored is not None and tuple(stored) == (fingerprint, path):
         return []  # unchanged since the last sync: no work that grows with the deck
+
+    added = to_ms(now)
 
     def work(conn: sqlite3.Connection) -> list[str]:
         warnings: list[str] = []
@@ -87,7 +89,7 @@ def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
             wanted.add((key.card, key.sub))
             row = existing.get((key.card, key.sub))
             if row is None:
-                inserts.append((deck.id, key.card, key.sub, card.type_name, position))
+                inserts.append((deck.id, key.card, key.sub, card.type_name, position, added))
                 continue
             rowid, card_type, in_deck = row
             if not in_deck:
@@ -100,7 +102,7 @@ def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
                 )
         gone = [(rowid,) for k, (rowid, _, in_deck) in existing.items() if k not in wanted and in_deck]
         conn.executemany(
-            "INSERT INTO cards (deck_id, card_id, sub, card_type, position) VALUES (?, ?, ?, ?, ?)", inserts
+            "INSERT INTO cards (deck_id, card_id, sub, card_type, position, added) VALUES (?, ?, ?, ?, ?, ?)", inserts
         )
         conn.executemany("UPDATE cards SET in_deck = 1 WHERE id = ?", returning)
         conn.executemany("UPDATE cards SET in_deck = 0 WHERE id = ?", gone)
@@ -119,9 +121,9 @@ def sync_deck(conn: sqlite3.Connection, deck: Deck) -> list[str]:
     return transaction(conn, work)
 
 
-def sync_decks(conn: sqlite3.Connection, decks: Iterable[Deck]) -> list[str]:
+def sync_decks(conn: sqlite3.Connection, decks: Iterable[Deck], now: datetime) -> list[str]:
     """Sync every deck (cheap for unchanged ones), so counts include cards added since last time."""
-    return [warning for deck in decks for warning in sync_deck(conn, deck)]
+    return [warning for deck in decks for warning in sync_deck(conn, deck, now)]
 
 
 def _select(conn: sqlite3.Connection, deck_id: str, where: str, params: tuple[object, ...]) -> list[StoredCard]:

@@ -37,6 +37,7 @@ class ImportedCard:
     suspended: bool
     buried_until: str | None
     reviews: tuple[ImportedReview, ...]
+    added: datetime | None = None  # when the other app created the card (Anki: its id), if known
 
 
 _BATCH = 20_000  # rows buffered between executemany calls: fast, and memory stays flat
@@ -55,11 +56,14 @@ def _ms(moment: datetime | None) -> int | None:
     return None if moment is None else to_ms(moment)
 
 
-def import_progress(conn: sqlite3.Connection, deck: Deck, cards: Iterable[ImportedCard]) -> tuple[int, int]:
-    """Sync the deck, then write every card's state and new reviews in one transaction.
+def import_progress(
+    conn: sqlite3.Connection, deck: Deck, cards: Iterable[ImportedCard], now: datetime
+) -> tuple[int, int]:
+    """Sync the deck, then write every card's state and new reviews in one transaction; a card
+    gets the other app's creation date as its added date when that is earlier than the one it has.
 
     Returns (cards whose state was written, reviews added)."""
-    sync_deck(conn, deck)
+    sync_deck(conn, deck, now)
 
     def work(conn: sqlite3.Connection) -> tuple[int, int]:
         rowids = {
@@ -76,15 +80,20 @@ def import_progress(conn: sqlite3.Connection, deck: Deck, cards: Iterable[Import
         states = reviews = 0
         updates: list[tuple[object, ...]] = []
         inserts: list[tuple[object, ...]] = []
+        added: list[tuple[int, int, int]] = []
 
         def flush() -> None:
             conn.executemany(_UPDATE_CARD, updates)
             conn.executemany(_INSERT_REVIEW, inserts)
+            conn.executemany("UPDATE cards SET added = ? WHERE id = ? AND (added IS NULL OR added > ?)", added)
             updates.clear()
             inserts.clear()
+            added.clear()
 
         for card in cards:
             rowid = rowids[(card.card_id, card.sub)]
+            if card.added is not None:
+                added.append((to_ms(card.added), rowid, to_ms(card.added)))
             last_imported = to_ms(card.reviews[-1].reviewed_at) if card.reviews else 0  # oldest first
             known: set[int] = set()
             if rowid in newest:  # imported before, or studied here: add only the reviews not yet in the log

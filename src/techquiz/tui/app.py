@@ -108,7 +108,7 @@ class TechquizApp(App[int]):
         self.watcher = DeckWatcher(config.deck_dirs, [r.path for r in self.library.results])
         # The integrity check reads the whole store: it runs in a worker once the home screen shows.
         self.conn = db.connect(config.store_path, check=False)
-        self.sync_warnings = progress.sync_decks(self.conn, self.library.decks)
+        self.sync_warnings = progress.sync_decks(self.conn, self.library.decks, config.now())
         self.backups = BackupPolicy(config.backup_dir, warn=self._backup_failed)
         self.crash: tuple[Exception, Path] | None = None
         self._load_theme()
@@ -175,7 +175,7 @@ class TechquizApp(App[int]):
         self.loaded = {r.path.resolve(): r for r in library.results}
         self.watcher.files = tuple(r.path for r in library.results)
         self.watcher.changes()  # what was just read is not a change to reload again
-        for warning in progress.sync_decks(self.conn, library.decks):
+        for warning in progress.sync_decks(self.conn, library.decks, self.config.now()):
             self.notify(plain(warning), severity="warning", markup=False, timeout=8)
         self.pending = library.pending
         self.library = library  # after the sync, so counts include added cards
@@ -254,7 +254,7 @@ class TechquizApp(App[int]):
         library = assemble(self.loaded.values())
         current = {deck.id: deck for deck in library.decks}
         reloaded = [deck for deck in reloaded if current.get(deck.id) is deck]  # not a clashing copy
-        for warning in progress.sync_decks(self.conn, reloaded):
+        for warning in progress.sync_decks(self.conn, reloaded, self.config.now()):
             self.notify(plain(warning), severity="warning", markup=False, timeout=8)
         self.library = library  # after the sync, so counts include added cards
         for screen in self.screen_stack:

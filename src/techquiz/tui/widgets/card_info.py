@@ -63,6 +63,7 @@ def describe(details: CardDetails, now: datetime) -> Content:
         ("Difficulty", _number(row.difficulty, " / 10")),
         ("Recall now", "-" if r is None else f"{r:.0%}"),
         ("Reviews", f"{row.reps}, {row.lapses} lapse{'s' if row.lapses != 1 else ''}, average {average}"),
+        ("Added", _local(row.added) if row.added is not None else "not recorded (an older store)"),
         ("First review", _local(history[0].at) if history else "-"),
         ("Latest review", _local(history[-1].at) if history else "-"),
     ]
