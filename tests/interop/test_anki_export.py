@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.collection import Collection, ExportAnkiPackageOptions, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from techquiz.config import study_day
+from techquiz.config import Config, study_day
 from techquiz.deck.loader import load_deck
 
-from .conftest import run
+from .conftest import run, study
 
 
 def _into_anki(package: Path, folder: Path) -> Collection:
@@ -190,3 +190,64 @@ def test_csv_export_imports_back(tmp_path: Path, isolated_env: Path, capsys: pyt
     assert tsv.read_text(encoding="utf-8").splitlines()[:2] == ["front\tback\ttags", "Capital of France?\tParis\tgeo"]
     code, _, err = run(capsys, "export", str(deck), "--csv", str(tmp_path / "missing" / "x.csv"))
     assert code == 1 and "no such folder" in err
+
+
+def test_a_deck_studied_in_anki_comes_back_into_its_own_deck(
+    tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """techquiz -> Anki (study on the phone) -> techquiz: the answers land in the deck they came from."""
+    from techquiz.store import db
+
+    config = Config.from_env()
+    config.user_decks_dir.mkdir(parents=True)
+    own = config.user_decks_dir / "every.yaml"
+    own.write_text(EVERY_TYPE, encoding="utf-8")
+    _answer_first_card(config)  # one answer given in techquiz before the export: it must not come back twice
+    out = tmp_path / "to-anki.apkg"
+    assert run(capsys, "export", "every-type", "--anki", str(out))[0] == 0
+    col = _into_anki(out, tmp_path / "phone")
+    deck_id = col.decks.id_for_name("Every type")
+    assert deck_id is not None
+    col.decks.select(deck_id)
+    study(col, 3, lambda i: 3)
+    extra = col.new_note(col.models.by_name("Basic"))  # type: ignore[arg-type]
+    extra["Front"], extra["Back"] = "Added on the phone", "not in the file"
+    col.add_note(extra, deck_id)
+    back = tmp_path / "from-anki.apkg"
+    options = ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=False, legacy=False)
+    col.export_anki_package(out_path=str(back), options=options, limit=None)
+    decks_before = sorted(p.name for p in config.user_decks_dir.iterdir())
+    code, printed, err = run(capsys, "import", str(back), "--json")
+    assert code == 0, err
+    report = json.loads(printed)
+    assert [d["id"] for d in report["decks"]] == ["every-type"] and report["reviews"] == 3
+    assert report["decks"][0]["file"] == str(own) and report["decks"][0]["file_kept"] is True
+    assert report["skipped"] == {"cards added in Anki that every-type's file does not have": 1}
+    assert sorted(p.name for p in config.user_decks_dir.iterdir()) == decks_before  # no second deck file
+    assert own.read_text(encoding="utf-8") == EVERY_TYPE  # the file is the user's: not rewritten
+    conn = db.connect(config.store_path)
+    assert conn.execute("SELECT COUNT(*) FROM cards WHERE state > 0 AND deck_id = 'every-type'").fetchone()[0] == 3
+    assert conn.execute("SELECT COUNT(DISTINCT deck_id) FROM cards").fetchone()[0] == 1
+    assert conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == 1 + 3
+    conn.close()
+    code, printed, err = run(capsys, "import", str(back))  # again, as text: said plainly, nothing doubled
+    assert code == 0 and "every-type" in printed and "kept as it is" in printed, err
+
+
+def _answer_first_card(config: Config) -> None:
+    from techquiz.deck.discovery import load_library
+    from techquiz.model import Rating
+    from techquiz.srs import scheduler
+    from techquiz.store import db, progress
+
+    deck = load_library(config.deck_dirs).find("every-type")
+    assert deck is not None
+    conn = db.connect(config.store_path)
+    # In the past of the real clock too: Anki gives a review logged in its future the id "now".
+    then = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
+    progress.sync_deck(conn, deck, then)
+    rowid = conn.execute("SELECT id FROM cards WHERE deck_id = ? ORDER BY position LIMIT 1", (deck.id,)).fetchone()[0]
+    progress.answer(
+        conn, rowid, Rating.Good, then, study_day(then), 4000, lambda s: scheduler.review(s, Rating.Good, then)
+    )
+    conn.close()

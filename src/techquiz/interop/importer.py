@@ -3,6 +3,10 @@
 The package (or text file) is read and every deck converted and validated in memory; a damaged
 or foreign file stops here with one line and nothing written. Then the deck files are written
 (each replaced atomically) and each deck's progress goes to the store in one transaction.
+
+An Anki deck that is one of the user's own decks coming back (exported with `techquiz export`,
+studied in Anki) is recognized by its notes' guids: its answers go to that deck, whose file is
+the user's and is left as it is.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ import re
 import sqlite3
 import sys
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,9 +31,11 @@ from techquiz.deck.result import MAX_FILE_BYTES
 from techquiz.deck.text import strip_controls
 from techquiz.errors import UserError
 from techquiz.interop.anki import PlannedDeck, Tally, card_histories, plan_decks
+from techquiz.interop.guid import guid_for
 from techquiz.interop.package import AnkiPackage
 from techquiz.interop.text import read_text_deck
 from techquiz.interop.yamlwrite import deck_yaml
+from techquiz.store.transfer import ImportedCard
 
 MARKER = "# Imported by `techquiz import`"
 _BIG_FILE = 5_000_000  # bytes: from here an import takes seconds, and says what it is doing
@@ -44,6 +50,7 @@ class DeckReport:
     path: Path
     cards: int
     reviews: int = 0
+    file_kept: bool = False  # an own deck back from Anki: its file is the user's, left as it is
 
 
 @dataclass
@@ -58,7 +65,14 @@ class ImportReport:
             "source": str(self.source),
             "format": self.kind,
             "decks": [
-                {"id": d.id, "title": d.title, "file": str(d.path), "cards": d.cards, "reviews": d.reviews}
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "file": str(d.path),
+                    "cards": d.cards,
+                    "reviews": d.reviews,
+                    "file_kept": d.file_kept,
+                }
                 for d in self.decks
             ],
             "cards": sum(d.cards for d in self.decks),
@@ -75,6 +89,53 @@ class _Prepared:
     text: str
     deck: Deck
     planned: PlannedDeck | None
+    returning: dict[str, str] | None = None  # an own deck back from Anki: its card id per imported card id
+
+
+def _exported_guids(decks: Iterable[Deck]) -> dict[str, tuple[Deck, str]]:
+    """The Anki note guid each card of the user's own decks is exported with (`guid_for`), and the
+    deck and card it is. Decks `techquiz import` wrote are left out: importing those again rewrites them."""
+    owners: dict[str, tuple[Deck, str]] = {}
+    for deck in decks:
+        if not _written_by_import(deck.path):
+            for card in deck.cards:
+                owners.setdefault(guid_for(deck.id, card.id), (deck, card.id))
+    return owners
+
+
+def _written_by_import(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as file:
+            return MARKER in file.read(2000)
+    except OSError:
+        return False
+
+
+def _returning(plan: PlannedDeck, owners: dict[str, tuple[Deck, str]]) -> tuple[Deck, dict[str, str]] | None:
+    """The own deck every recognized note of this Anki deck comes from, with the card id of each;
+    None when none is recognized, or they come from several decks (then it imports as a new deck)."""
+    found = {
+        note.card_id: owners[guid] for note in plan.notes.values() if (guid := guid_for("", note.card_id)) in owners
+    }
+    homes = {deck.id for deck, _ in found.values()}
+    if len(homes) != 1:
+        return None
+    home = next(iter(found.values()))[0]
+    return home, {imported: card for imported, (_, card) in found.items()}
+
+
+def _into_own_deck(
+    cards: Iterable[ImportedCard], ids: dict[str, str], deck_id: str, tally: Tally
+) -> Iterator[ImportedCard]:
+    """The imported cards under their own deck's card ids; notes added in Anki have no place in
+    the user's file, so they (and their reviews) are counted out."""
+    for card in cards:
+        own = ids.get(card.card_id)
+        if own is None:
+            tally.skipped[f"cards added in Anki that {deck_id}'s file does not have"] += 1
+            tally.skipped["reviews of cards left out"] += len(card.reviews)
+            continue
+        yield replace(card, card_id=own)
 
 
 def _file_for(folder: Path, deck_id: str) -> Path:
@@ -198,7 +259,13 @@ def import_file(
             if not plans:
                 raise UserError(f"{source}: no notes to import")
             header = _header(config, source)
+            owners = _exported_guids(library.decks)
             for plan in plans:
+                back = _returning(plan, owners)
+                if back is not None:
+                    home, ids = back
+                    prepared.append(_Prepared(home.path, "", home, plan, ids))
+                    continue
                 path = _file_for(folder, plan.id)
                 _check_target(path, plan.id, others, source)
                 text = deck_yaml(header, plan.id, plan.title, plan.cards, plan.description, plan.settings)
@@ -218,13 +285,18 @@ def import_file(
         try:
             _back_up(conn, config, now)
             for item in prepared:
-                _write(item.path, item.text)
+                if item.returning is None:
+                    _write(item.path, item.text)
             for item in prepared:
-                entry = DeckReport(item.deck.id, item.deck.title, item.path, len(item.deck.cards))
+                entry = DeckReport(
+                    item.deck.id, item.deck.title, item.path, len(item.deck.cards), file_kept=item.returning is not None
+                )
                 if package is not None and item.planned is not None:
                     if len(item.deck.cards) >= _BIG_DECK:
                         progress(f"replaying the review history of {item.deck.id} ({len(item.deck.cards):,} cards)")
                     cards = card_histories(package, item.planned, report.tally, study_day, day_start, study_day(now))
+                    if item.returning is not None:
+                        cards = _into_own_deck(cards, item.returning, item.deck.id, report.tally)
                     _, entry.reviews = import_progress(conn, item.deck, cards, now)
                 else:
                     sync_deck(conn, item.deck, now)
@@ -261,7 +333,8 @@ def run(config: Config, source: Path, into: Path | None, as_json: bool) -> int:
     print(f"Imported {name} ({kind}): {_plural(len(report.decks), 'deck')}, {_plural(data['cards'], 'card')}{reviews}.")
     for d in report.decks:
         reviews = f", {_plural(d.reviews, 'review')}" if history else ""
-        print(f"  {d.id}: {_plural(d.cards, 'card')}{reviews} -> {d.path}")
+        kept = " (your deck, back from Anki: its answers added, the file kept as it is)" if d.file_kept else ""
+        print(f"  {d.id}: {_plural(d.cards, 'card')}{reviews} -> {d.path}{kept}")
     for reason, count in sorted(report.tally.skipped.items()):
         if count:
             print(f"Skipped {count}: {reason}")
