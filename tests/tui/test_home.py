@@ -7,6 +7,7 @@ import gc
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable
 
 from techquiz.store import progress
@@ -87,3 +88,19 @@ async def test_the_gc_paused_for_start_up_runs_again_after_the_first_paint(make_
     finally:
         gc.unfreeze()  # give the test process its objects back
         gc.enable()
+
+
+async def test_the_palette_lists_the_app_commands_then_the_deck_commands(make_app: MakeApp) -> None:
+    # One provider for both: Textual keeps providers in a set, whose order follows memory addresses,
+    # so two providers came in either order from one process to the next (this one may not show it).
+    assert len(TechquizApp.COMMANDS) == 1
+    app = make_app({"three.yaml": THREE})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        options = palette.query_one(CommandList)
+        titles = [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]
+        decks = [i for i, title in enumerate(titles) if title.startswith(("Study Three", "Quiz Three"))]
+        assert titles[0] == "Browse cards" and decks and min(decks) > titles.index("Quit")

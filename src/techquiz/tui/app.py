@@ -26,7 +26,7 @@ from techquiz.deck.result import LoadResult
 from techquiz.store import db, progress
 from techquiz.store.backup import BackupPolicy
 from techquiz.tui.literal import plain
-from techquiz.tui.palette import DeckCommands
+from techquiz.tui.palette import AppCommands
 
 if TYPE_CHECKING:  # the session (and the scheduler) load when study starts, not before the home screen
     from techquiz.study import StudySession
@@ -60,7 +60,7 @@ def resume_gc() -> None:
 class TechquizApp(App[int]):
     CSS_PATH = "techquiz.tcss"
     TITLE = "techquiz"
-    COMMANDS = App.COMMANDS | {DeckCommands}  # deck commands: built from literal text, never markup
+    COMMANDS = {AppCommands}  # Textual's system commands, then the deck commands (literal text, never markup)
     # Under 72 columns the footer leaves out "^p Commands" (ctrl+p still works) so every key shows.
     HORIZONTAL_BREAKPOINTS = [(0, "-cramped"), (72, "-roomy")]
     # Under 24 rows the answer box and the grade buttons lose their borders, so a card's verdict fits.

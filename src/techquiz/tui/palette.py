@@ -1,8 +1,10 @@
-"""The command palette's deck commands (study, quiz, unsuspend a deck), built from literal text.
+"""The command palette's commands: Textual's system commands, then the deck commands (study, quiz,
+unsuspend a deck), built from literal text.
 
 Textual's system-command provider passes each name through its fuzzy matcher's highlighter and
 each help line through the markup parser, so a deck title there is markup. These hits are built
-with `literal` instead, and help text is escaped.
+with `literal` instead, and help text is escaped. One provider yields both, in that order: the
+palette takes its providers from a set, so two of them listed in either order from run to run.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits
+from textual.system_commands import SystemCommandsProvider
 
 from techquiz.deck.text import clean
 from techquiz.store import progress
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
 Command = tuple[str, str, Callable[[], object]]
 
 
-class DeckCommands(Provider):
+class AppCommands(SystemCommandsProvider):
     @property
     def tq(self) -> TechquizApp:
         return self.app  # type: ignore[return-value]
@@ -47,10 +50,14 @@ class DeckCommands(Provider):
         return out
 
     async def discover(self) -> Hits:
+        async for hit in super().discover():
+            yield hit
         for name, help_text, callback in self.commands():
             yield DiscoveryHit(literal(name), callback, text=clean(name), help=escaped(help_text))
 
     async def search(self, query: str) -> Hits:
+        async for hit in super().search(query):
+            yield hit
         matcher = self.matcher(query)
         for name, help_text, callback in self.commands():
             score = matcher.match(clean(name))
