@@ -310,19 +310,25 @@ def test_decks_read_in_parallel_into_a_new_cache_are_all_kept(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-def test_a_cache_another_process_holds_busy_is_waited_for_and_never_deleted(tmp_path: Path) -> None:
+def test_a_cache_another_process_holds_is_waited_for_once_and_never_deleted(tmp_path: Path) -> None:
     cache = DeckCache(tmp_path)
     blocker = sqlite3.connect(tmp_path / "decks.sqlite3", isolation_level=None)
-    blocker.execute("BEGIN EXCLUSIVE")  # as a second techquiz setting the same new cache up
+    blocker.execute("BEGIN EXCLUSIVE")  # as another techquiz holding it
+    opened: list[object] = []
+    connect = sqlite3.connect
+
+    def counted(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append(args)
+        return connect(*args, **kwargs)
+
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(sqlite3, "connect", _with_short_timeout(sqlite3.connect))
+            patch.setattr(sqlite3, "connect", counted)
+            patch.setattr(cache_module, "_BUSY_SECONDS", 0.2)  # one bounded wait (10 s in use)
             assert cache._db() is None  # no cache this time: the deck is parsed, nothing is lost
+            tries = len(opened)
+            assert cache._db() is None and len(opened) == tries  # the next decks do not wait again
     finally:
         blocker.execute("ROLLBACK")
     assert (tmp_path / "decks.sqlite3").exists()  # still there for the process holding it
-    assert cache._db() is not None
-
-
-def _with_short_timeout(connect: Any) -> Any:
-    return lambda *args, **kwargs: connect(*args, **{**kwargs, "timeout": 0.01})
+    assert DeckCache(tmp_path)._db() is not None  # the next start has its cache

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from techquiz.config import Config
 from techquiz.deck import discovery
@@ -83,3 +83,19 @@ async def test_home_shows_a_slow_deck_as_loading_and_the_others_work(
         app._check_pending()
         await pilot.pause()
         assert sorted(d.id for d in app.library.decks) == ["fast", "slow"] and not app.pending
+
+
+async def test_home_says_the_decks_are_being_read_while_every_one_is(tmp_path: Path) -> None:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "slow.yaml").write_text(SLOW, encoding="utf-8")
+    cache = HeldCache(tmp_path / "cache")
+    library = discovery.load_library([folder], cache=cache, budget=0.2)
+    app = TechquizApp(Config(tmp_path / "data", (folder,), lambda: NOW), library=library, rng=random.Random(1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert str(app.screen.query_one("#greeting", Static).render()) == "Reading the deck files…"
+        cache.release.set()
+        library.pending[0].future.result(timeout=30)
+        app._check_pending()
+        await pilot.pause()
+        assert "card(s) to study today" in str(app.screen.query_one("#greeting", Static).render())

@@ -140,6 +140,8 @@ class CachedDeck(Deck):
 
 _SETUP_LOCK = threading.Lock()
 _OPEN_ATTEMPTS = 5  # a busy cache is tried again; a damaged one is deleted once and rebuilt
+_BUSY_SECONDS = 10.0  # how long opening waits for a cache another process holds, all attempts together
+_RETRY_AFTER_SECONDS = 30.0  # then the decks are read without it for a while (the next reload tries again)
 SLOW_PARSE_BYTES = 500_000  # about 5,000 cards: a parse long enough to say what is happening
 
 
@@ -148,6 +150,7 @@ class DeckCache:
         self.file = folder / "decks.sqlite3"
         self.on_slow_parse = on_slow_parse  # told (path, bytes) before a big file is parsed
         self._local = threading.local()  # one connection per thread (live reload parses in a worker)
+        self._unavailable_until = 0.0  # after a failed open (monotonic time): no cache, no wait, until then
 
     def _db(self) -> sqlite3.Connection | None:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -156,18 +159,24 @@ class DeckCache:
         # One thread at a time sets a connection up: the deck readers start together, and switching
         # a new file to WAL while another connection opens it fails at once as "locked".
         with _SETUP_LOCK:
+            if time.monotonic() < self._unavailable_until:
+                return None  # it just failed (held by another process): the other decks do not wait again
             conn = self._open()
+            if conn is None:
+                self._unavailable_until = time.monotonic() + _RETRY_AFTER_SECONDS
         if conn is not None:
             self._local.conn = conn
         return conn
 
     def _open(self) -> sqlite3.Connection | None:
         deleted = False
+        deadline = time.monotonic() + _BUSY_SECONDS  # one wait in all, however many attempts
         for attempt in range(_OPEN_ATTEMPTS):
             conn = None
             try:
                 self.file.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.file, timeout=10, isolation_level=None)
+                wait = max(deadline - time.monotonic(), 0.01)
+                conn = sqlite3.connect(self.file, timeout=wait, isolation_level=None)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")  # a cache: losing the last entry only costs a parse
                 if conn.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
@@ -186,6 +195,8 @@ class DeckCache:
                 if exc.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                     # Another techquiz is setting the same new cache up: wait, then try again. Never
                     # delete a busy cache: the other process has it mapped (SIGBUS when it goes).
+                    if time.monotonic() >= deadline:
+                        break
                     time.sleep(0.05 * (attempt + 1))
                     continue
                 if deleted:

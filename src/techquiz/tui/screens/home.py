@@ -173,7 +173,9 @@ class HomeScreen(Screen[None]):
         due_fit = optimize_suggestion(self.app.conn, self.app.library.decks)
         if due_fit and rows:
             greeting += "\n" + due_fit
-        self.query_one("#greeting", Static).update(Content(greeting if rows else "No decks found."))
+        if not rows:  # while every deck is still being read there are decks, just none to show yet
+            greeting = "Reading the deck files…" if self.app.pending else "No decks found."
+        self.query_one("#greeting", Static).update(Content(greeting))
         broken = self.app.library.broken
         panel = self.query_one("#broken", Static)
         panel.display = bool(broken)
