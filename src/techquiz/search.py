@@ -405,12 +405,17 @@ def _retrievability(op: str, r: float, ctx: SearchContext) -> Compiled:
     return f"({studied} AND {r_now} {op} ?)", (to_ms(ctx.now), r)
 
 
+def _since(days: int, ctx: SearchContext) -> date:
+    """The first study day of `rated:N`, `introduced:N` or `added:N`: today is day 1."""
+    return ctx.today - timedelta(days=min(days, 36500) - 1)
+
+
 def _added(term: Term, ctx: SearchContext) -> Compiled:
     # Added on or after the start of that study day. Cards from stores older than v7 have no date
     # and never match (as in the docs): a guess would put them all on the day of the upgrade.
     if not term.value.isdigit() or int(term.value) < 1:
         raise SearchError("write a number of days from 1, e.g. added:1 (today) or added:7", term.value_column)
-    since = ctx.today - timedelta(days=min(int(term.value), 36500) - 1)
+    since = _since(int(term.value), ctx)
     return "COALESCE(c.added >= ?, 0)", (to_ms(day_start(since)),)  # no date: false, so -added:N has it
 
 
@@ -421,8 +426,7 @@ def _rated(term: Term, ctx: SearchContext) -> Compiled:
     if len(parts) > (2 if term.field == "rated" else 1) or not parts[0].isdigit() or int(parts[0]) < 1:
         example = "rated:7 or rated:1:1 (Again today)" if term.field == "rated" else "introduced:7"
         raise SearchError(f"write a number of days from 1, e.g. {example}", term.value_column)
-    days = int(parts[0])
-    since = ctx.today - timedelta(days=min(days, 36500) - 1)
+    since = _since(int(parts[0]), ctx)
     if term.field == "introduced":
         # First answered on or after `since`: a first answer then, and none before.
         return (

@@ -137,6 +137,8 @@ def test_every_card_type_and_deck_field_comes_back_from_the_cache_unchanged(
     no_parsing(monkeypatch)
     cached = DeckCache(tmp_path / "cache").load(path).deck
     assert isinstance(cached, CachedDeck) and parsed is not None
+    assert cached.card_ids() == parsed.card_ids() == tuple(card.id for card in parsed.cards)
+    assert "cards" not in vars(cached)  # read from the quiz pool, no card built
     for field in fields(Deck):
         assert getattr(cached, field.name) == getattr(parsed, field.name), field.name
     assert cached.card("t") == parsed.card("t") and cached.card("o") == parsed.card("o")

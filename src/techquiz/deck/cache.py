@@ -5,8 +5,8 @@ path, size, mtime and a hash of its content: the size and mtime decide at the co
 when they differ (a `touch`, a checkout) the content hash decides whether the file really changed.
 An entry holds the file's problems and the deck's summary (fields, sub-card count, store
 fingerprint) — all the home screen and the store sync need —, each card as its own JSON row
-(deck/serial.py, deck/card_rows.py: data, never a pickle, so a tampered cache file cannot run code), and the deck's
-quiz pool: the sub-cards a quiz may ask and the answers it draws distractors from.
+(deck/serial.py, deck/card_rows.py: data, never a pickle, so a tampered cache file cannot run
+code), and the deck's quiz pool: the sub-cards a quiz may ask and the answers it draws distractors from.
 So a `CachedDeck` builds no card objects until asked, and then only the ones asked for: a study
 session on a 100,000-card deck holds the few dozen cards it shows, not the deck, and a quiz the
 cards it asks.

@@ -95,6 +95,11 @@ class Deck:
         ask a basic card again). A cached deck reads them without building a card (nor a key each)."""
         return tuple((key.card, key.sub) for key, _ in self.subcards() if key.sub != "reverse")
 
+    def card_ids(self) -> tuple[str, ...]:
+        """Every card's id, in file order; a cached deck reads them without building a card (every
+        card has a sub-card a quiz can ask: only a basic card's reverse is left out of those)."""
+        return tuple(dict.fromkeys(card for card, _ in self.quiz_subcards()))
+
     def answer_pool(self) -> tuple[tuple[str, str], ...]:
         """(card type, answer) of every basic and cloze sub-card but reverse ones, in file order:
         what a quiz draws its distractors from. A cached deck reads it without building a card."""

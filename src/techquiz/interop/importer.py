@@ -11,6 +11,7 @@ the user's and is left as it is.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -97,18 +98,17 @@ def _exported_guids(decks: Iterable[Deck]) -> dict[str, tuple[Deck, str]]:
     deck and card it is. Decks `techquiz import` wrote are left out: importing those again rewrites them."""
     owners: dict[str, tuple[Deck, str]] = {}
     for deck in decks:
-        if not _written_by_import(deck.path):
-            for card in deck.cards:
-                owners.setdefault(guid_for(deck.id, card.id), (deck, card.id))
+        with contextlib.suppress(OSError):  # an unreadable file is not one to match
+            if MARKER not in _head(deck.path):
+                for card_id in deck.card_ids():
+                    owners.setdefault(guid_for(deck.id, card_id), (deck, card_id))
     return owners
 
 
-def _written_by_import(path: Path) -> bool:
-    try:
-        with path.open(encoding="utf-8", errors="replace") as file:
-            return MARKER in file.read(2000)
-    except OSError:
-        return False
+def _head(path: Path) -> str:
+    """The start of a deck file, where `techquiz import` puts its MARKER line."""
+    with path.open(encoding="utf-8", errors="replace") as file:
+        return file.read(2000)
 
 
 def _returning(plan: PlannedDeck, owners: dict[str, tuple[Deck, str]]) -> tuple[Deck, dict[str, str]] | None:
@@ -159,7 +159,7 @@ def _header(config: Config, source: Path) -> list[str]:
 def _check_target(path: Path, deck_id: str, others: dict[str, Path], source: Path) -> None:
     if path.exists():
         try:
-            head = path.read_text(encoding="utf-8", errors="replace")[:2000]
+            head = _head(path)
         except OSError as exc:
             raise UserError(f"{path}: cannot read: {exc.strerror}") from exc
         if MARKER not in head:

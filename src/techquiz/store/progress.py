@@ -55,8 +55,9 @@ IN_STEPS = f"({State.LEARNING:d}, {State.RELEARNING:d})"  # learning or relearni
 def sync_deck(conn: sqlite3.Connection, deck: Deck, now: datetime) -> list[str]:
     """Bring the store in line with the deck file. Returns warnings for the user.
 
-    New cards appear as new, added `now`; a card removed from the file keeps its row and history (in_deck = 0)
-    and gets them back if it returns; a card whose type changed starts over, its history kept.
+    New cards appear as new, added `now`; a card removed from the file keeps its row and history
+    (in_deck = 0) and gets them back if it returns; a card whose type changed starts over, its
+    history kept.
     """
     fingerprint = deck.fingerprint
     path = str(deck.path.resolve())

@@ -80,12 +80,12 @@ def import_progress(
         states = reviews = 0
         updates: list[tuple[object, ...]] = []
         inserts: list[tuple[object, ...]] = []
-        added: list[tuple[int, int, int]] = []
+        added: list[tuple[int, int]] = []
 
         def flush() -> None:
             conn.executemany(_UPDATE_CARD, updates)
             conn.executemany(_INSERT_REVIEW, inserts)
-            conn.executemany("UPDATE cards SET added = ? WHERE id = ? AND (added IS NULL OR added > ?)", added)
+            conn.executemany("UPDATE cards SET added = ?1 WHERE id = ?2 AND (added IS NULL OR added > ?1)", added)
             updates.clear()
             inserts.clear()
             added.clear()
@@ -93,7 +93,7 @@ def import_progress(
         for card in cards:
             rowid = rowids[(card.card_id, card.sub)]
             if card.added is not None:
-                added.append((to_ms(card.added), rowid, to_ms(card.added)))
+                added.append((to_ms(card.added), rowid))
             last_imported = to_ms(card.reviews[-1].reviewed_at) if card.reviews else 0  # oldest first
             known: set[int] = set()
             if rowid in newest:  # imported before, or studied here: add only the reviews not yet in the log
